@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "scalebench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ScaleBench", targets: ["ScaleBench"]),
+        .executable(name: "scalebench", targets: ["scalebench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // System libraries: module maps and shims only.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // The workbench: frames, pipeline components, topologies, executors, telemetry.
+        .target(
+            name: "ScaleBench",
+            dependencies: [
+                "CFFmpeg",
+                "CGSL",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Benchmarks of the workbench's own components, kept apart from the library.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "ScaleBench",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // The CLI: thin ArgumentParser commands over the library.
+        .executableTarget(
+            name: "scalebench",
+            dependencies: [
+                "ScaleBench",
+                "Benchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ScaleBenchTests",
+            dependencies: [
+                "ScaleBench",
+                "scalebench",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+    ]
+)

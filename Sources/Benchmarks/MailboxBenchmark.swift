@@ -1,0 +1,158 @@
+import Foundation
+import Histogram
+import ScaleBench
+
+/// Measures the FrameSupplier's hand-off: how long a frame takes from `publish` to a
+/// worker's `read` returning, with 1…64 workers subscribed, and what `publish` costs.
+///
+/// Protocol: for each W, W workers subscribe to one supplier; `frames` frames are
+/// published `intervalNanos` apart on the monotonic clock (absolute deadlines, no drift),
+/// each stamped at publish; each worker records receive − stamp in its own histogram.
+/// Correctness check inside: every worker must receive every frame it did not see
+/// dropped, and the supplier's accounting must balance, or the figures are refused.
+public enum MailboxBenchmark {
+    public struct Configuration: Sendable {
+        public var workerCounts: [Int]
+        public var frames: Int
+        public var intervalNanos: UInt64
+        public var publishOps: Int
+        public var repetitions: Int
+
+        public init(workerCounts: [Int], frames: Int, intervalNanos: UInt64, publishOps: Int, repetitions: Int) {
+            self.workerCounts = workerCounts
+            self.frames = frames
+            self.intervalNanos = intervalNanos
+            self.publishOps = publishOps
+            self.repetitions = repetitions
+        }
+    }
+
+    public struct HandoffRow: Sendable {
+        public var workers: Int
+        public var samples: UInt64
+        public var p50Micros: Double
+        public var p99Micros: Double
+        public var maxMicros: Double
+        public var inboxDrops: UInt64
+        public var slotDrops: UInt64
+        public var balanced: Bool
+    }
+
+    public struct Result: Sendable {
+        public var configuration: Configuration
+        public var machine: MachineInfo
+        public var handoff: [HandoffRow]
+        public var publishNanosPerOp: [Double]
+
+        public var publishMedian: Double {
+            let sorted = publishNanosPerOp.sorted()
+            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        }
+    }
+
+    public static func run(_ configuration: Configuration) -> Result {
+        let rows = configuration.workerCounts.map { handoff(workers: $0, configuration) }
+        let publish = (0..<configuration.repetitions).map { _ in publishCost(ops: configuration.publishOps) }
+        return Result(configuration: configuration, machine: .current(), handoff: rows, publishNanosPerOp: publish)
+    }
+
+    /// A shared 1-byte buffer: the hand-off moves references, so pixel size is irrelevant.
+    private static let pixels = PixelBuffer(byteCount: 1)
+
+    static func handoff(workers count: Int, _ configuration: Configuration) -> HandoffRow {
+        let clock = SystemClock()
+        let supplier = FrameSupplier(clock: clock)
+        let histograms = (0..<count).map { _ in Box(Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .three)) }
+        let readers = (0..<count).map { try! supplier.subscribe("w\($0)") }
+        let threads = (0..<count).map { index in
+            OSThread(name: "bench-w\(index)", role: .worker) {
+                let reader = readers[index], box = histograms[index]
+                while let frame = reader.read() {
+                    _ = box.value.record(clock.now() &- frame.capturedAt)
+                }
+            }
+        }
+        try! supplier.start()
+        threads.forEach { $0.start() }
+        var deadline = clock.now() + 10_000_000
+        for _ in 0..<configuration.frames {
+            sleepUntil(deadline)
+            supplier.publish(Frame(streamID: 0, capturedAt: clock.now(), width: 1, height: 1, format: .yuv420p, pixels: pixels))
+            deadline += configuration.intervalNanos
+        }
+        // Let the last frame reach every worker before stopping.
+        supplier.waitUntilDistributed(supplier.stats().inbox.offered - supplier.stats().inboxDrops, deadline: clock.now() + 1_000_000_000)
+        sleepUntil(clock.now() + 50_000_000)
+        supplier.stop()
+        threads.forEach { $0.join() }
+
+        var merged = histograms[0].value
+        for box in histograms.dropFirst() { merged.add(box.value) }
+        let stats = supplier.stats()
+        let balanced = stats.inbox.isBalanced && stats.workers.allSatisfy { $0.slot.isBalanced && $0.delivered == stats.distributed }
+        return HandoffRow(
+            workers: count, samples: merged.totalCount,
+            p50Micros: Double(merged.valueAtPercentile(50)) / 1e3, p99Micros: Double(merged.valueAtPercentile(99)) / 1e3,
+            maxMicros: Double(merged.max) / 1e3, inboxDrops: stats.inboxDrops,
+            slotDrops: stats.workers.reduce(0) { $0 + $1.totalDrops }, balanced: balanced)
+    }
+
+    /// ns per `publish` with one subscribed worker that never reads.
+    static func publishCost(ops: Int) -> Double {
+        let clock = SystemClock()
+        let supplier = FrameSupplier(clock: clock)
+        _ = try! supplier.subscribe("never-reads")
+        try! supplier.start()
+        let frame = Frame(streamID: 0, capturedAt: 0, width: 1, height: 1, format: .yuv420p, pixels: pixels)
+        for _ in 0..<1000 { supplier.publish(frame) }
+        let start = clock.now()
+        for _ in 0..<ops { supplier.publish(frame) }
+        let elapsed = clock.now() - start
+        supplier.stop()
+        return Double(elapsed) / Double(ops)
+    }
+
+    private static func sleepUntil(_ deadline: UInt64) {
+        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+    }
+
+    /// A histogram owned by one worker thread and read after it is joined.
+    final class Box: @unchecked Sendable {
+        var value: Histogram<UInt64>
+        init(_ value: Histogram<UInt64>) { self.value = value }
+    }
+}
+
+extension MailboxBenchmark.Result {
+    public func text() -> String {
+        var lines = ["mailbox hand-off: \(configuration.frames) frames, \(Double(configuration.intervalNanos) / 1e6) ms apart, stamped at publish → worker read returns",
+                     "workers  samples  p50 µs  p99 µs  max µs  inboxDrops  slotDrops  balanced"]
+        for row in handoff {
+            lines.append(String(format: "%7d  %7llu  %6.1f  %6.1f  %6.1f  %10llu  %9llu  %@", row.workers, row.samples,
+                                row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "yes" : "NO"))
+        }
+        lines.append(String(format: "publish, 1 worker never reading: %.1f ns/op (median of %d × %d ops; all: %@)",
+                            publishMedian, publishNanosPerOp.count, configuration.publishOps,
+                            publishNanosPerOp.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        return lines.joined(separator: "\n")
+    }
+
+    public func markdown() -> String {
+        var lines = [
+            "| W workers | samples | p50 µs | p99 µs | max µs | inboxDrops | slot drops | accounting |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in handoff {
+            lines.append(String(format: "| %d | %llu | %.1f | %.1f | %.1f | %llu | %llu | %@ |", row.workers, row.samples,
+                                row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "balanced" : "UNBALANCED"))
+        }
+        lines.append("")
+        lines.append(String(format: "`publish` with one subscribed worker that never reads: **%.1f ns/op** (median of %d repetitions × %d ops; each: %@).",
+                            publishMedian, publishNanosPerOp.count, configuration.publishOps,
+                            publishNanosPerOp.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        lines.append("")
+        lines.append("Machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, \(machine.memoryBytes / 1_073_741_824) GiB, \(machine.os), \(machine.kernel), Swift \(machine.swiftVersion), \(machine.buildConfiguration) build.")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,192 @@
+/// Runs a topology plan in real time: every capture, distribution loop and worker on its
+/// own OS thread, blocking on mutexes and condition variables as the original does.
+///
+/// ```
+///  capture threads ──publish──► supplier inbox ─► distribution thread ─► worker slots ─► worker threads
+///        (1 per stream)            (1 per pipeline)                        (1 per worker instance)
+///  harness (calling thread): start ─ warm-up ─┤ measured window ├─ stop captures ─ stop suppliers ─ join
+///                                             snapshot         snapshot
+/// ```
+///
+/// Metrics cover the measured window only (warm-up is excluded by time); the accounting
+/// covers the whole run. Stop order guarantees that every frame ends somewhere counted:
+/// captures stop first, then each supplier discards what waits in its inbox and slots,
+/// then workers finish the frame in hand and see their slot closed.
+public struct RealtimeExecutor {
+    public struct Options: Sendable {
+        /// Keep every worker event in memory for writing out after the run.
+        public var keepEvents = false
+        /// Time between starting the threads and the first arrival.
+        public var leadNanos: UInt64 = 20_000_000
+        public init(keepEvents: Bool = false) { self.keepEvents = keepEvents }
+    }
+
+    public let scenario: RunScenario
+    public let options: Options
+
+    public init(scenario: RunScenario, options: Options = Options()) {
+        self.scenario = scenario
+        self.options = options
+    }
+
+    /// Runs the scenario for its warm-up plus measured duration and returns the result.
+    /// Also returns the kept events, when asked for.
+    public func run() throws(ScenarioError) -> (result: RunResult, events: [WorkerEvent]) {
+        try scenario.validate()
+        let plan = TopologyPlan.build(scenario)
+        let clock = SystemClock()
+        let stop = StopSignal()
+        let harnessCPUStart = threadCPUNanos()
+        let runStart = clock.now() + options.leadNanos
+        let windowStart = runStart + scenario.warmup.nanoseconds
+        let windowEnd = windowStart + scenario.duration.nanoseconds
+        let expectedFrames = Int(scenario.fps * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
+
+        // Build the components the plan names.
+        var suppliers: [FrameSupplier] = []
+        var workers: [WorkerRunner] = []
+        var captures: [CaptureRunner] = []
+        for pipeline in plan.pipelines {
+            let supplier = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
+                                                              name: "supplier-\(pipeline.id)"))
+            suppliers.append(supplier)
+            for (index, spec) in pipeline.workers.enumerated() {
+                // Subscription ids are unique within a supplier by construction of the plan.
+                let reader = try! supplier.subscribe(spec.name)
+                workers.append(WorkerRunner(
+                    pipeline: pipeline.id, spec: spec, reader: reader,
+                    seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(index)),
+                    recorder: WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd),
+                    emitter: EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)))
+            }
+            for stream in pipeline.streams {
+                captures.append(CaptureRunner(streamID: stream, scenario: scenario, supplier: supplier,
+                                              stop: stop, runStart: runStart))
+            }
+        }
+
+        // Start consumers before producers, so no early frame meets a missing reader.
+        for supplier in suppliers { try! supplier.start() }
+        for worker in workers { worker.thread.start() }
+        for capture in captures { capture.thread.start() }
+        let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
+
+        let timer = StopSignal()
+        _ = timer.sleep(until: windowStart)
+        let before = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
+                                   harnessCPU: threadCPUNanos() - harnessCPUStart)
+        _ = timer.sleep(until: windowEnd)
+        let after = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
+                                  harnessCPU: threadCPUNanos() - harnessCPUStart)
+
+        stop.raise()
+        for capture in captures { capture.thread.join() }
+        for supplier in suppliers { supplier.stop() }
+        for worker in workers { worker.thread.join() }
+
+        let final = suppliers.map { $0.stats() }
+        let result = summarize(plan: plan, workers: workers, captures: captures, before: before, after: after,
+                               final: final)
+        let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
+        return (result, events)
+    }
+
+    private func summarize(plan: TopologyPlan, workers: [WorkerRunner], captures: [CaptureRunner],
+                           before: Boundary, after: Boundary, final: [SupplierStats]) -> RunResult {
+        let window = Double(scenario.duration.nanoseconds) / 1e9
+        var lines: [Accounting.Line] = []
+
+        let streams = captures.enumerated().map { index, capture -> StreamResult in
+            let a = before.captures[index], b = after.captures[index]
+            let published = b.published - a.published, drops = b.drops - a.drops
+            let end = capture.counters.snapshot()
+            lines.append(.init(stage: "capture", subject: "stream \(capture.streamID)", input: end.due,
+                               output: end.published, dropped: end.drops, inFlightAtStop: 0))
+            return StreamResult(
+                stream: capture.streamID, due: b.due - a.due, published: published, captureDrops: drops,
+                captureDropRate: published + drops == 0 ? 0 : Double(drops) / Double(published + drops),
+                realFPS: Double(published) / window,
+                meanLatenessMs: published == 0 ? 0 : Double(b.latenessSumNanos - a.latenessSumNanos) / Double(published) / 1e6,
+                maxLatenessMs: Double(end.latenessMaxNanos) / 1e6)
+        }
+
+        let pipelines = plan.pipelines.map { pipeline -> PipelineResult in
+            let a = before.suppliers[pipeline.id], b = after.suppliers[pipeline.id], end = final[pipeline.id]
+            let published = captures.filter { pipeline.streams.contains($0.streamID) }
+                .reduce(UInt64(0)) { $0 + $1.counters.published.load(ordering: .relaxed) }
+            lines.append(.init(stage: "inbox", subject: "pipeline \(pipeline.id)", input: published,
+                               output: end.inbox.taken, dropped: end.inbox.totalDrops,
+                               inFlightAtStop: end.inbox.discardedAtClose + (end.inbox.isWaiting ? 1 : 0)))
+            return PipelineResult(pipeline: pipeline.id, streams: pipeline.streams,
+                                  published: b.inbox.offered - a.inbox.offered,
+                                  inboxDrops: b.inboxDrops - a.inboxDrops, distributed: b.distributed - a.distributed,
+                                  chunkedFanOuts: b.chunkedFanOuts - a.chunkedFanOuts)
+        }
+
+        let workerResults = workers.map { worker -> WorkerResult in
+            let id = worker.spec.name
+            let a = before.suppliers[worker.pipeline].worker(id)!.slot
+            let b = after.suppliers[worker.pipeline].worker(id)!.slot
+            let end = final[worker.pipeline].worker(id)!.slot
+            let subject = "pipeline \(worker.pipeline) / \(id)"
+            lines.append(.init(stage: "slot", subject: subject, input: final[worker.pipeline].distributed,
+                               output: end.taken, dropped: end.totalDrops,
+                               inFlightAtStop: end.discardedAtClose + (end.isWaiting ? 1 : 0)))
+            lines.append(.init(stage: "worker", subject: subject, input: end.taken,
+                               output: worker.recorder.processedTotal, dropped: 0, inFlightAtStop: 0))
+            let delivered = b.offered - a.offered, drops = b.totalDrops - a.totalDrops
+            let recorder = worker.recorder
+            return WorkerResult(
+                pipeline: worker.pipeline, stream: plan.pipelines[worker.pipeline].streams.first ?? worker.pipeline,
+                worker: id, cost: worker.spec.cost.description, delivered: delivered, drops: drops,
+                dropFraction: delivered == 0 ? 0 : Double(drops) / Double(delivered),
+                processed: recorder.processedInWindow, processedFPS: Double(recorder.processedInWindow) / window,
+                latencyMs: recorder.latency.quantiles, ageMs: recorder.age.quantiles,
+                serviceMs: recorder.service.quantiles, handoffMs: recorder.handoff.quantiles)
+        }
+
+        func share(_ nanos: UInt64) -> CPUResult.Share {
+            CPUResult.Share(seconds: Double(nanos) / 1e9, cores: Double(nanos) / 1e9 / window)
+        }
+        let cpuByRole = OSThread.Role.allCases.reduce(into: [OSThread.Role: UInt64]()) { sums, role in
+            sums[role] = after.cpu(role) &- before.cpu(role)
+        }
+        let chunkCPU = after.chunkCPU - before.chunkCPU
+        let process = after.process.cpuNanos - before.process.cpuNanos
+        let attributed = cpuByRole.values.reduce(0, +) + chunkCPU
+        let cpu = CPUResult(
+            process: share(process), capture: share(cpuByRole[.capture]!),
+            supplier: share(cpuByRole[.supplier]! + chunkCPU), worker: share(cpuByRole[.worker]!),
+            harness: share(cpuByRole[.harness]!), unattributed: share(process > attributed ? process - attributed : 0))
+
+        return RunResult(
+            scenario: scenario, topology: plan.kind.rawValue,
+            warmupSeconds: scenario.warmup.seconds, measuredSeconds: window,
+            streams: streams, pipelines: pipelines, workers: workerResults, cpu: cpu,
+            memory: MemoryResult(peakRSSBytes: ProcessResources.sample().peakRSSBytes,
+                                 rssAtEndOfWindowBytes: after.process.currentRSSBytes,
+                                 framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.poolBytes })),
+            accounting: Accounting(lines: lines),
+            events: workers.reduce(0) { $0 + $1.emitter.count })
+    }
+}
+
+/// What the harness reads at a window boundary.
+private struct Boundary {
+    var suppliers: [SupplierStats]
+    var captures: [CaptureSnapshot]
+    var process: ProcessResources
+    var threadCPU: [(OSThread.Role, UInt64)]
+    var harnessCPU: UInt64
+
+    var chunkCPU: UInt64 { suppliers.reduce(0) { $0 + $1.chunkDeliveryCPUNanos } }
+
+    func cpu(_ role: OSThread.Role) -> UInt64 {
+        role == .harness ? harnessCPU : threadCPU.filter { $0.0 == role }.reduce(0) { $0 + $1.1 }
+    }
+
+    static func take(suppliers: [FrameSupplier], captures: [CaptureRunner], threads: [OSThread], harnessCPU: UInt64) -> Boundary {
+        Boundary(suppliers: suppliers.map { $0.stats() }, captures: captures.map { $0.counters.snapshot() },
+                 process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) }, harnessCPU: harnessCPU)
+    }
+}

@@ -1,0 +1,259 @@
+import Dispatch
+import Synchronization
+
+/// Hands each subscribed worker only the latest frame: the original's FrameSupplier.
+///
+/// ```
+///  publish ──► [inbox: 1 slot, overwrite] ──► distribution loop (1 thread)
+///                                                 │ seq += 1
+///                         ≤ threshold workers:    ├──► slot(w1) ──► reader(w1)
+///                         sequential on the loop  ├──► slot(w2) ──► reader(w2)
+///                         > threshold: ⌈N/t⌉      └──► …
+///                         concurrent chunks, not awaited
+/// ```
+///
+/// - `publish` never blocks: an occupied inbox is overwritten and `inboxDrops` counted.
+/// - The loop assigns `seq` (from 1; also with no subscribers) and fans the frame out.
+/// - Each worker slot overwrites a waiting frame and counts `totalDrops` and
+///   `consecutiveDrops`; a read resets `consecutiveDrops` and records what was consumed.
+///
+/// Unlike the original, subscribing an id twice is an error (the original silently
+/// replaced the slot and left the first reader blocked forever).
+///
+/// Threading: every method may be called from any thread.
+public final class FrameSupplier: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// Above this many workers, delivery is split into concurrent chunks of this size.
+        public var fanOutThreshold: Int = 8
+        /// A worker is idle when it has not read for longer than this.
+        public var idleAfterNanos: UInt64 = 30_000_000_000
+        /// Label of the distribution thread.
+        public var name: String = "supplier"
+
+        public init(fanOutThreshold: Int = 8, idleAfterNanos: UInt64 = 30_000_000_000, name: String = "supplier") {
+            self.fanOutThreshold = fanOutThreshold
+            self.idleAfterNanos = idleAfterNanos
+            self.name = name
+        }
+    }
+
+    public enum LifecycleError: Error, Equatable, CustomStringConvertible {
+        case alreadyStarted
+        case stopped
+        case duplicateSubscriber(String)
+
+        public var description: String {
+            switch self {
+            case .alreadyStarted: return "the supplier is already started"
+            case .stopped: return "a stopped supplier cannot be restarted"
+            case .duplicateSubscriber(let id): return "a worker with id '\(id)' is already subscribed"
+            }
+        }
+    }
+
+    private enum Lifecycle { case idle, running, stopped }
+
+    private struct Subscriber {
+        let id: String
+        let slot: Mailbox<Frame>
+    }
+
+    public let configuration: Configuration
+    private let clock: any NanoClock
+    private let inbox: Mailbox<Frame>
+    private let registry = ConditionLock()
+    private var lifecycle = Lifecycle.idle
+    private var subscribers: [Subscriber] = []
+    /// Rebuilt on every (un)subscribe, so the loop copies one array reference per frame.
+    private var targets: [Mailbox<Frame>] = []
+    private var distributionThread: OSThread?
+    private let chunkQueue = DispatchQueue(label: "scalebench.supplier.chunks", attributes: .concurrent)
+    private let chunkGroup = DispatchGroup()
+
+    // Progress, for stats and for tests that synchronise on the loop.
+    private let progress = ConditionLock()
+    private var distributed: UInt64 = 0
+    private var progressWaiters = 0
+    private let chunkedFanOuts = Atomic<UInt64>(0)
+    private let chunkCPUNanos = Atomic<UInt64>(0)
+
+    public init(configuration: Configuration = Configuration(), clock: any NanoClock = SystemClock()) {
+        precondition(configuration.fanOutThreshold >= 1, "fan-out threshold must be at least 1")
+        self.configuration = configuration
+        self.clock = clock
+        inbox = Mailbox(policy: .overwrite, clock: clock)
+    }
+
+    deinit { stop() }
+
+    // MARK: - Producer side
+
+    /// Puts a frame in the inbox without blocking; a frame still waiting there is dropped.
+    @inline(__always)
+    public func publish(_ frame: Frame) {
+        inbox.offer(frame)
+    }
+
+    // MARK: - Lifecycle
+
+    /// Starts the distribution loop. A second start, or a start after stop, throws.
+    public func start() throws {
+        let thread: OSThread = try registry.withLock {
+            switch lifecycle {
+            case .running: throw LifecycleError.alreadyStarted
+            case .stopped: throw LifecycleError.stopped
+            case .idle: break
+            }
+            lifecycle = .running
+            let thread = OSThread(name: configuration.name, role: .supplier) { [unowned self] in
+                self.distributionLoop()
+            }
+            distributionThread = thread
+            return thread
+        }
+        thread.start()
+    }
+
+    /// Stops distribution and closes every slot: blocked readers return nil and a frame
+    /// waiting in the inbox or a slot is discarded (not counted as a drop). Returns after
+    /// the loop and every chunk delivery have finished. A second stop is harmless.
+    public func stop() {
+        let thread: OSThread? = registry.withLock {
+            guard lifecycle != .stopped else { return nil }
+            lifecycle = .stopped
+            return distributionThread
+        }
+        inbox.close()
+        thread?.join()
+        chunkGroup.wait()
+        let slots = registry.withLock { subscribers.map(\.slot) }
+        for slot in slots { slot.close() }
+    }
+
+    /// The thread the loop runs on, for CPU attribution; nil before `start`.
+    public var thread: OSThread? { registry.withLock { distributionThread } }
+
+    // MARK: - Workers
+
+    /// Creates a slot for worker `id` and returns its reader. After `stop`, the reader
+    /// returns nil at once. Throws when `id` is already subscribed.
+    public func subscribe(_ id: String) throws -> FrameReader {
+        try registry.withLock {
+            let slot = Mailbox<Frame>(policy: .overwrite, clock: clock)
+            if lifecycle == .stopped {
+                slot.close()
+                return FrameReader(id: id, slot: slot)
+            }
+            guard !subscribers.contains(where: { $0.id == id }) else {
+                throw LifecycleError.duplicateSubscriber(id)
+            }
+            subscribers.append(Subscriber(id: id, slot: slot))
+            targets = subscribers.map(\.slot)
+            return FrameReader(id: id, slot: slot)
+        }
+    }
+
+    /// Removes worker `id` and closes its slot; unknown ids, repeats and calls after
+    /// `stop` have no effect.
+    public func unsubscribe(_ id: String) {
+        let removed: Mailbox<Frame>? = registry.withLock {
+            guard lifecycle != .stopped, let index = subscribers.firstIndex(where: { $0.id == id }) else { return nil }
+            let slot = subscribers.remove(at: index).slot
+            targets = subscribers.map(\.slot)
+            return slot
+        }
+        removed?.close()
+    }
+
+    // MARK: - Distribution
+
+    private func distributionLoop() {
+        let threshold = configuration.fanOutThreshold
+        var seq: UInt64 = 0
+        while var frame = inbox.take() {
+            seq += 1
+            frame.seq = seq
+            frame.distributedAt = clock.now()
+            let slots = registry.withLock { targets }
+            if slots.count <= threshold {
+                for slot in slots { slot.offer(frame) }
+            } else {
+                deliverInChunks(frame, to: slots, chunkSize: threshold)
+            }
+            progress.withLock {
+                distributed = seq
+                if progressWaiters > 0 { progress.broadcast() }
+            }
+        }
+    }
+
+    private func deliverInChunks(_ frame: Frame, to slots: [Mailbox<Frame>], chunkSize: Int) {
+        chunkedFanOuts.add(1, ordering: .relaxed)
+        var start = 0
+        while start < slots.count {
+            let range = start..<min(start + chunkSize, slots.count)
+            start = range.upperBound
+            chunkQueue.async(group: chunkGroup) { [self] in
+                let cpuBefore = threadCPUNanos()
+                for index in range { slots[index].offer(frame) }
+                chunkCPUNanos.add(threadCPUNanos() &- cpuBefore, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Blocks until the loop has distributed frame `seq` (to every sequential slot), or
+    /// the monotonic `deadline` passes; returns whether it was reached. For tests and
+    /// harnesses that must synchronise on the loop rather than sleep.
+    @discardableResult
+    public func waitUntilDistributed(_ seq: UInt64, deadline: UInt64) -> Bool {
+        progress.withLock {
+            progressWaiters += 1
+            defer { progressWaiters -= 1 }
+            while distributed < seq {
+                if !progress.wait(untilMonotonic: deadline) && distributed < seq { return false }
+            }
+            return true
+        }
+    }
+
+    // MARK: - Stats
+
+    /// A snapshot of the inbox and of every subscribed worker (unsubscribed workers are
+    /// gone; after `stop`, workers stay).
+    public func stats() -> SupplierStats {
+        let now = clock.now()
+        let inboxState = inbox.snapshot()
+        let current = registry.withLock { subscribers }
+        let idleAfter = configuration.idleAfterNanos
+        return SupplierStats(
+            inbox: inboxState,
+            distributed: progress.withLock { distributed },
+            chunkedFanOuts: chunkedFanOuts.load(ordering: .relaxed),
+            chunkDeliveryCPUNanos: chunkCPUNanos.load(ordering: .relaxed),
+            workers: current.map { subscriber in
+                let slot = subscriber.slot.snapshot()
+                let lastActivity = slot.lastTakenAt ?? slot.createdAt
+                return WorkerSlotStats(
+                    id: subscriber.id, slot: slot,
+                    isIdle: now >= lastActivity && now - lastActivity > idleAfter)
+            })
+    }
+}
+
+/// The reading end of one worker's slot.
+public struct FrameReader: Sendable {
+    public let id: String
+    let slot: Mailbox<Frame>
+
+    /// Blocks until a frame is waiting; nil once the slot is closed (unsubscribe or stop).
+    @inline(__always)
+    public func read() -> Frame? { slot.take() }
+
+    /// Takes the waiting frame without blocking: nil when empty or closed.
+    public func poll() -> Frame? {
+        if case .item(let frame) = slot.poll() { return frame }
+        return nil
+    }
+
+    public func snapshot() -> MailboxSnapshot { slot.snapshot() }
+}

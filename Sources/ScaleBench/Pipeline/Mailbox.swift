@@ -1,0 +1,121 @@
+/// Something a mailbox can remember the sequence number of when it is taken.
+public protocol Sequenced: Sendable {
+    var seq: UInt64 { get }
+}
+
+extension Frame: Sequenced {}
+
+/// A single-slot mailbox: a ``LatestFrameSlot`` behind a mutex and condition variable,
+/// as every hand-off in the original (the supplier's inbox and each worker's slot).
+///
+/// Threading: `offer` never blocks beyond the mutex; `take` blocks while the slot is
+/// empty and open. Any number of threads may offer; one thread takes.
+public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private let clock: any NanoClock
+    private var slot: LatestFrameSlot<Item>
+    private var lastTakenAt: UInt64?
+    private var lastTakenSeq: UInt64?
+    private var blockedReaders = 0
+    public let createdAt: UInt64
+
+    public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {
+        self.clock = clock
+        slot = LatestFrameSlot(policy: policy)
+        createdAt = clock.now()
+    }
+
+    /// Offers an item and wakes the reader; returns false when an item was dropped or
+    /// the mailbox is closed.
+    @discardableResult
+    public func offer(_ item: Item) -> Bool {
+        lock.lock()
+        let outcome = slot.offer(item)
+        if case .ignoredClosed = outcome {
+            lock.unlock()
+            return false
+        }
+        lock.signal()
+        lock.unlock()
+        // A dropped item is released here, outside the lock.
+        if case .dropped = outcome { return false }
+        return true
+    }
+
+    /// Blocks until an item is waiting or the mailbox closes; nil once closed.
+    public func take() -> Item? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            switch slot.take() {
+            case .item(let item):
+                recordTake(item)
+                return item
+            case .closed:
+                return nil
+            case .empty:
+                blockedReaders += 1
+                lock.wait()
+                blockedReaders -= 1
+            }
+        }
+    }
+
+    /// Takes the waiting item without blocking.
+    public func poll() -> LatestFrameSlot<Item>.TakeOutcome {
+        lock.withLock {
+            let outcome = slot.take()
+            if case .item(let item) = outcome { recordTake(item) }
+            return outcome
+        }
+    }
+
+    private func recordTake(_ item: Item) {
+        lastTakenAt = clock.now()
+        lastTakenSeq = item.seq
+    }
+
+    /// Closes the mailbox: a waiting item is discarded (not a drop), blocked readers
+    /// return nil, later offers are ignored.
+    public func close() {
+        let discarded: Item? = lock.withLock {
+            let item = slot.close()
+            lock.broadcast()
+            return item
+        }
+        _ = discarded
+    }
+
+    public func snapshot() -> MailboxSnapshot {
+        lock.withLock {
+            MailboxSnapshot(
+                offered: slot.offered, taken: slot.taken, totalDrops: slot.totalDrops,
+                consecutiveDrops: slot.consecutiveDrops, discardedAtClose: slot.discardedAtClose,
+                ignoredWhileClosed: slot.ignoredWhileClosed, isWaiting: slot.isOccupied,
+                isClosed: slot.isClosed, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
+                createdAt: createdAt, blockedReaders: blockedReaders)
+        }
+    }
+}
+
+/// A consistent copy of a mailbox's counters, taken under its lock.
+public struct MailboxSnapshot: Sendable, Equatable {
+    public var offered: UInt64
+    public var taken: UInt64
+    public var totalDrops: UInt64
+    public var consecutiveDrops: UInt64
+    public var discardedAtClose: UInt64
+    public var ignoredWhileClosed: UInt64
+    public var isWaiting: Bool
+    public var isClosed: Bool
+    public var lastTakenAt: UInt64?
+    public var lastTakenSeq: UInt64?
+    public var createdAt: UInt64
+    /// Readers blocked in `take()` right now (lets tests synchronise on state, not sleeps).
+    public var blockedReaders: Int
+
+    /// offered = taken + drops + discarded at close + the one waiting.
+    public var isBalanced: Bool {
+        offered == taken + totalDrops + discardedAtClose + (isWaiting ? 1 : 0)
+    }
+}

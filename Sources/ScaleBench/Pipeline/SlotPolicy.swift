@@ -1,0 +1,95 @@
+/// What a single-slot mailbox does when an item arrives and the slot is occupied.
+public enum SlotPolicy: String, Sendable, Codable, CaseIterable {
+    /// The new item replaces the waiting one, which is dropped: the FrameSupplier's rule
+    /// ("drop frames, never queue"; latency over completeness).
+    case overwrite
+    /// The new item is dropped and the waiting one kept: the frame-buffer sketched in P002.
+    case dropNew = "drop-new"
+}
+
+/// The decision logic of a single-slot mailbox, with no clock, lock or thread
+/// (DESIGN principle 2): the realtime ``Mailbox`` wraps it in a mutex and condition
+/// variable, and a simulated executor can drive the very same value in virtual time.
+///
+/// Accounting invariant, checked by ``isBalanced``:
+/// `offered = taken + totalDrops + discardedAtClose + (waiting ? 1 : 0)`.
+public struct LatestFrameSlot<Item>: Sendable where Item: Sendable {
+    public enum OfferOutcome {
+        /// The slot was empty; the item waits in it.
+        case stored
+        /// The slot was occupied; this item (the one that was waiting, or the new one
+        /// under ``SlotPolicy/dropNew``) is dropped.
+        case dropped(Item)
+        /// The slot is closed; the item was not offered.
+        case ignoredClosed
+    }
+
+    public enum TakeOutcome {
+        case item(Item)
+        case empty
+        case closed
+    }
+
+    public let policy: SlotPolicy
+    public private(set) var waiting: Item?
+    public private(set) var isClosed = false
+    /// Items offered while open.
+    public private(set) var offered: UInt64 = 0
+    public private(set) var taken: UInt64 = 0
+    public private(set) var totalDrops: UInt64 = 0
+    /// Drops since the last take.
+    public private(set) var consecutiveDrops: UInt64 = 0
+    /// Items waiting when the slot closed: discarded, and not counted as drops.
+    public private(set) var discardedAtClose: UInt64 = 0
+    /// Offers that arrived after closing.
+    public private(set) var ignoredWhileClosed: UInt64 = 0
+
+    public init(policy: SlotPolicy = .overwrite) { self.policy = policy }
+
+    public var isOccupied: Bool { waiting != nil }
+
+    public mutating func offer(_ item: Item) -> OfferOutcome {
+        if isClosed {
+            ignoredWhileClosed += 1
+            return .ignoredClosed
+        }
+        offered += 1
+        guard let previous = waiting else {
+            waiting = item
+            return .stored
+        }
+        totalDrops += 1
+        consecutiveDrops += 1
+        switch policy {
+        case .overwrite:
+            waiting = item
+            return .dropped(previous)
+        case .dropNew:
+            return .dropped(item)
+        }
+    }
+
+    public mutating func take() -> TakeOutcome {
+        if isClosed { return .closed }
+        guard let item = waiting else { return .empty }
+        waiting = nil
+        taken += 1
+        consecutiveDrops = 0
+        return .item(item)
+    }
+
+    /// Closes the slot; a waiting item is discarded and returned.
+    @discardableResult
+    public mutating func close() -> Item? {
+        guard !isClosed else { return nil }
+        isClosed = true
+        let discarded = waiting
+        if discarded != nil { discardedAtClose += 1 }
+        waiting = nil
+        return discarded
+    }
+
+    public var isBalanced: Bool {
+        offered == taken + totalDrops + discardedAtClose + (waiting == nil ? 0 : 1)
+    }
+}

@@ -1,0 +1,62 @@
+import CGSL
+
+/// A seeded GSL generator (Mersenne Twister, `gsl_rng_mt19937`) and the distributions the
+/// workbench draws from. Same seed, same sequence, on every machine.
+///
+/// One owner per C pointer: the generator is freed in `deinit`. Not thread-safe: each
+/// thread that draws gets its own instance (seeds derived with ``SeedSequence``).
+public final class GSLRandom {
+    private let rng: OpaquePointer
+
+    public init(seed: UInt64) {
+        GSLRandom.disableAbortingErrorHandler
+        rng = OpaquePointer(gsl_rng_alloc(scalebench_gsl_mt19937()))
+        // mt19937 takes an unsigned long seed; 0 would be replaced by GSL's default seed.
+        gsl_rng_set(UnsafePointer(rng), UInt(truncatingIfNeeded: seed == 0 ? 0x9E37_79B9 : seed))
+    }
+
+    deinit { gsl_rng_free(UnsafeMutablePointer(rng)) }
+
+    /// GSL's default handler aborts the process on any error; the workbench checks
+    /// statuses instead. Switched off once, before the first generator exists.
+    private static let disableAbortingErrorHandler: Void = {
+        gsl_set_error_handler_off()
+    }()
+
+    private var pointer: UnsafePointer<gsl_rng> { UnsafePointer(rng) }
+
+    /// Uniform on [0, 1).
+    public func uniform() -> Double { gsl_rng_uniform(pointer) }
+
+    /// Uniform on [a, b).
+    public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(pointer, a, b) }
+
+    public func exponential(mean: Double) -> Double { gsl_ran_exponential(pointer, mean) }
+
+    /// Lognormal with location ζ and scale σ of the underlying normal.
+    public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(pointer, zeta, sigma) }
+
+    /// Gamma with shape `a` and scale `b` (mean a·b).
+    public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(pointer, shape, scale) }
+
+    public func gaussian(sigma: Double) -> Double { gsl_ran_gaussian(pointer, sigma) }
+}
+
+/// Derives independent, reproducible seeds for every stream and worker from one run seed
+/// (SplitMix64), so adding a worker never changes another worker's draws.
+public enum SeedSequence {
+    public static func derive(_ seed: UInt64, _ path: UInt64...) -> UInt64 {
+        var state = seed
+        for component in path {
+            state = mix(state &+ 0x9E37_79B9_7F4A_7C15 &* (component &+ 1))
+        }
+        return mix(state)
+    }
+
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Renders a ``RunResult`` for people (an aligned text table) or programs (JSON).
+public enum RunRenderer {
+    public static func json(_ result: RunResult) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(result), as: UTF8.self)
+    }
+
+    public static func table(_ result: RunResult) -> String {
+        let s = result.scenario
+        var out = """
+        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(format3(s.fps)) fps \(s.arrival) · \(s.resolution) \(s.pixelFormat.rawValue) · seed \(s.seed)
+        warm-up \(s.warmup) excluded · measured \(s.duration)
+
+        """
+        var rows = [["stream", "worker", "fps", "drop %", "lat p50", "lat p99", "lat max", "age p50", "svc p50", "processed"]]
+        for w in result.workers {
+            rows.append([
+                "\(w.stream)", w.worker, String(format: "%.2f", w.processedFPS), String(format: "%.1f", w.dropFraction * 100),
+                ms(w.latencyMs.p50), ms(w.latencyMs.p99), ms(w.latencyMs.max), ms(w.ageMs.p50), ms(w.serviceMs.p50),
+                "\(w.processed)",
+            ])
+        }
+        out += align(rows) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
+
+        var streamRows = [["stream", "capture fps", "capture drops", "inbox drops", "lateness mean", "lateness max"]]
+        for (stream, pipeline) in zip(result.streams, result.pipelines) where result.streams.count == result.pipelines.count {
+            streamRows.append([
+                "\(stream.stream)", String(format: "%.2f", stream.realFPS), "\(stream.captureDrops)", "\(pipeline.inboxDrops)",
+                String(format: "%.2f ms", stream.meanLatenessMs), String(format: "%.2f ms", stream.maxLatenessMs),
+            ])
+        }
+        out += align(streamRows) + "\n\n"
+
+        let c = result.cpu
+        out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
+        out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))\n"
+        let unbalanced = result.accounting.lines.filter { !$0.balanced }
+        out += unbalanced.isEmpty
+            ? "Accounting: every frame accounted for (\(result.accounting.lines.count) stage balances hold)\n"
+            : "Accounting: \(unbalanced.count) stage balances do NOT hold: " + unbalanced.map { "\($0.stage) \($0.subject)" }.joined(separator: ", ") + "\n"
+        return out
+    }
+
+    private static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
+    private static func cores(_ share: CPUResult.Share) -> String { String(format: "%.2f", share.cores) }
+    private static func mib(_ bytes: UInt64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+
+    /// Left-aligns the first two columns, right-aligns the rest.
+    static func align(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        let widths = (0..<first.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column < 2 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,58 @@
+import Histogram
+
+/// A latency distribution in nanoseconds: HdrHistogram with 3 significant digits from
+/// 1 µs to 10 minutes, allocated once; recording never allocates.
+public struct LatencyHistogram: Sendable {
+    public private(set) var histogram: Histogram<UInt32>
+
+    public static let lowest: UInt64 = 1_000
+    public static let highest: UInt64 = 600_000_000_000
+
+    public init() {
+        histogram = Histogram(lowestDiscernibleValue: Self.lowest, highestTrackableValue: Self.highest,
+                              numberOfSignificantValueDigits: .three)
+    }
+
+    @inline(__always)
+    public mutating func record(_ nanos: UInt64) {
+        _ = histogram.record(min(max(nanos, Self.lowest), Self.highest))
+    }
+
+    public var count: UInt64 { histogram.totalCount }
+
+    public mutating func add(_ other: LatencyHistogram) { histogram.add(other.histogram) }
+
+    /// p50, p90, p99, p99.9, max and mean in milliseconds.
+    public var quantiles: Quantiles {
+        guard histogram.totalCount > 0 else { return Quantiles(count: 0) }
+        func ms(_ nanos: UInt64) -> Double { Double(nanos) / 1e6 }
+        return Quantiles(
+            count: histogram.totalCount,
+            p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
+            p99: ms(histogram.valueAtPercentile(99)), p999: ms(histogram.valueAtPercentile(99.9)),
+            max: ms(histogram.max), mean: histogram.mean / 1e6)
+    }
+}
+
+/// Summary of a latency distribution, in milliseconds. Percentiles are nil when there
+/// were no samples.
+public struct Quantiles: Sendable, Codable, Equatable {
+    public var count: UInt64
+    public var p50: Double?
+    public var p90: Double?
+    public var p99: Double?
+    public var p999: Double?
+    public var max: Double?
+    public var mean: Double?
+
+    public init(count: UInt64, p50: Double? = nil, p90: Double? = nil, p99: Double? = nil,
+                p999: Double? = nil, max: Double? = nil, mean: Double? = nil) {
+        self.count = count
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.p999 = p999
+        self.max = max
+        self.mean = mean
+    }
+}

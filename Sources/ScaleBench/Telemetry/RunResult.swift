@@ -1,0 +1,100 @@
+/// Everything a run measured, as data: rendered as a table or JSON, and later stored.
+///
+/// Rates, fractions and quantiles cover the measured window only; the `accounting`
+/// section covers the whole run, so every frame is accounted for.
+public struct RunResult: Sendable, Codable {
+    public var scenario: RunScenario
+    public var topology: String
+    public var warmupSeconds: Double
+    public var measuredSeconds: Double
+    public var streams: [StreamResult]
+    public var pipelines: [PipelineResult]
+    public var workers: [WorkerResult]
+    public var cpu: CPUResult
+    public var memory: MemoryResult
+    public var accounting: Accounting
+    public var events: UInt64
+}
+
+public struct StreamResult: Sendable, Codable {
+    public var stream: Int
+    /// Arrivals due in the window.
+    public var due: UInt64
+    public var published: UInt64
+    public var captureDrops: UInt64
+    /// dropped / (published + dropped), as the original's capture stats.
+    public var captureDropRate: Double
+    public var realFPS: Double
+    public var meanLatenessMs: Double
+    public var maxLatenessMs: Double
+}
+
+public struct PipelineResult: Sendable, Codable {
+    public var pipeline: Int
+    public var streams: [Int]
+    /// Frames published into the inbox in the window.
+    public var published: UInt64
+    public var inboxDrops: UInt64
+    public var distributed: UInt64
+    public var chunkedFanOuts: UInt64
+}
+
+public struct WorkerResult: Sendable, Codable {
+    public var pipeline: Int
+    public var stream: Int
+    public var worker: String
+    public var cost: String
+    /// Frames delivered into the worker's slot in the window.
+    public var delivered: UInt64
+    /// Frames overwritten in the worker's slot in the window.
+    public var drops: UInt64
+    /// drops / delivered: the share of delivered frames the worker never saw.
+    public var dropFraction: Double
+    public var processed: UInt64
+    public var processedFPS: Double
+    /// Capture → service end.
+    public var latencyMs: Quantiles
+    /// Capture → service start.
+    public var ageMs: Quantiles
+    public var serviceMs: Quantiles
+    /// Distribution → service start.
+    public var handoffMs: Quantiles
+}
+
+/// CPU over the measured window, in seconds and in cores (seconds / window).
+public struct CPUResult: Sendable, Codable {
+    public struct Share: Sendable, Codable {
+        public var seconds: Double
+        public var cores: Double
+    }
+    public var process: Share
+    public var capture: Share
+    public var supplier: Share
+    public var worker: Share
+    public var harness: Share
+    /// Process CPU not attributed to a class: runtime and dispatch threads, the kernel's
+    /// accounting granularity (getrusage ticks vs per-thread clocks).
+    public var unattributed: Share
+}
+
+public struct MemoryResult: Sendable, Codable {
+    public var peakRSSBytes: UInt64
+    public var rssAtEndOfWindowBytes: UInt64
+    /// Pixel buffers held by the captures' pools at the end.
+    public var framePoolBytes: UInt64
+}
+
+/// Whole-run balances: for each stream and stage, in = out + dropped (+ in flight at stop).
+public struct Accounting: Sendable, Codable {
+    public struct Line: Sendable, Codable, Equatable {
+        public var stage: String
+        public var subject: String
+        public var input: UInt64
+        public var output: UInt64
+        public var dropped: UInt64
+        public var inFlightAtStop: UInt64
+        public var balanced: Bool { input == output + dropped + inFlightAtStop }
+    }
+    public var lines: [Line]
+    public var balanced: Bool { lines.allSatisfy(\.balanced) }
+}

@@ -1,0 +1,67 @@
+/// What one worker thread measures, owned by that thread alone: no locks, and nothing
+/// allocated per frame (histograms are allocated up front).
+///
+/// For each processed frame: capture → distribution → service start → service end.
+/// Frames whose service ends inside the measured window `[windowStart, windowEnd)` go
+/// into the histograms; every frame counts in `processedTotal` for the accounting.
+public final class WorkerRecorder: @unchecked Sendable {
+    public let windowStart: UInt64
+    public let windowEnd: UInt64
+    /// Capture → service end.
+    public private(set) var latency = LatencyHistogram()
+    /// Capture → service start: how old the frame was when the worker got to it.
+    public private(set) var age = LatencyHistogram()
+    /// Service start → end.
+    public private(set) var service = LatencyHistogram()
+    /// Distribution → service start: the slot hand-off plus waiting for the worker.
+    public private(set) var handoff = LatencyHistogram()
+    public private(set) var processedInWindow: UInt64 = 0
+    public private(set) var processedTotal: UInt64 = 0
+
+    public init(windowStart: UInt64, windowEnd: UInt64) {
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+    }
+
+    @inline(__always)
+    public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64) {
+        processedTotal += 1
+        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
+        processedInWindow += 1
+        latency.record(serviceEnd &- frame.capturedAt)
+        age.record(serviceStart &- frame.capturedAt)
+        service.record(serviceEnd &- serviceStart)
+        handoff.record(serviceStart &- frame.distributedAt)
+    }
+}
+
+/// What a worker emits for each processed frame.
+public struct WorkerEvent: Sendable, Codable, Equatable {
+    public var stream: Int
+    public var seq: UInt64
+    public var worker: String
+    public var result: Double
+    /// Monotonic ns at the end of service.
+    public var at: UInt64
+}
+
+/// Receives a worker's events: counts them and, when asked, keeps them in memory
+/// reserved up front (written out after the run, never during it).
+public final class EventEmitter: @unchecked Sendable {
+    public let worker: String
+    public private(set) var count: UInt64 = 0
+    public private(set) var events: [WorkerEvent] = []
+    private let keeps: Bool
+
+    public init(worker: String, keepEvents: Bool, expected: Int) {
+        self.worker = worker
+        keeps = keepEvents
+        if keepEvents { events.reserveCapacity(expected) }
+    }
+
+    @inline(__always)
+    public func emit(stream: Int, seq: UInt64, result: Double, at: UInt64) {
+        count += 1
+        if keeps { events.append(WorkerEvent(stream: stream, seq: seq, worker: worker, result: result, at: at)) }
+    }
+}

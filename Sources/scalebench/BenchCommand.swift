@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Benchmarks
+import ScaleBench
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks of the workbench's own components.",
+        subcommands: [MailboxBench.self])
+}
+
+struct MailboxBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailbox",
+        abstract: "Hand-off latency through one FrameSupplier to W workers, and the cost of publish.",
+        discussion: """
+        For each W: W workers subscribe to one supplier; frames are published at a fixed
+        interval, each stamped at publish; every worker records receive − stamp. Prints
+        p50, p99 and max in µs and the supplier's inboxDrops. Then times `publish` with one
+        subscribed worker that never reads (ns/op, median of the repetitions).
+        """)
+
+    @Option(help: "Worker counts to measure, comma-separated.")
+    var workers: String = "1,8,64"
+
+    @Option(help: "Frames published per worker count.")
+    var frames: Int = 3000
+
+    @Option(help: "Interval between publishes.")
+    var interval: String = "1ms"
+
+    @Option(name: .customLong("publish-ops"), help: "Publishes per repetition of the publish-cost measurement.")
+    var publishOps: Int = 1_000_000
+
+    @Option(help: "Repetitions of the publish-cost measurement (the median is reported).")
+    var repetitions: Int = 5
+
+    @Flag(help: "Print a Markdown section (with the machine's details) instead of text.")
+    var markdown = false
+
+    func run() throws {
+        let counts = workers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0 != nil && (1...1024).contains($0!) }) else {
+            throw UsageError("--workers \(workers): expected comma-separated integers from 1 to 1024")
+        }
+        guard (10...1_000_000).contains(frames) else { throw UsageError("--frames \(frames): expected an integer from 10 to 1000000") }
+        guard (1_000...100_000_000).contains(publishOps) else { throw UsageError("--publish-ops \(publishOps): expected an integer from 1000 to 100000000") }
+        guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
+        let gap: Duration
+        do { gap = try Duration.parse(interval) } catch { throw UsageError("--interval \(interval): \(error.message)") }
+        guard gap.nanoseconds >= 10_000 else { throw UsageError("--interval \(interval): expected at least 10us") }
+
+        let configuration = MailboxBenchmark.Configuration(
+            workerCounts: counts.map { $0! }, frames: frames, intervalNanos: gap.nanoseconds,
+            publishOps: publishOps, repetitions: repetitions)
+        let result = MailboxBenchmark.run(configuration)
+        print(markdown ? result.markdown() : result.text())
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import ScaleBench
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run N synthetic streams through a topology in real time and report per stream × worker.",
+        discussion: """
+        Each stream gets its own capture thread, FrameSupplier and worker threads
+        (topology A). Metrics cover the measured window (--duration) after the warm-up
+        (--warmup), which is excluded by time.
+
+        Workers: a preset (\(WorkerSpec.presets.map(\.name).joined(separator: ", "))) or
+        offload:DIST (sleeps: accelerator), cpu:DIST (spins on the thread's CPU clock),
+        pixels (luma downscale + motion score). DIST: \(ServiceDistribution.grammar).
+
+        Examples:
+          scalebench run --streams 4 --fps 30 --duration 5s --worker offload:50ms --json
+          scalebench run --streams 10 --worker person-detector --worker vlm --resolution 1080p
+        """)
+
+    @Option(help: "Number of camera streams (1–4096).")
+    var streams: Int = 4
+
+    @Option(help: "Frames per second of every stream: 0.1–30, as the original (up to 1000 with --stress).")
+    var fps: Double = 30
+
+    @Flag(help: "Allow --fps above 30 (stress runs beyond the original's range).")
+    var stress = false
+
+    @Option(help: "Measured window, after the warm-up (e.g. 10s, 500ms).")
+    var duration: String = "10s"
+
+    @Option(help: "Warm-up excluded from every metric (e.g. 1s; 0s for none).")
+    var warmup: String = "1s"
+
+    @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector).")
+    var workers: [String] = []
+
+    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT.")
+    var resolution: String = "720p"
+
+    @Option(name: .customLong("pixel-format"), help: "rgb24 (as the original) or yuv420p.")
+    var pixelFormat: String = "rgb24"
+
+    @Option(help: "Arrival process: periodic, jitter(DURATION) or poisson.")
+    var arrival: String = "periodic"
+
+    @Option(help: "Start phase of the streams: spread (i/N of a period), aligned (lock-step) or random.")
+    var phase: String = "spread"
+
+    @Option(help: "Seed of every random draw (service times, jitter, phases).")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("fanout-threshold"), help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
+    var fanOutThreshold: Int = 8
+
+    @Flag(help: "Print the result as JSON instead of a table.")
+    var json = false
+
+    @Option(help: "Write every worker event (stream, seq, worker, result) as JSON lines to this file after the run.")
+    var events: String?
+
+    func run() throws {
+        let scenario = try makeScenario()
+        if let path = events {
+            let url = URL(fileURLWithPath: path)
+            guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path) else {
+                throw UsageError("--events \(path): the folder \(url.deletingLastPathComponent().path) does not exist")
+            }
+        }
+        let executor = RealtimeExecutor(scenario: scenario, options: .init(keepEvents: events != nil))
+        let (result, kept) = try executor.run()
+        if let path = events { try writeEvents(kept, to: path) }
+        print(json ? try RunRenderer.json(result) : RunRenderer.table(result))
+        if !result.accounting.balanced { throw ExitCode(1) }
+    }
+
+    /// Turns flags into a validated scenario; the first bad value becomes a UsageError.
+    func makeScenario() throws -> RunScenario {
+        var scenario = RunScenario()
+        scenario.streams = streams
+        scenario.fps = fps
+        scenario.stress = stress
+        scenario.seed = seed
+        scenario.fanOutThreshold = fanOutThreshold
+        scenario.duration = try parse("--duration", duration, Duration.grammar) { try Duration.parse($0) }
+        scenario.warmup = try parse("--warmup", warmup, Duration.grammar) { try Duration.parse($0) }
+        guard let resolved = Resolution(parsing: resolution) else {
+            throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
+        }
+        scenario.resolution = resolved
+        guard let format = PixelFormat(userName: pixelFormat) else {
+            throw UsageError("--pixel-format \(pixelFormat): expected rgb24 or yuv420p")
+        }
+        scenario.pixelFormat = format
+        scenario.arrival = try parse("--arrival", arrival, ArrivalProcess.grammar) { try ArrivalProcess.parse($0) }
+        guard let phasePolicy = PhasePolicy(rawValue: phase.lowercased()) else {
+            throw UsageError("--phase \(phase): expected spread, aligned or random")
+        }
+        scenario.phase = phasePolicy
+        scenario.workers = try (workers.isEmpty ? ["person-detector"] : workers).map { text in
+            try parse("--worker", text, WorkerSpec.grammar) { try WorkerSpec.parse($0) }
+        }
+        do {
+            try scenario.validate()
+        } catch {
+            throw UsageError("--\(error.key) \(error.value): expected \(error.allowed)")
+        }
+        return scenario
+    }
+
+    private func parse<T>(_ flag: String, _ text: String, _ grammar: String, _ body: (String) throws -> T) throws -> T {
+        do {
+            return try body(text)
+        } catch let error as ParseError {
+            throw UsageError("\(flag) \(text): \(error.message)")
+        }
+    }
+
+    private func writeEvents(_ events: [WorkerEvent], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = Data()
+        for event in events {
+            data.append(try encoder.encode(event))
+            data.append(0x0A)
+        }
+        // Written whole to a temporary file and moved into place: never half-written.
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        try data.write(to: temporary)
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+    }
+}
