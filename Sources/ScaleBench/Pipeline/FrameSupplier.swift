@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Hands each subscribed worker only the latest frame: the original's FrameSupplier.
@@ -53,6 +52,11 @@ public final class FrameSupplier: @unchecked Sendable {
 
     private enum Lifecycle { case idle, running, stopped }
 
+    private struct Targets {
+        var slots: [Mailbox<Frame>]
+        var plan: FanOutPlan
+    }
+
     private struct Subscriber {
         let id: String
         let slot: Mailbox<Frame>
@@ -65,17 +69,17 @@ public final class FrameSupplier: @unchecked Sendable {
     private var lifecycle = Lifecycle.idle
     private var subscribers: [Subscriber] = []
     /// Rebuilt on every (un)subscribe, so the loop copies one array reference per frame.
-    private var targets: [Mailbox<Frame>] = []
+    private var targets = Targets(slots: [], plan: .sequential)
     private var distributionThread: OSThread?
-    private let chunkQueue = DispatchQueue(label: "scalebench.supplier.chunks", attributes: .concurrent)
-    private let chunkGroup = DispatchGroup()
+    /// Grown by the distribution thread (under the registry lock, for `stats`); finished by
+    /// `stop` after the loop has ended.
+    private var deliverers: [ChunkDeliverer] = []
 
     // Progress, for stats and for tests that synchronise on the loop.
     private let progress = ConditionLock()
     private var distributed: UInt64 = 0
     private var progressWaiters = 0
     private let chunkedFanOuts = Atomic<UInt64>(0)
-    private let chunkCPUNanos = Atomic<UInt64>(0)
 
     public init(configuration: Configuration = Configuration(), clock: any NanoClock = SystemClock()) {
         precondition(configuration.fanOutThreshold >= 1, "fan-out threshold must be at least 1")
@@ -116,7 +120,7 @@ public final class FrameSupplier: @unchecked Sendable {
 
     /// Stops distribution and closes every slot: blocked readers return nil and a frame
     /// waiting in the inbox or a slot is discarded (not counted as a drop). Returns after
-    /// the loop and every chunk delivery have finished. A second stop is harmless.
+    /// the loop and every queued chunk delivery have finished. A second stop is harmless.
     public func stop() {
         let thread: OSThread? = registry.withLock {
             guard lifecycle != .stopped else { return nil }
@@ -125,7 +129,7 @@ public final class FrameSupplier: @unchecked Sendable {
         }
         inbox.close()
         thread?.join()
-        chunkGroup.wait()
+        for deliverer in deliverers { deliverer.finish() }
         let slots = registry.withLock { subscribers.map(\.slot) }
         for slot in slots { slot.close() }
     }
@@ -148,7 +152,7 @@ public final class FrameSupplier: @unchecked Sendable {
                 throw LifecycleError.duplicateSubscriber(id)
             }
             subscribers.append(Subscriber(id: id, slot: slot))
-            targets = subscribers.map(\.slot)
+            rebuildTargets()
             return FrameReader(id: id, slot: slot)
         }
     }
@@ -159,7 +163,7 @@ public final class FrameSupplier: @unchecked Sendable {
         let removed: Mailbox<Frame>? = registry.withLock {
             guard lifecycle != .stopped, let index = subscribers.firstIndex(where: { $0.id == id }) else { return nil }
             let slot = subscribers.remove(at: index).slot
-            targets = subscribers.map(\.slot)
+            rebuildTargets()
             return slot
         }
         removed?.close()
@@ -167,18 +171,24 @@ public final class FrameSupplier: @unchecked Sendable {
 
     // MARK: - Distribution
 
+    /// Called with the registry lock held.
+    private func rebuildTargets() {
+        targets = Targets(slots: subscribers.map(\.slot),
+                          plan: FanOutPlan(workerCount: subscribers.count, threshold: configuration.fanOutThreshold))
+    }
+
     private func distributionLoop() {
-        let threshold = configuration.fanOutThreshold
         var seq: UInt64 = 0
         while var frame = inbox.take() {
             seq += 1
             frame.seq = seq
             frame.distributedAt = clock.now()
-            let slots = registry.withLock { targets }
-            if slots.count <= threshold {
-                for slot in slots { slot.offer(frame) }
-            } else {
-                deliverInChunks(frame, to: slots, chunkSize: threshold)
+            let current = registry.withLock { targets }
+            switch current.plan {
+            case .sequential:
+                for slot in current.slots { slot.offer(frame) }
+            case .chunks(let chunks):
+                deliverInChunks(frame, to: current.slots, chunks: chunks)
             }
             progress.withLock {
                 distributed = seq
@@ -187,17 +197,16 @@ public final class FrameSupplier: @unchecked Sendable {
         }
     }
 
-    private func deliverInChunks(_ frame: Frame, to slots: [Mailbox<Frame>], chunkSize: Int) {
+    /// Each chunk goes to its own deliverer thread and is not awaited, as the original's
+    /// goroutines; `stop` lets them finish, so no delivery is lost from the accounting.
+    private func deliverInChunks(_ frame: Frame, to slots: [Mailbox<Frame>], chunks: [Range<Int>]) {
         chunkedFanOuts.add(1, ordering: .relaxed)
-        var start = 0
-        while start < slots.count {
-            let range = start..<min(start + chunkSize, slots.count)
-            start = range.upperBound
-            chunkQueue.async(group: chunkGroup) { [self] in
-                let cpuBefore = threadCPUNanos()
-                for index in range { slots[index].offer(frame) }
-                chunkCPUNanos.add(threadCPUNanos() &- cpuBefore, ordering: .relaxed)
-            }
+        if deliverers.count < chunks.count {
+            let added = (deliverers.count..<chunks.count).map { ChunkDeliverer(name: "\(configuration.name)-chunk\($0)") }
+            registry.withLock { deliverers += added }
+        }
+        for (index, range) in chunks.enumerated() {
+            deliverers[index].enqueue(.init(frame: frame, slots: slots, range: range))
         }
     }
 
@@ -229,7 +238,7 @@ public final class FrameSupplier: @unchecked Sendable {
             inbox: inboxState,
             distributed: progress.withLock { distributed },
             chunkedFanOuts: chunkedFanOuts.load(ordering: .relaxed),
-            chunkDeliveryCPUNanos: chunkCPUNanos.load(ordering: .relaxed),
+            chunkDeliveryCPUNanos: registry.withLock { deliverers }.reduce(0) { $0 + $1.cpuNanos.load(ordering: .relaxed) },
             workers: current.map { subscriber in
                 let slot = subscriber.slot.snapshot()
                 let lastActivity = slot.lastTakenAt ?? slot.createdAt

@@ -6,7 +6,7 @@ public struct SupplierStats: Sendable {
     public var distributed: UInt64
     /// Frames delivered in concurrent chunks (more workers than the threshold).
     public var chunkedFanOuts: UInt64
-    /// CPU spent by chunk deliveries on the dispatch pool (outside the loop thread).
+    /// CPU spent by chunk deliverer threads (outside the loop thread).
     public var chunkDeliveryCPUNanos: UInt64
     public var workers: [WorkerSlotStats]
 

@@ -1,0 +1,34 @@
+import Foundation
+@testable import ScaleBench
+import XCTest
+
+/// Monotonic now + `seconds`, for waits that must end even if a test is broken.
+func deadline(_ seconds: Double = 10) -> UInt64 { monotonicNanos() + UInt64(seconds * 1e9) }
+
+/// A frame whose `capturedAt` identifies it (publishers' seq is overwritten by the supplier).
+func testFrame(_ marker: UInt64, stream: Int = 0) -> Frame {
+    Frame(streamID: stream, capturedAt: marker, width: 2, height: 2, format: .yuv420p, pixels: sharedPixels)
+}
+
+let sharedPixels = PixelBuffer(byteCount: 6)
+
+/// Waits until `condition` holds, re-checking after yielding the CPU; fails the test at the
+/// deadline. Used only to synchronise on a component's observable state.
+func waitFor(_ what: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line,
+             _ condition: () -> Bool) {
+    let end = deadline(timeout)
+    while !condition() {
+        if monotonicNanos() > end {
+            XCTFail("timed out waiting for \(what)", file: file, line: line)
+            return
+        }
+        usleep(200)
+    }
+}
+
+/// Publishes a frame and waits until the loop has distributed it.
+func publishAndDistribute(_ supplier: FrameSupplier, _ frame: Frame, file: StaticString = #filePath, line: UInt = #line) {
+    let target = supplier.stats().distributed + 1
+    supplier.publish(frame)
+    XCTAssertTrue(supplier.waitUntilDistributed(target, deadline: deadline()), "frame not distributed", file: file, line: line)
+}
