@@ -20,19 +20,19 @@ struct RunCommand: ParsableCommand {
           scalebench run --streams 10 --worker person-detector --worker vlm --resolution 1080p
         """)
 
-    @Option(help: "Number of camera streams (1–4096).")
+    @Option(parsing: .unconditional, help: "Number of camera streams (1–4096).")
     var streams: Int = 4
 
-    @Option(help: "Frames per second of every stream: 0.1–30, as the original (up to 1000 with --stress).")
+    @Option(parsing: .unconditional, help: "Frames per second of every stream: 0.1–30, as the original (up to 1000 with --stress).")
     var fps: Double = 30
 
     @Flag(help: "Allow --fps above 30 (stress runs beyond the original's range).")
     var stress = false
 
-    @Option(help: "Measured window, after the warm-up (e.g. 10s, 500ms).")
+    @Option(parsing: .unconditional, help: "Measured window, after the warm-up (e.g. 10s, 500ms).")
     var duration: String = "10s"
 
-    @Option(help: "Warm-up excluded from every metric (e.g. 1s; 0s for none).")
+    @Option(parsing: .unconditional, help: "Warm-up excluded from every metric (e.g. 1s; 0s for none).")
     var warmup: String = "1s"
 
     @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector).")
@@ -50,10 +50,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Start phase of the streams: spread (i/N of a period), aligned (lock-step) or random.")
     var phase: String = "spread"
 
-    @Option(help: "Seed of every random draw (service times, jitter, phases).")
+    @Option(parsing: .unconditional, help: "Seed of every random draw (service times, jitter, phases).")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("fanout-threshold"), help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
+    @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
     var fanOutThreshold: Int = 8
 
     @Flag(help: "Print the result as JSON instead of a table.")
@@ -72,9 +72,20 @@ struct RunCommand: ParsableCommand {
         }
         let executor = RealtimeExecutor(scenario: scenario, options: .init(keepEvents: events != nil))
         let (result, kept) = try executor.run()
-        if let path = events { try writeEvents(kept, to: path) }
+        // The result is printed before anything else can fail: a completed run is never lost.
         print(json ? try RunRenderer.json(result) : RunRenderer.table(result))
-        if !result.accounting.balanced { throw ExitCode(1) }
+        if let path = events {
+            do {
+                try writeEvents(kept, to: path)
+            } catch {
+                FileHandleStderr.write("scalebench: could not write events to \(path): \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+        if !result.accounting.balanced {
+            FileHandleStderr.write("scalebench: the frame accounting does not balance; see the accounting section\n")
+            throw ExitCode(1)
+        }
     }
 
     /// Turns flags into a validated scenario; the first bad value becomes a UsageError.
@@ -85,8 +96,8 @@ struct RunCommand: ParsableCommand {
         scenario.stress = stress
         scenario.seed = seed
         scenario.fanOutThreshold = fanOutThreshold
-        scenario.duration = try parse("--duration", duration, Duration.grammar) { try Duration.parse($0) }
-        scenario.warmup = try parse("--warmup", warmup, Duration.grammar) { try Duration.parse($0) }
+        scenario.duration = try parse("--duration", duration) { try Duration.parse($0) }
+        scenario.warmup = try parse("--warmup", warmup) { try Duration.parse($0) }
         guard let resolved = Resolution(parsing: resolution) else {
             throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
         }
@@ -95,13 +106,13 @@ struct RunCommand: ParsableCommand {
             throw UsageError("--pixel-format \(pixelFormat): expected rgb24 or yuv420p")
         }
         scenario.pixelFormat = format
-        scenario.arrival = try parse("--arrival", arrival, ArrivalProcess.grammar) { try ArrivalProcess.parse($0) }
+        scenario.arrival = try parse("--arrival", arrival) { try ArrivalProcess.parse($0) }
         guard let phasePolicy = PhasePolicy(rawValue: phase.lowercased()) else {
             throw UsageError("--phase \(phase): expected spread, aligned or random")
         }
         scenario.phase = phasePolicy
         scenario.workers = try (workers.isEmpty ? ["person-detector"] : workers).map { text in
-            try parse("--worker", text, WorkerSpec.grammar) { try WorkerSpec.parse($0) }
+            try parse("--worker", text) { try WorkerSpec.parse($0) }
         }
         do {
             try scenario.validate()
@@ -111,7 +122,7 @@ struct RunCommand: ParsableCommand {
         return scenario
     }
 
-    private func parse<T>(_ flag: String, _ text: String, _ grammar: String, _ body: (String) throws -> T) throws -> T {
+    private func parse<T>(_ flag: String, _ text: String, _ body: (String) throws -> T) throws -> T {
         do {
             return try body(text)
         } catch let error as ParseError {
@@ -131,6 +142,9 @@ struct RunCommand: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         try data.write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
     }
 }

@@ -32,15 +32,14 @@ public struct Duration: Sendable, Hashable, Comparable, Codable, CustomStringCon
         throw ParseError("'\(text)' is not a duration; expected \(grammar)")
     }
 
+    /// The largest unit that states the value exactly with at most three decimals, so
+    /// the text parses back to the same nanoseconds.
     public var description: String {
-        let n = Double(nanoseconds)
-        func trim(_ v: Double) -> String {
-            v == v.rounded() ? String(Int64(v)) : String(format3(v))
-        }
         if nanoseconds == 0 { return "0s" }
-        if nanoseconds % 1_000_000_000 == 0 || n >= 1e10 { return trim(n / 1e9) + "s" }
-        if nanoseconds % 1_000_000 == 0 || n >= 1e7 { return trim(n / 1e6) + "ms" }
-        if nanoseconds % 1_000 == 0 || n >= 1e4 { return trim(n / 1e3) + "us" }
+        let n = Double(nanoseconds)
+        if nanoseconds >= 1_000_000_000 && nanoseconds % 1_000_000 == 0 { return format3(n / 1e9) + "s" }
+        if nanoseconds >= 1_000_000 && nanoseconds % 1_000 == 0 { return format3(n / 1e6) + "ms" }
+        if nanoseconds >= 1_000 { return format3(n / 1e3) + "us" }
         return "\(nanoseconds)ns"
     }
 }
