@@ -38,22 +38,37 @@ public enum MailboxBenchmark {
         public var balanced: Bool
     }
 
+    /// Reference points that bound what the supplier can reach on this machine.
+    public struct Floors: Sendable {
+        /// One Mailbox hop (offer → a blocked reader's take returns): one condition-variable
+        /// wake-up of a sleeping thread. The supplier's hand-off is two such hops.
+        public var oneHopP50Micros: Double
+        public var oneHopP99Micros: Double
+        /// `publish` into a supplier whose loop is not running: the mutex, slot and
+        /// reference-count cost alone, with no thread to contend with or wake.
+        public var publishUncontendedNanos: Double
+    }
+
     public struct Result: Sendable {
         public var configuration: Configuration
         public var machine: MachineInfo
         public var handoff: [HandoffRow]
         public var publishNanosPerOp: [Double]
+        public var floors: Floors
 
-        public var publishMedian: Double {
-            let sorted = publishNanosPerOp.sorted()
-            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-        }
+        public var publishMedian: Double { MailboxBenchmark.median(publishNanosPerOp) }
     }
 
     public static func run(_ configuration: Configuration) -> Result {
         let rows = configuration.workerCounts.map { handoff(workers: $0, configuration) }
         let publish = (0..<configuration.repetitions).map { _ in publishCost(ops: configuration.publishOps) }
-        return Result(configuration: configuration, machine: .current(), handoff: rows, publishNanosPerOp: publish)
+        let hop = oneHop(frames: configuration.frames, intervalNanos: configuration.intervalNanos)
+        let floors = Floors(oneHopP50Micros: Double(hop.valueAtPercentile(50)) / 1e3,
+                            oneHopP99Micros: Double(hop.valueAtPercentile(99)) / 1e3,
+                            publishUncontendedNanos: median((0..<configuration.repetitions).map { _ in
+                                publishCost(ops: configuration.publishOps, loopRunning: false)
+                            }))
+        return Result(configuration: configuration, machine: .current(), handoff: rows, publishNanosPerOp: publish, floors: floors)
     }
 
     /// A shared 1-byte buffer: the hand-off moves references, so pixel size is irrelevant.
@@ -97,12 +112,39 @@ public enum MailboxBenchmark {
             slotDrops: stats.workers.reduce(0) { $0 + $1.totalDrops }, balanced: balanced)
     }
 
-    /// ns per `publish` with one subscribed worker that never reads.
-    static func publishCost(ops: Int) -> Double {
+    /// One hop through a bare Mailbox to a blocked reader thread.
+    static func oneHop(frames: Int, intervalNanos: UInt64) -> Histogram<UInt64> {
+        let clock = SystemClock()
+        let mailbox = Mailbox<Frame>(clock: clock)
+        let box = Box(Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .three))
+        let reader = OSThread(name: "bench-hop", role: .worker) {
+            while let frame = mailbox.take() { _ = box.value.record(clock.now() &- frame.capturedAt) }
+        }
+        reader.start()
+        var deadline = clock.now() + 10_000_000
+        for _ in 0..<frames {
+            sleepUntil(deadline)
+            mailbox.offer(Frame(streamID: 0, capturedAt: clock.now(), width: 1, height: 1, format: .yuv420p, pixels: pixels))
+            deadline += intervalNanos
+        }
+        sleepUntil(clock.now() + 50_000_000)
+        mailbox.close()
+        reader.join()
+        return box.value
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    /// ns per `publish` with one subscribed worker that never reads; with `loopRunning`
+    /// false the supplier is never started, so nothing contends for the inbox.
+    static func publishCost(ops: Int, loopRunning: Bool = true) -> Double {
         let clock = SystemClock()
         let supplier = FrameSupplier(clock: clock)
         _ = try! supplier.subscribe("never-reads")
-        try! supplier.start()
+        if loopRunning { try! supplier.start() }
         let frame = Frame(streamID: 0, capturedAt: 0, width: 1, height: 1, format: .yuv420p, pixels: pixels)
         for _ in 0..<1000 { supplier.publish(frame) }
         let start = clock.now()
@@ -135,6 +177,8 @@ extension MailboxBenchmark.Result {
         lines.append(String(format: "publish, 1 worker never reading: %.1f ns/op (median of %d × %d ops; all: %@)",
                             publishMedian, publishNanosPerOp.count, configuration.publishOps,
                             publishNanosPerOp.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        lines.append(String(format: "floors: one mailbox hop to a blocked thread p50 %.1f µs, p99 %.1f µs; publish with the loop not running %.1f ns/op",
+                            floors.oneHopP50Micros, floors.oneHopP99Micros, floors.publishUncontendedNanos))
         return lines.joined(separator: "\n")
     }
 
@@ -151,6 +195,9 @@ extension MailboxBenchmark.Result {
         lines.append(String(format: "`publish` with one subscribed worker that never reads: **%.1f ns/op** (median of %d repetitions × %d ops; each: %@).",
                             publishMedian, publishNanosPerOp.count, configuration.publishOps,
                             publishNanosPerOp.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        lines.append("")
+        lines.append(String(format: "Floors on this machine: one Mailbox hop (offer → a blocked reader wakes) p50 **%.1f µs**, p99 %.1f µs — the supplier's hand-off is two such hops (inbox → loop → slot → worker); `publish` into a supplier whose loop is not running (nothing to contend with or wake): **%.1f ns/op**.",
+                            floors.oneHopP50Micros, floors.oneHopP99Micros, floors.publishUncontendedNanos))
         lines.append("")
         lines.append("Machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, \(machine.memoryBytes / 1_073_741_824) GiB, \(machine.os), \(machine.kernel), Swift \(machine.swiftVersion), \(machine.buildConfiguration) build.")
         return lines.joined(separator: "\n")

@@ -31,15 +31,10 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     public func offer(_ item: Item) -> Bool {
         lock.lock()
         let outcome = slot.offer(item)
-        if case .ignoredClosed = outcome {
-            lock.unlock()
-            return false
-        }
-        lock.signal()
+        // Nobody to wake unless the reader is blocked.
+        if outcome != .ignoredClosed && blockedReaders > 0 { lock.signal() }
         lock.unlock()
-        // A dropped item is released here, outside the lock.
-        if case .dropped = outcome { return false }
-        return true
+        return outcome == .stored
     }
 
     /// Blocks until an item is waiting or the mailbox closes; nil once closed.

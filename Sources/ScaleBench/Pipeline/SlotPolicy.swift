@@ -14,12 +14,13 @@ public enum SlotPolicy: String, Sendable, Codable, CaseIterable {
 /// Accounting invariant, checked by ``isBalanced``:
 /// `offered = taken + totalDrops + discardedAtClose + (waiting ? 1 : 0)`.
 public struct LatestFrameSlot<Item>: Sendable where Item: Sendable {
-    public enum OfferOutcome {
+    public enum OfferOutcome: Equatable, Sendable {
         /// The slot was empty; the item waits in it.
         case stored
-        /// The slot was occupied; this item (the one that was waiting, or the new one
-        /// under ``SlotPolicy/dropNew``) is dropped.
-        case dropped(Item)
+        /// The slot was occupied and the waiting item was dropped (``SlotPolicy/overwrite``).
+        case droppedWaiting
+        /// The slot was occupied and the new item was dropped (``SlotPolicy/dropNew``).
+        case droppedNew
         /// The slot is closed; the item was not offered.
         case ignoredClosed
     }
@@ -48,24 +49,27 @@ public struct LatestFrameSlot<Item>: Sendable where Item: Sendable {
 
     public var isOccupied: Bool { waiting != nil }
 
+    /// Offers an item. A dropped item is released here; the outcome carries no payload,
+    /// because copying frames in and out of an enum was a measured share of `publish`.
+    @discardableResult
     public mutating func offer(_ item: Item) -> OfferOutcome {
         if isClosed {
-            ignoredWhileClosed += 1
+            ignoredWhileClosed &+= 1
             return .ignoredClosed
         }
-        offered += 1
-        guard let previous = waiting else {
+        offered &+= 1
+        if waiting == nil {
             waiting = item
             return .stored
         }
-        totalDrops += 1
-        consecutiveDrops += 1
+        totalDrops &+= 1
+        consecutiveDrops &+= 1
         switch policy {
         case .overwrite:
             waiting = item
-            return .dropped(previous)
+            return .droppedWaiting
         case .dropNew:
-            return .dropped(item)
+            return .droppedNew
         }
     }
 
@@ -73,7 +77,7 @@ public struct LatestFrameSlot<Item>: Sendable where Item: Sendable {
         if isClosed { return .closed }
         guard let item = waiting else { return .empty }
         waiting = nil
-        taken += 1
+        taken &+= 1
         consecutiveDrops = 0
         return .item(item)
     }

@@ -4,9 +4,8 @@ import XCTest
 final class LatestFrameSlotTests: XCTestCase {
     func testOverwriteKeepsTheNewestAndCountsTheDrop() {
         var slot = LatestFrameSlot<Int>(policy: .overwrite)
-        guard case .stored = slot.offer(1) else { return XCTFail("first offer should be stored") }
-        guard case .dropped(let old) = slot.offer(2) else { return XCTFail("second offer should drop") }
-        XCTAssertEqual(old, 1)
+        XCTAssertEqual(slot.offer(1), .stored)
+        XCTAssertEqual(slot.offer(2), .droppedWaiting)
         XCTAssertEqual(slot.totalDrops, 1)
         XCTAssertEqual(slot.consecutiveDrops, 1)
         guard case .item(let taken) = slot.take() else { return XCTFail("expected an item") }
@@ -19,8 +18,7 @@ final class LatestFrameSlotTests: XCTestCase {
     func testDropNewKeepsTheWaitingItem() {
         var slot = LatestFrameSlot<Int>(policy: .dropNew)
         _ = slot.offer(1)
-        guard case .dropped(let rejected) = slot.offer(2) else { return XCTFail("second offer should drop") }
-        XCTAssertEqual(rejected, 2)
+        XCTAssertEqual(slot.offer(2), .droppedNew)
         guard case .item(let taken) = slot.take() else { return XCTFail("expected an item") }
         XCTAssertEqual(taken, 1)
         XCTAssertTrue(slot.isBalanced)
@@ -32,7 +30,7 @@ final class LatestFrameSlotTests: XCTestCase {
         XCTAssertEqual(slot.close(), 7)
         XCTAssertEqual(slot.totalDrops, 0)
         XCTAssertEqual(slot.discardedAtClose, 1)
-        guard case .ignoredClosed = slot.offer(8) else { return XCTFail("closed slot must ignore offers") }
+        XCTAssertEqual(slot.offer(8), .ignoredClosed)
         guard case .closed = slot.take() else { return XCTFail("closed slot must report closed") }
         XCTAssertEqual(slot.ignoredWhileClosed, 1)
         XCTAssertNil(slot.close(), "a second close discards nothing")
