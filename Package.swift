@@ -31,11 +31,6 @@ let package = Package(
                 "CFFmpeg",
                 "CGSL",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            swiftSettings: [
-                // The hot path holds its state in classes guarded by mutexes; Swift's dynamic
-                // exclusivity checks on every access were a measured share of `publish`.
-                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
             ]
         ),
         // Benchmarks of the workbench's own components, kept apart from the library.

@@ -25,7 +25,7 @@ public enum RunRenderer {
         }
         out += align(rows) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
 
-        var streamRows = [["stream", "capture fps", "capture drops", "inbox drops", "lateness mean", "lateness max"]]
+        var streamRows = [["stream", "capture fps", "capture drops", "inbox drops", "lateness mean", "lateness max (whole run)"]]
         for (stream, pipeline) in zip(result.streams, result.pipelines) where result.streams.count == result.pipelines.count {
             streamRows.append([
                 "\(stream.stream)", String(format: "%.2f", stream.realFPS), "\(stream.captureDrops)", "\(pipeline.inboxDrops)",

@@ -36,7 +36,8 @@ final class RealtimeExecutorTests: XCTestCase {
         for worker in result.workers {
             XCTAssertEqual(worker.dropFraction, 1.0 / 3, accuracy: 0.08, "stream \(worker.stream)")
             XCTAssertEqual(worker.processedFPS, 20, accuracy: 3, "stream \(worker.stream)")
-            XCTAssertLessThan(worker.ageMs.max ?? .infinity, 33.4 + 25, "age stays under a period plus hand-off")
+            // p99 rather than max: one scheduling hiccup of the machine must not fail the test.
+            XCTAssertLessThan(worker.ageMs.p99 ?? .infinity, 33.4 + 15, "age stays under a period plus hand-off")
         }
         for pipeline in result.pipelines { XCTAssertLessThanOrEqual(pipeline.inboxDrops, 1, "inbox ≈ 0 under normal load") }
         XCTAssertTrue(result.accounting.balanced)
