@@ -29,7 +29,7 @@ run: release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 bench: release
 	.build/release/scalebench bench mailbox
