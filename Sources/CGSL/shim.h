@@ -5,6 +5,7 @@
 #include <gsl/gsl_version.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_statistics_double.h>
 
 // Globals Swift 6 sees as shared mutable state, read through functions instead.
 static inline const gsl_rng_type *scalebench_gsl_mt19937(void) { return gsl_rng_mt19937; }

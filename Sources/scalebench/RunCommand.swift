@@ -23,8 +23,23 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of camera streams (1–4096).")
     var streams: Int = 4
 
-    @Option(parsing: .unconditional, help: "Frames per second of every stream: 0.1–30, as the original (up to 1000 with --stress).")
-    var fps: Double = 30
+    @Option(help: "Frames: synthetic, a video file (mp4, mkv, ts, raw h264/hevc, mjpeg …) or a live URL (rtsp://, udp://, tcp://, http://, srt://).")
+    var source: String = "synthetic"
+
+    @Option(help: "For a file: live (each stream decodes on its capture thread) or preload (decode once, shared by all streams).")
+    var decode: String = "live"
+
+    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per decoding stream (0: FFmpeg chooses).")
+    var decodeThreads: Int = 1
+
+    @Flag(name: .customLong("no-loop"), help: "End a file's stream at its end instead of looping.")
+    var noLoop = false
+
+    @Option(name: .customLong("reconnect-scale"), parsing: .unconditional, help: "Scale the live reconnect delays (1 = 1, 2, 4, 8, 16 s).")
+    var reconnectScale: Double = 1
+
+    @Option(parsing: .unconditional, help: "Frames per second: 0.1–30, as the original (up to 1000 with --stress). Synthetic default 30; a file or URL plays at its own rate unless given (rate control only drops).")
+    var fps: Double?
 
     @Flag(help: "Allow --fps above 30 (stress runs beyond the original's range).")
     var stress = false
@@ -38,8 +53,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector).")
     var workers: [String] = []
 
-    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT.")
-    var resolution: String = "720p"
+    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT (synthetic default 720p; a file or URL keeps its own size unless given).")
+    var resolution: String?
 
     @Option(name: .customLong("pixel-format"), help: "rgb24 (as the original) or yuv420p.")
     var pixelFormat: String = "rgb24"
@@ -71,7 +86,12 @@ struct RunCommand: ParsableCommand {
             }
         }
         let executor = RealtimeExecutor(scenario: scenario, options: .init(keepEvents: events != nil))
-        let (result, kept) = try executor.run()
+        let result: RunResult, kept: [WorkerEvent]
+        do {
+            (result, kept) = try executor.run()
+        } catch let error as VideoError {
+            throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
+        }
         // The result is printed before anything else can fail: a completed run is never lost.
         print(json ? try RunRenderer.json(result) : RunRenderer.table(result))
         if let path = events {
@@ -92,16 +112,28 @@ struct RunCommand: ParsableCommand {
     func makeScenario() throws -> RunScenario {
         var scenario = RunScenario()
         scenario.streams = streams
-        scenario.fps = fps
+        scenario.source = VideoSource(parsing: source)
+        guard let mode = DecodeMode(rawValue: decode.lowercased()) else {
+            throw UsageError("--decode \(decode): expected live or preload")
+        }
+        scenario.decode = mode
+        scenario.decodeThreads = decodeThreads
+        scenario.loop = !noLoop
+        scenario.reconnectScale = reconnectScale
+        scenario.fps = fps ?? (scenario.source == .synthetic ? 30 : nil)
         scenario.stress = stress
         scenario.seed = seed
         scenario.fanOutThreshold = fanOutThreshold
         scenario.duration = try parse("--duration", duration) { try Duration.parse($0) }
         scenario.warmup = try parse("--warmup", warmup) { try Duration.parse($0) }
-        guard let resolved = Resolution(parsing: resolution) else {
-            throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
+        if let resolution {
+            guard let resolved = Resolution(parsing: resolution) else {
+                throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
+            }
+            scenario.resolution = resolved
+        } else if scenario.source != .synthetic {
+            scenario.resolution = nil
         }
-        scenario.resolution = resolved
         guard let format = PixelFormat(userName: pixelFormat) else {
             throw UsageError("--pixel-format \(pixelFormat): expected rgb24 or yuv420p")
         }

@@ -1,59 +1,85 @@
-/// One synthetic camera on its own thread: waits for each arrival on the monotonic
-/// clock, renders the frame into a pooled buffer and publishes it to its supplier.
+/// One camera on its own thread: asks its ``FrameProducer`` for the next frame (rendered
+/// or decoded ahead of time), waits for the frame's due time on the monotonic clock, and
+/// publishes it to its supplier.
 ///
-/// Rate control follows the original: it only drops, never duplicates or bursts. When
-/// the thread wakes so late that the following arrival is already due, the late arrival
-/// is skipped and counted as a capture drop.
+/// Rate control follows the original: it only drops, never duplicates or bursts. A frame
+/// whose due time passed more than one period ago by the time it is ready (the capture
+/// fell behind, e.g. decoding too slowly) is dropped and counted.
+///
+/// A source that fails (a corrupt file with fatal errors, a live sender that is gone
+/// for good) ends this stream with its error; other streams are unaffected.
 final class CaptureRunner: @unchecked Sendable {
     let streamID: Int
     let counters = CaptureCounters()
-    private let scenario: RunScenario
+    private var producer: any FrameProducer
     private let supplier: FrameSupplier
     private let stop: StopSignal
     private let runStart: UInt64
-    private let phase: UInt64
     private let clock = SystemClock()
     private(set) var thread: OSThread!
-    /// Bytes held by the capture's buffer pool, read after the thread ended.
-    private(set) var poolBytes = 0
+    /// Read after the thread has ended.
+    private(set) var report = CaptureReport()
 
-    init(streamID: Int, scenario: RunScenario, supplier: FrameSupplier, stop: StopSignal, runStart: UInt64) {
+    init(streamID: Int, producer: any FrameProducer, supplier: FrameSupplier, stop: StopSignal, runStart: UInt64) {
         self.streamID = streamID
-        self.scenario = scenario
+        self.producer = producer
         self.supplier = supplier
         self.stop = stop
         self.runStart = runStart
-        phase = ArrivalSchedule.phase(stream: streamID, of: scenario.streams, policy: scenario.phase,
-                                      fps: scenario.fps, seed: scenario.seed)
         thread = OSThread(name: "capture-\(streamID)", role: .capture) { [unowned self] in self.run() }
     }
 
     private func run() {
-        var schedule = ArrivalSchedule(fps: scenario.fps, process: scenario.arrival, phaseNanos: phase,
-                                       seed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(streamID)))
-        var pattern = SyntheticPattern(resolution: scenario.resolution, format: scenario.pixelFormat, streamID: streamID)
-        var due = schedule.next()
-        while stop.sleep(until: runStart &+ due) {
-            counters.due.add(1, ordering: .relaxed)
-            var next = schedule.next()
-            let now = clock.now()
-            while runStart &+ next <= now {
-                counters.due.add(1, ordering: .relaxed)
-                counters.drops.add(1, ordering: .relaxed)
-                due = next
-                next = schedule.next()
+        var production = LatencyHistogram()
+        let period = producer.periodNanos
+        while !stop.isRaised {
+            let pending: PendingFrame
+            do {
+                guard let next = try producer.next() else { break }
+                pending = next
+            } catch {
+                if !stop.isRaised { report.failure = error }
+                break
             }
-            // Only the latest due arrival is produced; an earlier overdue one was dropped above.
-            let frame = pattern.render(timeNanos: due, capturedAt: clock.now())
+            production.record(pending.productionNanos)
+            var due = clock.now()
+            if producer.isPaced {
+                due = runStart &+ pending.dueNanos
+                // A frame whose time has not come when the run stops was never due.
+                guard stop.sleep(until: due) else { break }
+            }
+            counters.due.add(1, ordering: .relaxed)
+            let now = clock.now()
+            if producer.isPaced && now > due &+ period {
+                counters.drops.add(1, ordering: .relaxed)
+                continue
+            }
+            var frame = pending.frame
+            frame.capturedAt = now
             supplier.publish(frame)
             counters.published.add(1, ordering: .relaxed)
-            let lateness = frame.capturedAt &- (runStart &+ due)
+            let lateness = now &- due
             counters.latenessSumNanos.add(lateness, ordering: .relaxed)
             if lateness > counters.latenessMaxNanos.load(ordering: .relaxed) {
                 counters.latenessMaxNanos.store(lateness, ordering: .relaxed)
             }
-            due = next
         }
-        poolBytes = pattern.bufferBytes
+        report.production = production.quantiles
+        report.rateControlDrops = producer.rateControlDrops
+        report.loops = producer.loops
+        report.reconnects = producer.reconnects
+        report.bytesRead = producer.bytesRead
+        report.bufferBytes = producer.bufferBytes
     }
+}
+
+/// What a capture reports once its thread has ended.
+struct CaptureReport {
+    var production = Quantiles(count: 0)
+    var rateControlDrops: UInt64 = 0
+    var loops = 0
+    var reconnects = 0
+    var bytesRead: Int64 = 0
+    var bufferBytes = 0
+    var failure: VideoError?
 }

@@ -31,16 +31,19 @@ public struct RealtimeExecutor {
 
     /// Runs the scenario for its warm-up plus measured duration and returns the result.
     /// Also returns the kept events, when asked for.
-    public func run() throws(ScenarioError) -> (result: RunResult, events: [WorkerEvent]) {
+    /// Throws ``ScenarioError`` for an invalid scenario and ``VideoError`` for a source
+    /// that cannot be opened, in both cases before any thread starts.
+    public func run() throws -> (result: RunResult, events: [WorkerEvent]) {
         try scenario.validate()
         let plan = TopologyPlan.build(scenario)
         let clock = SystemClock()
         let stop = StopSignal()
+        let sources = try SourceOpener(scenario: scenario).open(stop: stop)
         let harnessCPUStart = threadCPUNanos()
         let runStart = clock.now() + options.leadNanos
         let windowStart = runStart + scenario.warmup.nanoseconds
         let windowEnd = windowStart + scenario.duration.nanoseconds
-        let expectedFrames = Int(scenario.fps * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
+        let expectedFrames = Int(scenario.rate * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
 
         // Build the components the plan names.
         var suppliers: [FrameSupplier] = []
@@ -60,7 +63,7 @@ public struct RealtimeExecutor {
                     emitter: EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)))
             }
             for stream in pipeline.streams {
-                captures.append(CaptureRunner(streamID: stream, scenario: scenario, supplier: supplier,
+                captures.append(CaptureRunner(streamID: stream, producer: sources.producers[stream], supplier: supplier,
                                               stop: stop, runStart: runStart))
             }
         }
@@ -86,13 +89,13 @@ public struct RealtimeExecutor {
 
         let final = suppliers.map { $0.stats() }
         let result = summarize(plan: plan, workers: workers, captures: captures, before: before, after: after,
-                               final: final)
+                               final: final, clip: sources.clip)
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
     }
 
     private func summarize(plan: TopologyPlan, workers: [WorkerRunner], captures: [CaptureRunner],
-                           before: Boundary, after: Boundary, final: [SupplierStats]) -> RunResult {
+                           before: Boundary, after: Boundary, final: [SupplierStats], clip: PreloadedClip?) -> RunResult {
         let window = Double(scenario.duration.nanoseconds) / 1e9
         var lines: [Accounting.Line] = []
 
@@ -100,6 +103,7 @@ public struct RealtimeExecutor {
             let a = before.captures[index], b = after.captures[index]
             let published = b.published - a.published, drops = b.drops - a.drops
             let end = capture.counters.snapshot()
+            let report = capture.report
             lines.append(.init(stage: "capture", subject: "stream \(capture.streamID)", input: end.due,
                                output: end.published, dropped: end.drops, inFlightAtStop: 0))
             return StreamResult(
@@ -107,7 +111,11 @@ public struct RealtimeExecutor {
                 captureDropRate: published + drops == 0 ? 0 : Double(drops) / Double(published + drops),
                 realFPS: Double(published) / window,
                 meanLatenessMs: published == 0 ? 0 : Double(b.latenessSumNanos - a.latenessSumNanos) / Double(published) / 1e6,
-                maxLatenessMs: Double(end.latenessMaxNanos) / 1e6)
+                maxLatenessMs: Double(end.latenessMaxNanos) / 1e6,
+                status: report.failure == nil ? "ok" : "failed", error: report.failure?.description,
+                errorCategory: report.failure?.category.rawValue,
+                rateControlDrops: report.rateControlDrops, loops: report.loops, reconnects: report.reconnects,
+                bytesRead: report.bytesRead, productionMs: report.production)
         }
 
         let pipelines = plan.pipelines.map { pipeline -> PipelineResult in
@@ -165,7 +173,8 @@ public struct RealtimeExecutor {
             streams: streams, pipelines: pipelines, workers: workerResults, cpu: cpu,
             memory: MemoryResult(peakRSSBytes: ProcessResources.sample().peakRSSBytes,
                                  rssAtEndOfWindowBytes: after.process.currentRSSBytes,
-                                 framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.poolBytes })),
+                                 framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.report.bufferBytes }),
+                                 preloadedClipBytes: UInt64(clip?.memoryBytes ?? 0)),
             accounting: Accounting(lines: lines),
             events: workers.reduce(0) { $0 + $1.emitter.count })
     }

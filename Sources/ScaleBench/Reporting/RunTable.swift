@@ -11,7 +11,7 @@ public enum RunRenderer {
     public static func table(_ result: RunResult) -> String {
         let s = result.scenario
         var out = """
-        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(format3(s.fps)) fps \(s.arrival) · \(s.resolution) \(s.pixelFormat.rawValue) · seed \(s.seed)
+        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(s.fps.map { format3($0) + " fps" } ?? "native fps") · source \(s.source)\(s.source == .synthetic ? " \(s.arrival)" : " (\(s.decode.rawValue) decode)") · \(s.resolution?.description ?? "source size") \(s.pixelFormat.rawValue) · seed \(s.seed)
         warm-up \(s.warmup) excluded · measured \(s.duration)
 
         """

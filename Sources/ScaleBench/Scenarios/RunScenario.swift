@@ -3,10 +3,22 @@
 /// The CLI builds one from flags; scenario files will build the same value.
 public struct RunScenario: Sendable, Equatable, Codable {
     public var streams: Int = 4
-    public var fps: Double = 30
+    public var source = VideoSource.synthetic
+    /// How recorded video reaches the streams (ignored for synthetic and live URLs).
+    public var decode = DecodeMode.live
+    /// Decoder threads per decoding stream.
+    public var decodeThreads = 1
+    /// Loop a recorded file at its end.
+    public var loop = true
+    /// Scales the live reconnect delays (1 = the original's 1, 2, 4, 8, 16 s).
+    public var reconnectScale = 1.0
+    /// The synthetic frame rate, or the target rate of recorded video (which only drops);
+    /// nil plays recorded video at its own rate.
+    public var fps: Double? = 30
     /// Lets fps exceed the original's 30 (up to ``maximumStressFPS``) for stress runs.
     public var stress = false
-    public var resolution = Resolution(width: 1280, height: 720)
+    /// Frame size; nil keeps a recorded source's own size.
+    public var resolution: Resolution? = Resolution(width: 1280, height: 720)
     public var pixelFormat = PixelFormat.rgb24
     public var arrival = ArrivalProcess.periodic
     public var phase = PhasePolicy.spread
@@ -21,6 +33,12 @@ public struct RunScenario: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
+    public var rate: Double { fps ?? 30 }
+
+    /// The synthetic frame size.
+    public var frameSize: Resolution { resolution ?? Resolution(width: 1280, height: 720) }
+
     public static let fpsRange = 0.1...30.0
     public static let maximumStressFPS = 1000.0
     public static let streamRange = 1...4096
@@ -31,7 +49,10 @@ public struct RunScenario: Sendable, Equatable, Codable {
             throw ScenarioError(key: "streams", value: "\(streams)", allowed: "an integer from \(Self.streamRange.lowerBound) to \(Self.streamRange.upperBound)")
         }
         let fpsLimit = stress ? Self.maximumStressFPS : Self.fpsRange.upperBound
-        guard fps.isFinite, fps >= Self.fpsRange.lowerBound, fps <= fpsLimit else {
+        if source == .synthetic, fps == nil {
+            throw ScenarioError(key: "fps", value: "none", allowed: "a frame rate for the synthetic source")
+        }
+        if let fps, !(fps.isFinite && fps >= Self.fpsRange.lowerBound && fps <= fpsLimit) {
             let allowed = stress
                 ? "a number from 0.1 to \(format3(Self.maximumStressFPS)) (stress mode)"
                 : "a number from 0.1 to 30 (the original's range; above 30 only with --stress)"
@@ -46,11 +67,17 @@ public struct RunScenario: Sendable, Equatable, Codable {
         guard (1...256).contains(fanOutThreshold) else {
             throw ScenarioError(key: "fanout-threshold", value: "\(fanOutThreshold)", allowed: "an integer from 1 to 256")
         }
-        if pixelFormat == .yuv420p, resolution.width % 2 != 0 || resolution.height % 2 != 0 {
+        if pixelFormat == .yuv420p, let resolution, resolution.width % 2 != 0 || resolution.height % 2 != 0 {
             throw ScenarioError(key: "resolution", value: resolution.description, allowed: "even width and height for yuv420p")
         }
-        if case .jittered(let jitter) = arrival, Double(jitter.nanoseconds) >= 5e8 / fps {
-            throw ScenarioError(key: "arrival", value: arrival.description, allowed: "a jitter below half the frame period (\(Duration(nanoseconds: UInt64(5e8 / fps))))")
+        if case .jittered(let jitter) = arrival, Double(jitter.nanoseconds) >= 5e8 / rate {
+            throw ScenarioError(key: "arrival", value: arrival.description, allowed: "a jitter below half the frame period (\(Duration(nanoseconds: UInt64(5e8 / rate))))")
+        }
+        guard (0...64).contains(decodeThreads) else {
+            throw ScenarioError(key: "decode-threads", value: "\(decodeThreads)", allowed: "an integer from 0 (FFmpeg chooses) to 64")
+        }
+        guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
+            throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
         }
     }
 }

@@ -39,3 +39,7 @@ extension Resolution: TextCodable {
 extension CostModel: TextCodable {
     static func decode(text: String) -> CostModel? { try? WorkerSpec.parse(text).cost }
 }
+
+extension VideoSource: TextCodable {
+    static func decode(text: String) -> VideoSource? { VideoSource(parsing: text) }
+}

@@ -22,13 +22,14 @@ public struct LatencyHistogram: Sendable {
 
     public mutating func add(_ other: LatencyHistogram) { histogram.add(other.histogram) }
 
-    /// p50, p90, p99, p99.9, max and mean in milliseconds.
+    /// p50, p90, p95, p99, p99.9, max and mean in milliseconds.
     public var quantiles: Quantiles {
         guard histogram.totalCount > 0 else { return Quantiles(count: 0) }
         func ms(_ nanos: UInt64) -> Double { Double(nanos) / 1e6 }
         return Quantiles(
             count: histogram.totalCount,
             p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
+            p95: ms(histogram.valueAtPercentile(95)),
             p99: ms(histogram.valueAtPercentile(99)), p999: ms(histogram.valueAtPercentile(99.9)),
             max: ms(histogram.max), mean: histogram.mean / 1e6)
     }
@@ -40,16 +41,18 @@ public struct Quantiles: Sendable, Codable, Equatable {
     public var count: UInt64
     public var p50: Double?
     public var p90: Double?
+    public var p95: Double?
     public var p99: Double?
     public var p999: Double?
     public var max: Double?
     public var mean: Double?
 
-    public init(count: UInt64, p50: Double? = nil, p90: Double? = nil, p99: Double? = nil,
+    public init(count: UInt64, p50: Double? = nil, p90: Double? = nil, p95: Double? = nil, p99: Double? = nil,
                 p999: Double? = nil, max: Double? = nil, mean: Double? = nil) {
         self.count = count
         self.p50 = p50
         self.p90 = p90
+        self.p95 = p95
         self.p99 = p99
         self.p999 = p999
         self.max = max

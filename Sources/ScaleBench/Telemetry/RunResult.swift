@@ -26,7 +26,21 @@ public struct StreamResult: Sendable, Codable {
     public var captureDropRate: Double
     public var realFPS: Double
     public var meanLatenessMs: Double
+    /// Over the whole run.
     public var maxLatenessMs: Double
+    /// `ok`, or `failed` when the source ended with an error (other streams go on).
+    public var status: String
+    public var error: String?
+    /// network, codec, auth or unknown, for a failed source.
+    public var errorCategory: String?
+    /// The rest is over the whole run: source frames skipped to reach the target fps,
+    /// loops of a recorded file, reconnects of a live source, bytes demuxed, and the time
+    /// to produce each frame (decode + conversion, or rendering).
+    public var rateControlDrops: UInt64
+    public var loops: Int
+    public var reconnects: Int
+    public var bytesRead: Int64
+    public var productionMs: Quantiles
 }
 
 public struct PipelineResult: Sendable, Codable {
@@ -82,6 +96,8 @@ public struct MemoryResult: Sendable, Codable {
     public var rssAtEndOfWindowBytes: UInt64
     /// Pixel buffers held by the captures' pools at the end.
     public var framePoolBytes: UInt64
+    /// The shared decoded clip in `preload` mode.
+    public var preloadedClipBytes: UInt64
 }
 
 /// Whole-run balances: for each stream and stage, in = out + dropped (+ in flight at stop).

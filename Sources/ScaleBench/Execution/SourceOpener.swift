@@ -1,0 +1,45 @@
+/// Opens every stream's source before a run starts, so a missing file, a malformed clip
+/// or an unreachable URL is reported before any thread runs.
+struct SourceOpener {
+    let scenario: RunScenario
+
+    /// The producers, by stream, and the shared clip when decoding in `preload` mode.
+    func open(stop: StopSignal) throws(VideoError) -> (producers: [any FrameProducer], clip: PreloadedClip?) {
+        let decoderOptions = VideoDecoder.Options(threads: scenario.decodeThreads, format: scenario.pixelFormat,
+                                                  size: scenario.resolution)
+        switch scenario.source {
+        case .synthetic:
+            let phases = phases(period: 1 / scenario.rate)
+            return ((0..<scenario.streams).map { SyntheticProducer(streamID: $0, scenario: scenario, phaseNanos: phases[$0]) }, nil)
+        case .file(let path) where scenario.decode == .preload:
+            let clip = try PreloadedClip(url: path, options: decoderOptions)
+            let phases = phases(period: 1 / (scenario.fps ?? clip.nominalFPS))
+            return ((0..<scenario.streams).map {
+                PreloadedProducer(clip: clip, streamID: $0, targetFPS: scenario.fps, phaseNanos: phases[$0])
+            }, clip)
+        case .file(let location), .url(let location):
+            var producers: [any FrameProducer] = []
+            var period: Double?
+            for stream in 0..<scenario.streams {
+                let producer = try RecordedProducer(
+                    url: location, streamID: stream, options: decoderOptions, targetFPS: scenario.fps,
+                    phaseNanos: 0, loop: scenario.loop, reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop)
+                period = period ?? Double(producer.periodNanos) / 1e9
+                producers.append(producer)
+            }
+            // Phases need the source's own rate, known once it is open.
+            let phased = phases(period: period ?? 1 / 30)
+            return (producers.enumerated().map { stream, producer in
+                var recorded = producer as! RecordedProducer
+                recorded.phaseNanos = phased[stream]
+                return recorded
+            }, nil)
+        }
+    }
+
+    private func phases(period: Double) -> [UInt64] {
+        (0..<scenario.streams).map { stream in
+            ArrivalSchedule.phase(stream: stream, of: scenario.streams, policy: scenario.phase, fps: 1 / period, seed: scenario.seed)
+        }
+    }
+}

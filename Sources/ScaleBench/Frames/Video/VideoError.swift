@@ -1,0 +1,53 @@
+import CFFmpeg
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failure reported by FFmpeg, with what a person needs to act on it: the call that
+/// failed, the file or URL, FFmpeg's own reason (av_strerror) and its error code.
+public struct VideoError: Error, Equatable, CustomStringConvertible {
+    /// The original's capture error categories; they decide whether reconnecting helps.
+    public enum Category: String, Sendable, Codable {
+        case network, codec, auth, unknown
+    }
+
+    public var code: Int32
+    public var call: String
+    public var url: String
+    public var reason: String
+
+    public init(code: Int32, call: String, url: String) {
+        self.code = code
+        self.call = call
+        self.url = url
+        var buffer = [CChar](repeating: 0, count: 256)
+        scalebench_av_strerror(code, &buffer, buffer.count)
+        reason = String(cString: buffer)
+    }
+
+    /// A failure that is not an FFmpeg return code (no video stream, unsupported format).
+    public init(call: String, url: String, reason: String, code: Int32 = 0) {
+        self.code = code
+        self.call = call
+        self.url = url
+        self.reason = reason
+    }
+
+    public var description: String { "\(url): \(reason) (\(call))" }
+
+    public var category: Category {
+        let posix: [Int32] = [ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, ENETDOWN, EPIPE, EIO, EAGAIN, ENOTCONN]
+        if posix.contains(where: { scalebench_averror($0) == code }) || code == scalebench_averror_exit() || code == scalebench_averror_eof() {
+            return .network
+        }
+        if [scalebench_averror_http_unauthorized(), scalebench_averror_http_forbidden(), scalebench_averror(EACCES),
+            scalebench_averror(EPERM)].contains(code) {
+            return .auth
+        }
+        if [scalebench_averror_invaliddata(), scalebench_averror_decoder_not_found(), scalebench_averror_demuxer_not_found(),
+            scalebench_averror_stream_not_found()].contains(code) {
+            return .codec
+        }
+        return .unknown
+    }
+}
