@@ -51,3 +51,9 @@ public struct VideoError: Error, Equatable, CustomStringConvertible {
         return .unknown
     }
 }
+
+/// FFmpeg error codes the workbench tests and matches on.
+public enum VideoErrorCodes {
+    public static var invalidData: Int32 { scalebench_averror_invaliddata() }
+    public static var endOfFile: Int32 { scalebench_averror_eof() }
+}
