@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the workbench's own components.",
-        subcommands: [MailboxBench.self])
+        subcommands: [MailboxBench.self, DecodeBench.self])
 }
 
 struct MailboxBench: ParsableCommand {
@@ -56,5 +56,44 @@ struct MailboxBench: ParsableCommand {
             publishOps: publishOps, repetitions: repetitions)
         let result = MailboxBenchmark.run(configuration)
         print(markdown ? result.markdown() : result.text())
+    }
+}
+
+struct DecodeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode throughput of the recorded source beside `ffmpeg -benchmark` on the same files.",
+        discussion: """
+        For each file and output pixel format: frames/s decoding the whole file through the
+        workbench's decoder (demux, decode, convert into a pooled buffer) and through
+        `ffmpeg -threads N -benchmark -i FILE -pix_fmt FMT -f null -`, and their ratio.
+        Repetitions alternate the two; medians are reported.
+        """)
+
+    @Argument(help: "Video files to decode.")
+    var files: [String]
+
+    @Option(parsing: .unconditional, help: "Decoder threads, for both.")
+    var threads: Int = 1
+
+    @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
+    var repetitions: Int = 5
+
+    @Option(name: .customLong("pixel-format"), help: "Output formats, comma-separated: rgb24, yuv420p.")
+    var pixelFormats: String = "yuv420p,rgb24"
+
+    func run() throws {
+        guard !files.isEmpty else { throw UsageError("files: expected at least one video file") }
+        guard (0...64).contains(threads) else { throw UsageError("--threads \(threads): expected an integer from 0 to 64") }
+        guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
+        let formats = pixelFormats.split(separator: ",").map { PixelFormat(userName: String($0)) }
+        guard !formats.isEmpty, formats.allSatisfy({ $0 != nil }) else {
+            throw UsageError("--pixel-format \(pixelFormats): expected rgb24, yuv420p or both, comma-separated")
+        }
+        do {
+            print(try DecodeBenchmark.run(files: files, threads: threads, repetitions: repetitions, formats: formats.map { $0! }).markdown())
+        } catch let error as VideoError {
+            throw UsageError("\(error.url): \(error.reason) (\(error.call))")
+        }
     }
 }

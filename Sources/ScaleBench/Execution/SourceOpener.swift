@@ -6,23 +6,24 @@ struct SourceOpener {
     /// The producers, by stream, and the shared clip when decoding in `preload` mode.
     func open(stop: StopSignal) throws(VideoError) -> (producers: [any FrameProducer], clip: PreloadedClip?) {
         let decoderOptions = VideoDecoder.Options(threads: scenario.decodeThreads, format: scenario.pixelFormat,
-                                                  size: scenario.resolution)
+                                                  size: scenario.resolution, fatalErrors: scenario.fatalDecodeErrors)
         switch scenario.source {
         case .synthetic:
             let phases = phases(period: 1 / scenario.rate)
             return ((0..<scenario.streams).map { SyntheticProducer(streamID: $0, scenario: scenario, phaseNanos: phases[$0]) }, nil)
-        case .file(let path) where scenario.decode == .preload:
+        case .file(let path) where scenario.decode == .preload && scenario.sourceOverrides.isEmpty:
             let clip = try PreloadedClip(url: path, options: decoderOptions)
             let phases = phases(period: 1 / (scenario.fps ?? clip.nominalFPS))
             return ((0..<scenario.streams).map {
                 PreloadedProducer(clip: clip, streamID: $0, targetFPS: scenario.fps, phaseNanos: phases[$0])
             }, clip)
         case .file(let location), .url(let location):
+            // Per-stream overrides always decode live: a preloaded clip is one file.
             var producers: [any FrameProducer] = []
             var period: Double?
             for stream in 0..<scenario.streams {
                 let producer = try RecordedProducer(
-                    url: location, streamID: stream, options: decoderOptions, targetFPS: scenario.fps,
+                    url: scenario.source(of: stream).location ?? location, streamID: stream, options: decoderOptions, targetFPS: scenario.fps,
                     phaseNanos: 0, loop: scenario.loop, reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop)
                 period = period ?? Double(producer.periodNanos) / 1e9
                 producers.append(producer)

@@ -4,6 +4,10 @@
 public struct RunScenario: Sendable, Equatable, Codable {
     public var streams: Int = 4
     public var source = VideoSource.synthetic
+    /// Streams that read another file or URL than `source` (by stream index).
+    public var sourceOverrides: [Int: VideoSource] = [:]
+    /// A corrupt packet ends the stream with an error instead of being concealed.
+    public var fatalDecodeErrors = false
     /// How recorded video reaches the streams (ignored for synthetic and live URLs).
     public var decode = DecodeMode.live
     /// Decoder threads per decoding stream.
@@ -32,6 +36,9 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var topology = TopologyKind.independentPipelines
 
     public init() {}
+
+    /// The source stream `stream` reads.
+    public func source(of stream: Int) -> VideoSource { sourceOverrides[stream] ?? source }
 
     /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
     public var rate: Double { fps ?? 30 }
@@ -72,6 +79,12 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
         if case .jittered(let jitter) = arrival, Double(jitter.nanoseconds) >= 5e8 / rate {
             throw ScenarioError(key: "arrival", value: arrival.description, allowed: "a jitter below half the frame period (\(Duration(nanoseconds: UInt64(5e8 / rate))))")
+        }
+        if let stream = sourceOverrides.keys.first(where: { !(0..<streams).contains($0) }) {
+            throw ScenarioError(key: "sources[\(stream)]", value: "stream \(stream)", allowed: "a stream from 0 to \(streams - 1)")
+        }
+        if source == .synthetic, !sourceOverrides.isEmpty {
+            throw ScenarioError(key: "sources", value: "overrides", allowed: "per-stream sources only with a recorded or live source")
         }
         guard (0...64).contains(decodeThreads) else {
             throw ScenarioError(key: "decode-threads", value: "\(decodeThreads)", allowed: "an integer from 0 (FFmpeg chooses) to 64")

@@ -1,0 +1,86 @@
+import Foundation
+import ScaleBench
+
+/// Decode throughput of the recorded source (frames/s, whole file, `live` decode path:
+/// demux + decode + conversion into a pooled buffer) beside the ffmpeg CLI decoding the
+/// same file with the same thread count and output pixel format. ffmpeg's own decoder is
+/// the physical limit, so the ratio says what the workbench's wrapper costs.
+public enum DecodeBenchmark {
+    public struct Row: Sendable {
+        public var file: String
+        public var frames: Int
+        public var format: PixelFormat
+        public var oursFPS: Double
+        public var ffmpegFPS: Double
+        public var ratio: Double { ffmpegFPS > 0 ? oursFPS / ffmpegFPS : 0 }
+    }
+
+    public struct Result: Sendable {
+        public var threads: Int
+        public var repetitions: Int
+        public var rows: [Row]
+        public var machine: MachineInfo
+    }
+
+    public static func run(files: [String], threads: Int, repetitions: Int, formats: [PixelFormat]) throws -> Result {
+        var rows: [Row] = []
+        for file in files {
+            for format in formats {
+                var ours: [Double] = [], theirs: [Double] = []
+                var frames = 0
+                // Interleaved, so drift on the machine affects both sides alike.
+                for _ in 0..<repetitions {
+                    let (count, seconds) = try decodeOurs(file, threads: threads, format: format)
+                    frames = count
+                    ours.append(Double(count) / seconds)
+                    theirs.append(Double(count) / (try decodeFFmpeg(file, threads: threads, format: format)))
+                }
+                rows.append(Row(file: file, frames: frames, format: format,
+                                oursFPS: MailboxBenchmark.median(ours), ffmpegFPS: MailboxBenchmark.median(theirs)))
+            }
+        }
+        return Result(threads: threads, repetitions: repetitions, rows: rows, machine: .current())
+    }
+
+    static func decodeOurs(_ file: String, threads: Int, format: PixelFormat) throws -> (Int, Double) {
+        let clock = SystemClock()
+        let start = clock.now()
+        let decoder = try VideoDecoder(url: file, options: .init(threads: threads, format: format))
+        var ring = BufferRing<Void>(byteCount: decoder.outputByteCount, initialCount: 2) {}
+        var frames = 0
+        while case .frame = try decoder.decode(into: ring[ring.acquire()].buffer) { frames += 1 }
+        return (frames, Double(clock.now() - start) / 1e9)
+    }
+
+    /// Wall seconds ffmpeg reports (`-benchmark` rtime) for decoding the whole file.
+    static func decodeFFmpeg(_ file: String, threads: Int, format: PixelFormat) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ffmpeg", "-hide_banner", "-nostats", "-threads", "\(threads)", "-benchmark", "-i", file,
+                             "-pix_fmt", format == .rgb24 ? "rgb24" : "yuv420p", "-f", "null", "-"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let range = text.range(of: "rtime="),
+              let seconds = Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." }) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "ffmpeg -benchmark printed no rtime for \(file)"])
+        }
+        return seconds
+    }
+}
+
+extension DecodeBenchmark.Result {
+    public func markdown() -> String {
+        var lines = ["| file | output | frames | scalebench fps | ffmpeg fps | ratio |", "|---|---|---:|---:|---:|---:|"]
+        for row in rows {
+            lines.append(String(format: "| %@ | %@ | %d | %.0f | %.0f | %.3f |", (row.file as NSString).lastPathComponent,
+                                row.format.rawValue, row.frames, row.oursFPS, row.ffmpegFPS, row.ratio))
+        }
+        lines.append("")
+        lines.append("Decoder threads \(threads); median of \(repetitions) interleaved repetitions. Machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, \(machine.buildConfiguration) build.")
+        return lines.joined(separator: "\n")
+    }
+}
