@@ -30,7 +30,9 @@ enum Fixtures {
     static func ffprobe(_ name: String) throws -> (frames: Int, width: Int, height: Int) {
         let text = try run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
                                        "-show_entries", "stream=nb_read_frames,width,height", "-of", "csv=p=0", path(name)])
-        let fields = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
+        // MPEG-TS repeats the stream under its program: the first line is the stream.
+        let line = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+        let fields = line.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard fields.count == 3 else { throw NSError(domain: "ffprobe", code: 1, userInfo: [NSLocalizedDescriptionKey: text]) }
         return (fields[2], fields[0], fields[1])
     }

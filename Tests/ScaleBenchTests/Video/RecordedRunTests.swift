@@ -57,7 +57,7 @@ final class RecordedRunTests: XCTestCase {
         var s = scenario(.live, streams: 3)
         s.sourceOverrides = [1: .file(Fixtures.path("corrupted-packet.mp4"))]
         s.fatalDecodeErrors = true
-        s.duration = .seconds(2)
+        s.duration = .seconds(3)  // the corruption sits about 2.5 s into the clip
         let (result, _) = try RealtimeExecutor(scenario: s).run()
         let failed = result.streams[1]
         XCTAssertEqual(failed.status, "failed")

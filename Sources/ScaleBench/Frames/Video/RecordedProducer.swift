@@ -28,6 +28,10 @@ public struct RecordedProducer: FrameProducer {
     private let clock = SystemClock()
     public private(set) var rateControlDrops: UInt64 = 0
     public private(set) var loops = 0
+    /// For each reconnect: how long after the failure the attempt was made, in ns.
+    public private(set) var reconnectWaits: [UInt64] = []
+    /// The categories of the failures that led to reconnects, in order.
+    public private(set) var failureCategories: [VideoError.Category] = []
 
     /// Opens the source at once, so a bad file or URL fails before any run starts.
     public init(url: String, streamID: Int, options: VideoDecoder.Options, targetFPS: Double?, phaseNanos: UInt64,
@@ -108,11 +112,14 @@ public struct RecordedProducer: FrameProducer {
     private mutating func failed(_ error: VideoError) throws(VideoError) {
         bytesBeforeReconnect += decoder?.bytesRead ?? 0
         decoder = nil
+        failureCategories.append(error.category)
         switch reconnect.failed() {
         case .giveUp:
             throw error
         case .retry(let delay):
-            if !stop.sleep(until: clock.now() + delay) { throw error }
+            let failedAt = clock.now()
+            if !stop.sleep(until: failedAt + delay) { throw error }
+            reconnectWaits.append(clock.now() - failedAt)
         }
     }
 

@@ -70,6 +70,7 @@ public final class VideoDecoder {
         self.url = url
         self.options = options
         self.interrupt = interrupt
+        Self.quietLibraryLog
 
         var context = avformat_alloc_context()
         guard context != nil else { throw VideoError(code: scalebench_averror(ENOMEM), call: "avformat_alloc_context", url: url) }
@@ -132,6 +133,10 @@ public final class VideoDecoder {
                              call: status < 0 ? "avcodec_open2" : "codec parameters", url: url)
         }
     }
+
+    /// FFmpeg logs to stderr by default; every failure reaches the user through a
+    /// ``VideoError`` instead, so only fatal library messages are let through.
+    private static let quietLibraryLog: Void = { av_log_set_level(AV_LOG_FATAL) }()
 
     deinit {
         av_frame_free(&picture)
