@@ -23,20 +23,31 @@ public enum RunRenderer {
                 "\(w.processed)",
             ])
         }
-        out += align(rows) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
+        out += align(rows, leftColumns: 2) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
 
-        var streamRows = [["stream", "capture fps", "capture drops", "inbox drops", "lateness mean", "lateness max (whole run)"]]
-        for (stream, pipeline) in zip(result.streams, result.pipelines) where result.streams.count == result.pipelines.count {
+        var streamRows = [["stream", "status", "capture fps", "capture drops", "rate drops", "inbox drops", "produce p50", "produce p95",
+                           "produce max", "lateness mean", "lateness max", "loops", "reconnects"]]
+        let inboxDrops = Dictionary(result.pipelines.flatMap { p in p.streams.map { ($0, p.inboxDrops) } }, uniquingKeysWith: +)
+        for stream in result.streams {
             streamRows.append([
-                "\(stream.stream)", String(format: "%.2f", stream.realFPS), "\(stream.captureDrops)", "\(pipeline.inboxDrops)",
-                String(format: "%.2f ms", stream.meanLatenessMs), String(format: "%.2f ms", stream.maxLatenessMs),
+                "\(stream.stream)", stream.status, String(format: "%.2f", stream.realFPS), "\(stream.captureDrops)",
+                "\(stream.rateControlDrops)", inboxDrops[stream.stream].map { "\($0)" } ?? "–",
+                ms(stream.productionMs.p50), ms(stream.productionMs.p95), ms(stream.productionMs.max),
+                String(format: "%.2f", stream.meanLatenessMs), String(format: "%.2f", stream.maxLatenessMs),
+                "\(stream.loops)", "\(stream.reconnects)",
             ])
         }
-        out += align(streamRows) + "\n\n"
+        out += align(streamRows, leftColumns: 2)
+        out += "\n(capture fps, capture drops, inbox drops: measured window; rate drops, produce = render or decode + convert per frame, lateness, loops, reconnects: whole run; ms)\n"
+        for stream in result.streams where stream.status != "ok" {
+            out += "stream \(stream.stream) \(stream.status) (\(stream.errorCategory ?? "unknown")): \(stream.error ?? "")\n"
+        }
+        out += "\n"
 
         let c = result.cpu
         out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
-        out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))\n"
+        out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
+        out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
         let unbalanced = result.accounting.lines.filter { !$0.balanced }
         out += unbalanced.isEmpty
             ? "Accounting: every frame accounted for (\(result.accounting.lines.count) stage balances hold)\n"
@@ -48,14 +59,14 @@ public enum RunRenderer {
     private static func cores(_ share: CPUResult.Share) -> String { String(format: "%.2f", share.cores) }
     private static func mib(_ bytes: UInt64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
-    /// Left-aligns the first two columns, right-aligns the rest.
-    static func align(_ rows: [[String]]) -> String {
+    /// Left-aligns the first `leftColumns` columns, right-aligns the rest.
+    static func align(_ rows: [[String]], leftColumns: Int) -> String {
         guard let first = rows.first else { return "" }
         let widths = (0..<first.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column < 2 ? cell + pad : pad + cell
+                return column < leftColumns ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }

@@ -3,36 +3,6 @@ import XCTest
 
 /// The CLI as a user runs it: a real subprocess of the built `scalebench` binary.
 final class CommandLineTests: XCTestCase {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: URL {
-        // The test bundle sits in the build folder next to the products it depends on.
-        var folder = Bundle(for: CommandLineTests.self).bundleURL.deletingLastPathComponent()
-        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("scalebench").path) {
-            folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        }
-        return folder.appendingPathComponent("scalebench")
-    }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     /// Each bad input: exit 2, one line naming the flag, the value and what is allowed,
     /// nothing on stdout (nothing ran).
     func testBadInputGetsOneClearLineAndExitStatus2() throws {
@@ -54,7 +24,7 @@ final class CommandLineTests: XCTestCase {
             (["--no-such-flag"], ["--no-such-flag"]),
         ]
         for (arguments, mentions) in cases {
-            let outcome = try run(["run"] + arguments)
+            let outcome = try runCLI(["run"] + arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stdout, "", "\(arguments): nothing runs")
             let lines = outcome.stderr.split(separator: "\n")
@@ -66,22 +36,22 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testHelpIsCompleteForEveryCommand() throws {
-        let root = try run(["--help"])
+        let root = try runCLI(["--help"])
         XCTAssertEqual(root.status, 0)
         for word in ["run", "bench", "version", "Exit status"] { XCTAssertTrue(root.stdout.contains(word), word) }
-        let runHelp = try run(["run", "--help"])
+        let runHelp = try runCLI(["run", "--help"])
         XCTAssertEqual(runHelp.status, 0)
         for flag in ["--streams", "--fps", "--stress", "--duration", "--warmup", "--worker", "--resolution", "--pixel-format",
                      "--arrival", "--phase", "--seed", "--fanout-threshold", "--json", "--events"] {
             XCTAssertTrue(runHelp.stdout.contains(flag), "run --help documents \(flag)")
         }
-        let benchHelp = try run(["bench", "mailbox", "--help"])
+        let benchHelp = try runCLI(["bench", "mailbox", "--help"])
         XCTAssertEqual(benchHelp.status, 0)
         XCTAssertTrue(benchHelp.stdout.contains("--workers"))
     }
 
     func testVersionNamesTheLinkedLibraries() throws {
-        let outcome = try run(["version"])
+        let outcome = try runCLI(["version"])
         XCTAssertEqual(outcome.status, 0)
         XCTAssertTrue(outcome.stdout.contains("FFmpeg"))
         XCTAssertTrue(outcome.stdout.contains("GSL 2."))
@@ -90,7 +60,7 @@ final class CommandLineTests: XCTestCase {
     func testRunPrintsJSONAndWritesEvents() throws {
         let events = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-events-\(getpid()).jsonl")
         defer { try? FileManager.default.removeItem(at: events) }
-        let outcome = try run(["run", "--streams", "2", "--fps", "20", "--duration", "500ms", "--warmup", "200ms",
+        let outcome = try runCLI(["run", "--streams", "2", "--fps", "20", "--duration", "500ms", "--warmup", "200ms",
                                "--resolution", "160x120", "--worker", "offload:10ms", "--worker", "pixels",
                                "--json", "--events", events.path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
@@ -106,7 +76,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testTableOutputShowsEveryStreamAndWorker() throws {
-        let outcome = try run(["run", "--streams", "2", "--duration", "300ms", "--warmup", "100ms",
+        let outcome = try runCLI(["run", "--streams", "2", "--duration", "300ms", "--warmup", "100ms",
                                "--resolution", "160x120", "--worker", "offload:5ms"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         for word in ["stream", "drop %", "lat p99", "age p50", "CPU cores", "peak RSS", "every frame accounted for"] {
@@ -115,7 +85,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testEventsIntoAMissingFolderIsBadInput() throws {
-        let outcome = try run(["run", "--duration", "100ms", "--events", "/no/such/folder/events.jsonl"])
+        let outcome = try runCLI(["run", "--duration", "100ms", "--events", "/no/such/folder/events.jsonl"])
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.stderr.contains("--events"))
     }
