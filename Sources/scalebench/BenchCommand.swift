@@ -66,7 +66,8 @@ struct DecodeBench: ParsableCommand {
         discussion: """
         For each file and output pixel format: frames/s decoding the whole file through the
         workbench's decoder (demux, decode, convert into a pooled buffer) and through
-        `ffmpeg -threads N -benchmark -i FILE -pix_fmt FMT -f null -`, and their ratio.
+        `ffmpeg -threads N -benchmark -stream_loop P-1 -i FILE -pix_fmt FMT -f null -`, and
+        their ratio. Both decode the file P times (--passes) and are timed after opening.
         Repetitions alternate the two; medians are reported.
         """)
 
@@ -79,6 +80,9 @@ struct DecodeBench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
     var repetitions: Int = 5
 
+    @Option(parsing: .unconditional, help: "Times each file is decoded per measurement (looped), so short clips time well.")
+    var passes: Int = 10
+
     @Option(name: .customLong("pixel-format"), help: "Output formats, comma-separated: rgb24, yuv420p.")
     var pixelFormats: String = "yuv420p,rgb24"
 
@@ -86,12 +90,13 @@ struct DecodeBench: ParsableCommand {
         guard !files.isEmpty else { throw UsageError("files: expected at least one video file") }
         guard (0...64).contains(threads) else { throw UsageError("--threads \(threads): expected an integer from 0 to 64") }
         guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
+        guard (1...1000).contains(passes) else { throw UsageError("--passes \(passes): expected an integer from 1 to 1000") }
         let formats = pixelFormats.split(separator: ",").map { PixelFormat(userName: String($0)) }
         guard !formats.isEmpty, formats.allSatisfy({ $0 != nil }) else {
             throw UsageError("--pixel-format \(pixelFormats): expected rgb24, yuv420p or both, comma-separated")
         }
         do {
-            print(try DecodeBenchmark.run(files: files, threads: threads, repetitions: repetitions, formats: formats.map { $0! }).markdown())
+            print(try DecodeBenchmark.run(files: files, threads: threads, repetitions: repetitions, passes: passes, formats: formats.map { $0! }).markdown())
         } catch let error as VideoError {
             throw UsageError("\(error.url): \(error.reason) (\(error.call))")
         }

@@ -38,6 +38,21 @@ final class VideoDecoderTests: XCTestCase {
         XCTAssertLessThan(Double(differing) / Double(expected.count), 0.001, "RGB conversion agrees with ffmpeg's")
     }
 
+    func testEveryFixtureRewindsForLooping() throws {
+        for name in Fixtures.valid {
+            let decoder = try VideoDecoder(url: Fixtures.path(name))
+            let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+            var passes: [Int] = []
+            for pass in 0..<2 {
+                if pass > 0 { try decoder.rewind() }
+                var frames = 0
+                while case .frame = try decoder.decode(into: buffer) { frames += 1 }
+                passes.append(frames)
+            }
+            XCTAssertEqual(passes[0], passes[1], "\(name): the second pass decodes the same frames")
+        }
+    }
+
     func testScalesToATargetSizeAndRewindsForLooping() throws {
         let decoder = try VideoDecoder(url: Fixtures.path("corridor-640x360.mp4"),
                                        options: .init(format: .yuv420p, size: Resolution(width: 320, height: 180)))

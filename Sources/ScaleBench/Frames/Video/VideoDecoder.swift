@@ -193,8 +193,14 @@ public final class VideoDecoder {
     }
 
     /// Seeks back to the start for looping playback.
+    /// Containers without an index (raw H.264/HEVC streams) cannot seek by timestamp; for
+    /// them the byte stream is rewound to its start and the demuxer flushed.
     public func rewind() throws(VideoError) {
-        let status = av_seek_frame(format, streamIndex, 0, AVSEEK_FLAG_BACKWARD)
+        var status = av_seek_frame(format, streamIndex, 0, AVSEEK_FLAG_BACKWARD)
+        if status < 0, let io = format?.pointee.pb {
+            let position = avio_seek(io, 0, SEEK_SET)
+            status = position < 0 ? Int32(truncatingIfNeeded: position) : avformat_flush(format)
+        }
         guard status >= 0 else { throw VideoError(code: status, call: "av_seek_frame", url: url) }
         avcodec_flush_buffers(codec)
         draining = false
