@@ -36,7 +36,7 @@ public enum DecodeBenchmark {
                     let (count, seconds) = try decodeOurs(file, threads: threads, format: format, passes: passes)
                     frames = count
                     ours.append(Double(count) / seconds)
-                    theirs.append(Double(count) / (try decodeFFmpeg(file, threads: threads, format: format, passes: passes)))
+                    theirs.append(try decodeFFmpeg(file, threads: threads, format: format, passes: passes))
                 }
                 rows.append(Row(file: file, frames: frames, format: format,
                                 oursFPS: MailboxBenchmark.median(ours), ffmpegFPS: MailboxBenchmark.median(theirs)))
@@ -59,12 +59,13 @@ public enum DecodeBenchmark {
         return (frames, Double(clock.now() - start) / 1e9)
     }
 
-    /// Wall seconds ffmpeg reports (`-benchmark` rtime) for decoding the whole file.
+    /// ffmpeg's decode rate: the frames it reports (`frame=`) over its `-benchmark` rtime.
+    /// Its own count is used because `-stream_loop` cannot loop inputs that do not seek.
     static func decodeFFmpeg(_ file: String, threads: Int, format: PixelFormat, passes: Int) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg", "-hide_banner", "-nostats", "-threads", "\(threads)", "-benchmark",
-                             "-stream_loop", "\(passes - 1)", "-i", file,
+        process.arguments = ["ffmpeg", "-hide_banner", "-threads", "\(threads)", "-benchmark",
+                             "-stream_loop", "\(passes - 1)", "-i", file, "-fps_mode", "passthrough", "-sws_flags", "bilinear",
                              "-pix_fmt", format == .rgb24 ? "rgb24" : "yuv420p", "-f", "null", "-"]
         let errors = Pipe()
         process.standardError = errors
@@ -73,10 +74,12 @@ public enum DecodeBenchmark {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard let range = text.range(of: "rtime="),
-              let seconds = Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." }) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "ffmpeg -benchmark printed no rtime for \(file)"])
+              let seconds = Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." }),
+              let frameRange = text.range(of: "frame=", options: .backwards),
+              let frames = Double(text[frameRange.upperBound...].drop { $0 == " " }.prefix { $0.isNumber }) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "ffmpeg -benchmark printed no frame count or rtime for \(file)"])
         }
-        return seconds
+        return frames / seconds
     }
 }
 

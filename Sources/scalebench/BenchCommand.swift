@@ -66,7 +66,9 @@ struct DecodeBench: ParsableCommand {
         discussion: """
         For each file and output pixel format: frames/s decoding the whole file through the
         workbench's decoder (demux, decode, convert into a pooled buffer) and through
-        `ffmpeg -threads N -benchmark -stream_loop P-1 -i FILE -pix_fmt FMT -f null -`, and
+        `ffmpeg -threads N -benchmark -stream_loop P-1 -i FILE -fps_mode passthrough
+        -sws_flags bilinear -pix_fmt FMT
+        -f null -` (frames it reports over its rtime), and
         their ratio. Both decode the file P times (--passes) and are timed after opening.
         Repetitions alternate the two; medians are reported.
         """)
