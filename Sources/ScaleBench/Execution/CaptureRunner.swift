@@ -42,6 +42,7 @@ final class CaptureRunner: @unchecked Sendable {
                 break
             }
             production.record(pending.productionNanos)
+            counters.rateControlDrops.store(producer.rateControlDrops, ordering: .relaxed)
             var due = clock.now()
             if producer.isPaced {
                 due = runStart &+ pending.dueNanos
@@ -65,7 +66,6 @@ final class CaptureRunner: @unchecked Sendable {
             }
         }
         report.production = production.quantiles
-        report.rateControlDrops = producer.rateControlDrops
         report.loops = producer.loops
         report.reconnects = producer.reconnects
         report.bytesRead = producer.bytesRead
@@ -76,7 +76,6 @@ final class CaptureRunner: @unchecked Sendable {
 /// What a capture reports once its thread has ended.
 struct CaptureReport {
     var production = Quantiles(count: 0)
-    var rateControlDrops: UInt64 = 0
     var loops = 0
     var reconnects = 0
     var bytesRead: Int64 = 0

@@ -102,19 +102,21 @@ public struct RealtimeExecutor {
         let streams = captures.enumerated().map { index, capture -> StreamResult in
             let a = before.captures[index], b = after.captures[index]
             let published = b.published - a.published, drops = b.drops - a.drops
+            let rateDrops = b.rateControlDrops - a.rateControlDrops
             let end = capture.counters.snapshot()
             let report = capture.report
-            lines.append(.init(stage: "capture", subject: "stream \(capture.streamID)", input: end.due,
-                               output: end.published, dropped: end.drops, inFlightAtStop: 0))
+            lines.append(.init(stage: "capture", subject: "stream \(capture.streamID)", input: end.due + end.rateControlDrops,
+                               output: end.published, dropped: end.drops + end.rateControlDrops, inFlightAtStop: 0))
             return StreamResult(
                 stream: capture.streamID, due: b.due - a.due, published: published, captureDrops: drops,
-                captureDropRate: published + drops == 0 ? 0 : Double(drops) / Double(published + drops),
+                captureDropRate: published + drops + rateDrops == 0 ? 0
+                    : Double(drops + rateDrops) / Double(published + drops + rateDrops),
                 realFPS: Double(published) / window,
                 meanLatenessMs: published == 0 ? 0 : Double(b.latenessSumNanos - a.latenessSumNanos) / Double(published) / 1e6,
                 maxLatenessMs: Double(end.latenessMaxNanos) / 1e6,
                 status: report.failure == nil ? "ok" : "failed", error: report.failure?.description,
                 errorCategory: report.failure?.category.rawValue,
-                rateControlDrops: report.rateControlDrops, loops: report.loops, reconnects: report.reconnects,
+                rateControlDrops: rateDrops, loops: report.loops, reconnects: report.reconnects,
                 bytesRead: report.bytesRead, productionMs: report.production)
         }
 

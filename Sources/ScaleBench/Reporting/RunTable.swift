@@ -38,7 +38,7 @@ public enum RunRenderer {
             ])
         }
         out += align(streamRows, leftColumns: 2)
-        out += "\n(capture fps, capture drops, inbox drops: measured window; rate drops, produce = render or decode + convert per frame, lateness, loops, reconnects: whole run; ms)\n"
+        out += "\n(capture fps, capture drops, rate drops, inbox drops: measured window; produce = render or decode + convert per frame, lateness, loops, reconnects: whole run; ms)\n"
         for stream in result.streams where stream.status != "ok" {
             out += "stream \(stream.stream) \(stream.status) (\(stream.errorCategory ?? "unknown")): \(stream.error ?? "")\n"
         }

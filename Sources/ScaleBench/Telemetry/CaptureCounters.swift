@@ -10,6 +10,8 @@ public final class CaptureCounters: Sendable {
     /// Arrivals skipped because the capture fell a whole arrival behind (rate control
     /// drops, never bursts).
     public let drops = Atomic<UInt64>(0)
+    /// Source frames skipped by rate control to reach the target fps.
+    public let rateControlDrops = Atomic<UInt64>(0)
     /// Sum and maximum of how late each published frame was against its schedule.
     public let latenessSumNanos = Atomic<UInt64>(0)
     public let latenessMaxNanos = Atomic<UInt64>(0)
@@ -19,6 +21,7 @@ public final class CaptureCounters: Sendable {
     public func snapshot() -> CaptureSnapshot {
         CaptureSnapshot(due: due.load(ordering: .relaxed), published: published.load(ordering: .relaxed),
                         drops: drops.load(ordering: .relaxed),
+                        rateControlDrops: rateControlDrops.load(ordering: .relaxed),
                         latenessSumNanos: latenessSumNanos.load(ordering: .relaxed),
                         latenessMaxNanos: latenessMaxNanos.load(ordering: .relaxed))
     }
@@ -28,6 +31,7 @@ public struct CaptureSnapshot: Sendable, Equatable {
     public var due: UInt64
     public var published: UInt64
     public var drops: UInt64
+    public var rateControlDrops: UInt64
     public var latenessSumNanos: UInt64
     public var latenessMaxNanos: UInt64
 }

@@ -21,8 +21,10 @@ public struct StreamResult: Sendable, Codable {
     /// Arrivals due in the window.
     public var due: UInt64
     public var published: UInt64
+    /// Frames dropped because the capture fell a whole period behind (back-pressure).
     public var captureDrops: UInt64
-    /// dropped / (published + dropped), as the original's capture stats.
+    /// dropped / (published + dropped), as the original's capture stats, where dropped
+    /// counts back-pressure and rate-control drops.
     public var captureDropRate: Double
     public var realFPS: Double
     public var meanLatenessMs: Double
@@ -33,10 +35,11 @@ public struct StreamResult: Sendable, Codable {
     public var error: String?
     /// network, codec, auth or unknown, for a failed source.
     public var errorCategory: String?
-    /// The rest is over the whole run: source frames skipped to reach the target fps,
-    /// loops of a recorded file, reconnects of a live source, bytes demuxed, and the time
-    /// to produce each frame (decode + conversion, or rendering).
+    /// Source frames skipped to reach the target fps, in the window.
     public var rateControlDrops: UInt64
+    /// The rest is over the whole run: loops of a recorded file, reconnects of a live
+    /// source, bytes demuxed, and the time to produce each frame (decode + conversion, or
+    /// rendering).
     public var loops: Int
     public var reconnects: Int
     public var bytesRead: Int64
