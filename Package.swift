@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries: module maps and shims only.
@@ -33,6 +34,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The results database: schema, migrations, runs and their metrics (GRDB, SQLite).
+        .target(
+            name: "ResultsStore",
+            dependencies: [
+                "ScaleBench",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // Benchmarks of the workbench's own components, kept apart from the library.
         .target(
             name: "Benchmarks",
@@ -46,6 +57,7 @@ let package = Package(
             name: "scalebench",
             dependencies: [
                 "ScaleBench",
+                "ResultsStore",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -54,7 +66,9 @@ let package = Package(
             name: "ScaleBenchTests",
             dependencies: [
                 "ScaleBench",
+                "ResultsStore",
                 "scalebench",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResultsStore
 import ScaleBench
 
 struct RunCommand: ParsableCommand {
@@ -20,56 +21,7 @@ struct RunCommand: ParsableCommand {
           scalebench run --streams 10 --worker person-detector --worker vlm --resolution 1080p
         """)
 
-    @Option(parsing: .unconditional, help: "Number of camera streams (1–4096).")
-    var streams: Int = 4
-
-    @Option(help: "Frames: synthetic, a video file (mp4, mkv, ts, raw h264/hevc, mjpeg …) or a live URL (rtsp://, udp://, tcp://, http://, srt://).")
-    var source: String = "synthetic"
-
-    @Option(help: "For a file: live (each stream decodes on its capture thread) or preload (decode once, shared by all streams).")
-    var decode: String = "live"
-
-    @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per decoding stream (0: FFmpeg chooses).")
-    var decodeThreads: Int = 1
-
-    @Flag(name: .customLong("no-loop"), help: "End a file's stream at its end instead of looping.")
-    var noLoop = false
-
-    @Option(name: .customLong("reconnect-scale"), parsing: .unconditional, help: "Scale the live reconnect delays (1 = 1, 2, 4, 8, 16 s).")
-    var reconnectScale: Double = 1
-
-    @Option(parsing: .unconditional, help: "Frames per second: 0.1–30, as the original (up to 1000 with --stress). Synthetic default 30; a file or URL plays at its own rate unless given (rate control only drops).")
-    var fps: Double?
-
-    @Flag(help: "Allow --fps above 30 (stress runs beyond the original's range).")
-    var stress = false
-
-    @Option(parsing: .unconditional, help: "Measured window, after the warm-up (e.g. 10s, 500ms).")
-    var duration: String = "10s"
-
-    @Option(parsing: .unconditional, help: "Warm-up excluded from every metric (e.g. 1s; 0s for none).")
-    var warmup: String = "1s"
-
-    @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector).")
-    var workers: [String] = []
-
-    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT (synthetic default 720p; a file or URL keeps its own size unless given).")
-    var resolution: String?
-
-    @Option(name: .customLong("pixel-format"), help: "rgb24 (as the original) or yuv420p.")
-    var pixelFormat: String = "rgb24"
-
-    @Option(help: "Arrival process: periodic, jitter(DURATION) or poisson.")
-    var arrival: String = "periodic"
-
-    @Option(help: "Start phase of the streams: spread (i/N of a period), aligned (lock-step) or random.")
-    var phase: String = "spread"
-
-    @Option(parsing: .unconditional, help: "Seed of every random draw (service times, jitter, phases).")
-    var seed: UInt64 = 1
-
-    @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
-    var fanOutThreshold: Int = 8
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Flag(help: "Print the result as JSON instead of a table.")
     var json = false
@@ -77,18 +29,32 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write every worker event (stream, seq, worker, result) as JSON lines to this file after the run.")
     var events: String?
 
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Scenario name the run is stored under.")
+    var name: String = "cli-run"
+
     func run() throws {
-        let scenario = try makeScenario()
+        let scenario = try scenarioOptions.makeScenario()
         if let path = events {
             let url = URL(fileURLWithPath: path)
             guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path) else {
                 throw UsageError("--events \(path): the folder \(url.deletingLastPathComponent().path) does not exist")
             }
         }
-        let executor = RealtimeExecutor(scenario: scenario, options: .init(keepEvents: events != nil))
+        let database = try storeOptions.open()
+        let trap = SignalTrap()
+        var options = RealtimeExecutor.Options(keepEvents: events != nil, cancel: trap.cancel)
+        options.trace = storeOptions.trace
         let result: RunResult, kept: [WorkerEvent]
         do {
-            (result, kept) = try executor.run()
+            if let database {
+                result = try database.execute(RunIdentity(scenarioName: name, scenario: scenario),
+                                              provenance: .current(), options: options)
+                kept = []
+            } else {
+                (result, kept) = try RealtimeExecutor(scenario: scenario, options: options).run()
+            }
         } catch let error as VideoError {
             throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
         }
@@ -102,63 +68,10 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        try trap.exitIfSignalled()
         if !result.accounting.balanced {
             FileHandleStderr.write("scalebench: the frame accounting does not balance; see the accounting section\n")
             throw ExitCode(1)
-        }
-    }
-
-    /// Turns flags into a validated scenario; the first bad value becomes a UsageError.
-    func makeScenario() throws -> RunScenario {
-        var scenario = RunScenario()
-        scenario.streams = streams
-        scenario.source = VideoSource(parsing: source)
-        guard let mode = DecodeMode(rawValue: decode.lowercased()) else {
-            throw UsageError("--decode \(decode): expected live or preload")
-        }
-        scenario.decode = mode
-        scenario.decodeThreads = decodeThreads
-        scenario.loop = !noLoop
-        scenario.reconnectScale = reconnectScale
-        scenario.fps = fps ?? (scenario.source == .synthetic ? 30 : nil)
-        scenario.stress = stress
-        scenario.seed = seed
-        scenario.fanOutThreshold = fanOutThreshold
-        scenario.duration = try parse("--duration", duration) { try Duration.parse($0) }
-        scenario.warmup = try parse("--warmup", warmup) { try Duration.parse($0) }
-        if let resolution {
-            guard let resolved = Resolution(parsing: resolution) else {
-                throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
-            }
-            scenario.resolution = resolved
-        } else if scenario.source != .synthetic {
-            scenario.resolution = nil
-        }
-        guard let format = PixelFormat(userName: pixelFormat) else {
-            throw UsageError("--pixel-format \(pixelFormat): expected rgb24 or yuv420p")
-        }
-        scenario.pixelFormat = format
-        scenario.arrival = try parse("--arrival", arrival) { try ArrivalProcess.parse($0) }
-        guard let phasePolicy = PhasePolicy(rawValue: phase.lowercased()) else {
-            throw UsageError("--phase \(phase): expected spread, aligned or random")
-        }
-        scenario.phase = phasePolicy
-        scenario.workers = try (workers.isEmpty ? ["person-detector"] : workers).map { text in
-            try parse("--worker", text) { try WorkerSpec.parse($0) }
-        }
-        do {
-            try scenario.validate()
-        } catch {
-            throw UsageError("--\(error.key) \(error.value): expected \(error.allowed)")
-        }
-        return scenario
-    }
-
-    private func parse<T>(_ flag: String, _ text: String, _ body: (String) throws -> T) throws -> T {
-        do {
-            return try body(text)
-        } catch let error as ParseError {
-            throw UsageError("\(flag) \(text): \(error.message)")
         }
     }
 

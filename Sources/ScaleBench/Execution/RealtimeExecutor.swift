@@ -16,9 +16,21 @@ public struct RealtimeExecutor {
     public struct Options: Sendable {
         /// Keep every worker event in memory for writing out after the run.
         public var keepEvents = false
+        /// Keep every processed frame's timestamps (``RunResult/trace``).
+        public var trace = false
+        /// Called on the harness thread after each timeline sample (for progress display).
+        public var onSample: (@Sendable (TimelineSample) -> Void)?
         /// Time between starting the threads and the first arrival.
         public var leadNanos: UInt64 = 20_000_000
-        public init(keepEvents: Bool = false) { self.keepEvents = keepEvents }
+        /// Period of the timeline samples.
+        public var samplingNanos: UInt64 = 250_000_000
+        /// Raised from outside (a signal handler's thread) to end the run early; the result
+        /// then covers what was measured and says `cancelled`.
+        public var cancel = StopSignal()
+        public init(keepEvents: Bool = false, cancel: StopSignal = StopSignal()) {
+            self.keepEvents = keepEvents
+            self.cancel = cancel
+        }
     }
 
     public let scenario: RunScenario
@@ -59,7 +71,8 @@ public struct RealtimeExecutor {
                 workers.append(WorkerRunner(
                     pipeline: pipeline.id, spec: spec, reader: reader,
                     seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(index)),
-                    recorder: WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd),
+                    recorder: WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd,
+                                             traceWorker: options.trace ? spec.name : nil, expectedFrames: expectedFrames),
                     emitter: EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)))
             }
             for stream in pipeline.streams {
@@ -74,11 +87,23 @@ public struct RealtimeExecutor {
         for capture in captures { capture.thread.start() }
         let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
 
-        let timer = StopSignal()
-        _ = timer.sleep(until: windowStart)
+        var timeline: [TimelineSample] = []
+        func sampleUntil(_ deadline: UInt64) {
+            // Every 250 ms on a fixed grid from the run's start, up to the deadline.
+            while true {
+                let next = runStart + UInt64(timeline.count + 1) * options.samplingNanos
+                guard next <= deadline, options.cancel.sleep(until: next) else { break }
+                timeline.append(TimelineSample.take(at: next - runStart, suppliers: suppliers, captures: captures))
+                options.onSample?(timeline[timeline.count - 1])
+            }
+            _ = options.cancel.sleep(until: deadline)
+        }
+        sampleUntil(windowStart)
         let before = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
                                    harnessCPU: threadCPUNanos() - harnessCPUStart)
-        _ = timer.sleep(until: windowEnd)
+        sampleUntil(windowEnd)
+        let cancelled = options.cancel.isRaised
+        let measuredEnd = min(clock.now(), windowEnd)
         let after = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
                                   harnessCPU: threadCPUNanos() - harnessCPUStart)
 
@@ -88,15 +113,21 @@ public struct RealtimeExecutor {
         for worker in workers { worker.thread.join() }
 
         let final = suppliers.map { $0.stats() }
-        let result = summarize(plan: plan, workers: workers, captures: captures, before: before, after: after,
-                               final: final, clip: sources.clip)
+        var result = summarize(plan: plan, workers: workers, captures: captures, before: before, after: after,
+                               final: final, clip: sources.clip,
+                               window: Double(measuredEnd > windowStart ? measuredEnd - windowStart : 0) / 1e9)
+        result.timeline = timeline
+        result.cancelled = cancelled
+        if options.trace { result.trace = workers.flatMap(\.recorder.trace) }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
     }
 
     private func summarize(plan: TopologyPlan, workers: [WorkerRunner], captures: [CaptureRunner],
-                           before: Boundary, after: Boundary, final: [SupplierStats], clip: PreloadedClip?) -> RunResult {
-        let window = Double(scenario.duration.nanoseconds) / 1e9
+                           before: Boundary, after: Boundary, final: [SupplierStats], clip: PreloadedClip?,
+                           window measured: Double) -> RunResult {
+        // A cancelled run reports rates over the part of the window it measured.
+        let window = max(measured, 1e-9)
         var lines: [Accounting.Line] = []
 
         let streams = captures.enumerated().map { index, capture -> StreamResult in
@@ -152,7 +183,8 @@ public struct RealtimeExecutor {
                 dropFraction: delivered == 0 ? 0 : Double(drops) / Double(delivered),
                 processed: recorder.processedInWindow, processedFPS: Double(recorder.processedInWindow) / window,
                 latencyMs: recorder.latency.quantiles, ageMs: recorder.age.quantiles,
-                serviceMs: recorder.service.quantiles, handoffMs: recorder.handoff.quantiles)
+                serviceMs: recorder.service.quantiles, handoffMs: recorder.handoff.quantiles,
+                histograms: WorkerHistograms(latency: recorder.latency, age: recorder.age))
         }
 
         func share(_ nanos: UInt64) -> CPUResult.Share {
@@ -171,7 +203,7 @@ public struct RealtimeExecutor {
 
         return RunResult(
             scenario: scenario, topology: plan.kind.rawValue,
-            warmupSeconds: scenario.warmup.seconds, measuredSeconds: window,
+            warmupSeconds: scenario.warmup.seconds, measuredSeconds: measured,
             streams: streams, pipelines: pipelines, workers: workerResults, cpu: cpu,
             memory: MemoryResult(peakRSSBytes: ProcessResources.sample().peakRSSBytes,
                                  rssAtEndOfWindowBytes: after.process.currentRSSBytes,
@@ -199,5 +231,17 @@ private struct Boundary {
     static func take(suppliers: [FrameSupplier], captures: [CaptureRunner], threads: [OSThread], harnessCPU: UInt64) -> Boundary {
         Boundary(suppliers: suppliers.map { $0.stats() }, captures: captures.map { $0.counters.snapshot() },
                  process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) }, harnessCPU: harnessCPU)
+    }
+}
+
+extension TimelineSample {
+    fileprivate static func take(at nanos: UInt64, suppliers: [FrameSupplier], captures: [CaptureRunner]) -> TimelineSample {
+        let process = ProcessResources.sample()
+        let stats = suppliers.map { $0.stats() }
+        return TimelineSample(
+            seconds: Double(nanos) / 1e9, processCPUSeconds: Double(process.cpuNanos) / 1e9, rssBytes: process.currentRSSBytes,
+            captureDrops: captures.reduce(0) { $0 + $1.counters.drops.load(ordering: .relaxed) },
+            inboxDrops: stats.reduce(0) { $0 + $1.inboxDrops },
+            slotDrops: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.totalDrops } })
     }
 }

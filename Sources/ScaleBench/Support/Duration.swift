@@ -45,7 +45,7 @@ public struct Duration: Sendable, Hashable, Comparable, Codable, CustomStringCon
 }
 
 /// Up to three decimals, trailing zeros removed, without Foundation's formatter.
-func format3(_ value: Double) -> String {
+public func format3(_ value: Double) -> String {
     let scaled = (value * 1000).rounded() / 1000
     var text = "\(scaled)"
     if text.contains(".") {

@@ -59,3 +59,41 @@ public struct Quantiles: Sendable, Codable, Equatable {
         self.mean = mean
     }
 }
+
+extension LatencyHistogram {
+    public enum SerializationError: Error, Equatable {
+        case malformed(String)
+    }
+
+    private static let formatVersion: UInt8 = 1
+
+    /// A compact, exact form for the results database: a version byte, then one
+    /// little-endian (value, count) pair of UInt64 per non-empty bucket. Decoding re-records
+    /// each bucket's value with its count, so every quantile, the max and the mean come back
+    /// identical.
+    public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = [Self.formatVersion]
+        for bucket in histogram.recordedValues() {
+            withUnsafeBytes(of: bucket.value.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(bucket.count).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    public init(serialized bytes: [UInt8]) throws(SerializationError) {
+        self.init()
+        guard bytes.first == Self.formatVersion else { throw .malformed("unknown histogram format \(bytes.first.map(String.init) ?? "empty")") }
+        guard (bytes.count - 1) % 16 == 0 else { throw .malformed("histogram length \(bytes.count) is not 1 + 16·n") }
+        var offset = 1
+        func word() -> UInt64 {
+            defer { offset += 8 }
+            return bytes[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        while offset < bytes.count {
+            let value = word(), count = word()
+            guard count <= UInt64(UInt32.max), histogram.record(value, count: UInt32(count)) else {
+                throw .malformed("bucket \(value) × \(count) out of range")
+            }
+        }
+    }
+}

@@ -14,6 +14,28 @@ public struct RunResult: Sendable, Codable {
     public var memory: MemoryResult
     public var accounting: Accounting
     public var events: UInt64
+    /// Samples every 250 ms from the run's start (warm-up included).
+    public var timeline: [TimelineSample] = []
+    /// The run was stopped before the end of its window (e.g. SIGINT).
+    public var cancelled = false
+    /// Per-frame records, when the run was asked to trace (not part of the JSON output).
+    public var trace: [FrameTraceRecord] = []
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
+        case events, timeline, cancelled
+    }
+}
+
+/// The process and the pipeline's cumulative drops at one moment of a run.
+public struct TimelineSample: Sendable, Codable, Equatable {
+    /// Seconds since the run's start.
+    public var seconds: Double
+    public var processCPUSeconds: Double
+    public var rssBytes: UInt64
+    public var captureDrops: UInt64
+    public var inboxDrops: UInt64
+    public var slotDrops: UInt64
 }
 
 public struct StreamResult: Sendable, Codable {
@@ -76,6 +98,19 @@ public struct WorkerResult: Sendable, Codable {
     public var serviceMs: Quantiles
     /// Distribution → service start.
     public var handoffMs: Quantiles
+    /// The full distributions, for the results database (not part of the JSON output).
+    public var histograms: WorkerHistograms? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, stream, worker, cost, delivered, drops, dropFraction, processed, processedFPS
+        case latencyMs, ageMs, serviceMs, handoffMs
+    }
+}
+
+/// A worker's latency and age distributions over the measured window.
+public struct WorkerHistograms: Sendable {
+    public var latency: LatencyHistogram
+    public var age: LatencyHistogram
 }
 
 /// CPU over the measured window, in seconds and in cores (seconds / window).

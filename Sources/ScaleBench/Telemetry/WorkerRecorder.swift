@@ -17,15 +17,25 @@ public final class WorkerRecorder: @unchecked Sendable {
     public private(set) var handoff = LatencyHistogram()
     public private(set) var processedInWindow: UInt64 = 0
     public private(set) var processedTotal: UInt64 = 0
+    /// Every processed frame's timestamps, when tracing (reserved up front).
+    public private(set) var trace: [FrameTraceRecord] = []
+    private let worker: String?
 
-    public init(windowStart: UInt64, windowEnd: UInt64) {
+    /// `traceWorker` names the worker in trace records; nil records no trace.
+    public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0) {
         self.windowStart = windowStart
         self.windowEnd = windowEnd
+        worker = traceWorker
+        if traceWorker != nil { trace.reserveCapacity(expectedFrames) }
     }
 
     @inline(__always)
     public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64) {
         processedTotal += 1
+        if let worker {
+            trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
+                                          distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd))
+        }
         guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
         processedInWindow += 1
         latency.record(serviceEnd &- frame.capturedAt)
@@ -63,5 +73,27 @@ public final class EventEmitter: @unchecked Sendable {
     public func emit(stream: Int, seq: UInt64, result: Double, at: UInt64) {
         count += 1
         if keeps { events.append(WorkerEvent(stream: stream, seq: seq, worker: worker, result: result, at: at)) }
+    }
+}
+
+/// One processed frame's timestamps, kept only with `--trace` and written after the run.
+public struct FrameTraceRecord: Sendable, Equatable {
+    public var stream: Int
+    public var worker: String
+    public var seq: UInt64
+    public var capturedAt: UInt64
+    public var distributedAt: UInt64
+    public var serviceStart: UInt64
+    public var serviceEnd: UInt64
+
+    public init(stream: Int, worker: String, seq: UInt64, capturedAt: UInt64, distributedAt: UInt64,
+                serviceStart: UInt64, serviceEnd: UInt64) {
+        self.stream = stream
+        self.worker = worker
+        self.seq = seq
+        self.capturedAt = capturedAt
+        self.distributedAt = distributedAt
+        self.serviceStart = serviceStart
+        self.serviceEnd = serviceEnd
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import ScaleBench
+
+/// Writes a ``RunResult``'s metrics as rows, inside the caller's transaction.
+enum MetricRows {
+    static func insert(_ result: RunResult, runID: String, db: Database) throws {
+        let workers = try db.cachedStatement(sql: """
+            INSERT INTO worker_metrics (run_id, pipeline, stream, worker, cost, delivered, slot_drops, drop_fraction, processed,
+                processed_fps, latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms,
+                age_p50_ms, age_p90_ms, age_p99_ms, age_p999_ms, age_max_ms, age_mean_ms, service_p50_ms, service_p99_ms,
+                handoff_p50_ms, handoff_p99_ms, latency_histogram, age_histogram)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for w in result.workers {
+            let l = w.latencyMs, a = w.ageMs
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, w.pipeline, w.stream, w.worker, w.cost, Int64(w.delivered), Int64(w.drops), w.dropFraction,
+                Int64(w.processed), w.processedFPS, l.p50, l.p90, l.p99, l.p999, l.max, l.mean,
+                a.p50, a.p90, a.p99, a.p999, a.max, a.mean, w.serviceMs.p50, w.serviceMs.p99, w.handoffMs.p50, w.handoffMs.p99,
+                Data(w.histograms?.latency.serialized() ?? LatencyHistogram().serialized()),
+                Data(w.histograms?.age.serialized() ?? LatencyHistogram().serialized()),
+            ]
+            try workers.execute(arguments: StatementArguments(values))
+        }
+
+        let inboxDrops = Dictionary(result.pipelines.flatMap { p in p.streams.map { ($0, p.inboxDrops) } }, uniquingKeysWith: +)
+        let streams = try db.cachedStatement(sql: """
+            INSERT INTO stream_metrics (run_id, stream, status, error, error_category, due, published, capture_drops,
+                rate_control_drops, capture_drop_rate, real_fps, inbox_drops, loops, reconnects, bytes_read,
+                produce_p50_ms, produce_p95_ms, produce_max_ms, produce_mean_ms, lateness_mean_ms, lateness_max_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in result.streams {
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, s.stream, s.status, s.error, s.errorCategory, Int64(s.due), Int64(s.published), Int64(s.captureDrops),
+                Int64(s.rateControlDrops), s.captureDropRate, s.realFPS, inboxDrops[s.stream].map { Int64($0) }, s.loops,
+                s.reconnects, s.bytesRead, s.productionMs.p50, s.productionMs.p95, s.productionMs.max, s.productionMs.mean,
+                s.meanLatenessMs, s.maxLatenessMs,
+            ]
+            try streams.execute(arguments: StatementArguments(values))
+        }
+
+        let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")
+        let c = result.cpu
+        for (name, share) in [("process", c.process), ("capture", c.capture), ("supplier", c.supplier), ("worker", c.worker),
+                              ("harness", c.harness), ("unattributed", c.unattributed)] {
+            try cpu.execute(arguments: [runID, name, share.seconds, share.cores])
+        }
+
+        let timeline = try db.cachedStatement(sql: """
+            INSERT INTO timeline (run_id, seconds, process_cpu_seconds, rss_bytes, capture_drops, inbox_drops, slot_drops)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for t in result.timeline {
+            try timeline.execute(arguments: [runID, t.seconds, t.processCPUSeconds, Int64(t.rssBytes), Int64(t.captureDrops),
+                                             Int64(t.inboxDrops), Int64(t.slotDrops)])
+        }
+
+        let accounting = try db.cachedStatement(sql: """
+            INSERT INTO accounting (run_id, stage, subject, input, output, dropped, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for line in result.accounting.lines {
+            try accounting.execute(arguments: [runID, line.stage, line.subject, Int64(line.input), Int64(line.output),
+                                               Int64(line.dropped), Int64(line.inFlightAtStop)])
+        }
+    }
+
+    /// Raw per-frame records, bound straight into one prepared statement (this is the bulk
+    /// path: a million rows per run are possible).
+    static func insertTrace(_ records: [FrameTraceRecord], runID: String, db: Database) throws {
+        guard !records.isEmpty else { return }
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let raw = statement.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for record in records {
+            sqlite3_reset(raw)
+            _ = runID.withCString { sqlite3_bind_text(raw, 1, $0, -1, transient) }
+            sqlite3_bind_int64(raw, 2, Int64(record.stream))
+            _ = record.worker.withCString { sqlite3_bind_text(raw, 3, $0, -1, transient) }
+            sqlite3_bind_int64(raw, 4, Int64(bitPattern: record.seq))
+            sqlite3_bind_int64(raw, 5, Int64(bitPattern: record.capturedAt))
+            sqlite3_bind_int64(raw, 6, Int64(bitPattern: record.distributedAt))
+            sqlite3_bind_int64(raw, 7, Int64(bitPattern: record.serviceStart))
+            sqlite3_bind_int64(raw, 8, Int64(bitPattern: record.serviceEnd))
+            let code = sqlite3_step(raw)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+    }
+}

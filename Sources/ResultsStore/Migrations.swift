@@ -1,0 +1,166 @@
+import GRDB
+
+/// The schema, as migrations `v1`, `v2`, … Once a migration has shipped it is never
+/// edited: a change is a new migration. Tables are named by string, not by app types.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    /// Runs, their environment and scenario, and everything they measured.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE environment (
+                id INTEGER PRIMARY KEY,
+                fingerprint TEXT NOT NULL UNIQUE,
+                host TEXT NOT NULL,
+                cpu_model TEXT NOT NULL,
+                cores INTEGER NOT NULL,
+                memory_bytes INTEGER NOT NULL,
+                os TEXT NOT NULL,
+                kernel TEXT NOT NULL,
+                swift_version TEXT NOT NULL,
+                build_configuration TEXT NOT NULL,
+                git_commit TEXT NOT NULL,
+                git_dirty INTEGER NOT NULL,
+                ffmpeg_version TEXT NOT NULL,
+                gsl_version TEXT NOT NULL
+            );
+
+            CREATE TABLE run (
+                id TEXT PRIMARY KEY,
+                sweep_key TEXT NOT NULL,
+                scenario_name TEXT NOT NULL,
+                scenario_hash TEXT NOT NULL,
+                scenario_json TEXT NOT NULL,
+                topology TEXT NOT NULL,
+                variant TEXT NOT NULL DEFAULT '',
+                streams INTEGER NOT NULL CHECK (streams > 0),
+                repetition INTEGER NOT NULL CHECK (repetition >= 0),
+                seed INTEGER NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('realtime', 'simulated')),
+                status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+                error TEXT,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                warmup_seconds REAL NOT NULL,
+                measured_seconds REAL NOT NULL,
+                peak_rss_bytes INTEGER,
+                rss_bytes INTEGER,
+                frame_pool_bytes INTEGER,
+                preloaded_clip_bytes INTEGER,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                environment_id INTEGER NOT NULL REFERENCES environment(id)
+            );
+            CREATE INDEX run_sweep ON run(sweep_key, status);
+
+            CREATE TABLE worker_metrics (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                pipeline INTEGER NOT NULL,
+                stream INTEGER NOT NULL,
+                worker TEXT NOT NULL,
+                cost TEXT NOT NULL,
+                delivered INTEGER NOT NULL,
+                slot_drops INTEGER NOT NULL,
+                drop_fraction REAL NOT NULL,
+                processed INTEGER NOT NULL,
+                processed_fps REAL NOT NULL,
+                latency_p50_ms REAL, latency_p90_ms REAL, latency_p99_ms REAL, latency_p999_ms REAL,
+                latency_max_ms REAL, latency_mean_ms REAL,
+                age_p50_ms REAL, age_p90_ms REAL, age_p99_ms REAL, age_p999_ms REAL, age_max_ms REAL, age_mean_ms REAL,
+                service_p50_ms REAL, service_p99_ms REAL, handoff_p50_ms REAL, handoff_p99_ms REAL,
+                latency_histogram BLOB NOT NULL,
+                age_histogram BLOB NOT NULL,
+                PRIMARY KEY (run_id, pipeline, worker)
+            );
+
+            CREATE TABLE stream_metrics (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                stream INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                error TEXT,
+                error_category TEXT,
+                due INTEGER NOT NULL,
+                published INTEGER NOT NULL,
+                capture_drops INTEGER NOT NULL,
+                rate_control_drops INTEGER NOT NULL,
+                capture_drop_rate REAL NOT NULL,
+                real_fps REAL NOT NULL,
+                inbox_drops INTEGER,
+                loops INTEGER NOT NULL,
+                reconnects INTEGER NOT NULL,
+                bytes_read INTEGER NOT NULL,
+                produce_p50_ms REAL, produce_p95_ms REAL, produce_max_ms REAL, produce_mean_ms REAL,
+                lateness_mean_ms REAL NOT NULL,
+                lateness_max_ms REAL NOT NULL,
+                PRIMARY KEY (run_id, stream)
+            );
+
+            CREATE TABLE cpu_usage (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                class TEXT NOT NULL,
+                seconds REAL NOT NULL,
+                cores REAL NOT NULL,
+                PRIMARY KEY (run_id, class)
+            );
+
+            CREATE TABLE timeline (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                seconds REAL NOT NULL,
+                process_cpu_seconds REAL NOT NULL,
+                rss_bytes INTEGER NOT NULL,
+                capture_drops INTEGER NOT NULL,
+                inbox_drops INTEGER NOT NULL,
+                slot_drops INTEGER NOT NULL,
+                PRIMARY KEY (run_id, seconds)
+            );
+
+            CREATE TABLE accounting (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                stage TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                input INTEGER NOT NULL,
+                output INTEGER NOT NULL,
+                dropped INTEGER NOT NULL,
+                in_flight INTEGER NOT NULL,
+                PRIMARY KEY (run_id, stage, subject)
+            );
+
+            CREATE TABLE frame_trace (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                stream INTEGER NOT NULL,
+                worker TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                captured_ns INTEGER NOT NULL,
+                distributed_ns INTEGER NOT NULL,
+                start_ns INTEGER NOT NULL,
+                end_ns INTEGER NOT NULL
+            );
+            CREATE INDEX frame_trace_run ON frame_trace(run_id);
+
+            CREATE VIEW run_summary AS
+            SELECT r.id, r.scenario_name, r.topology, r.variant, r.streams, r.repetition, r.mode, r.status,
+                   r.started_at, r.measured_seconds,
+                   (SELECT avg(processed_fps) FROM worker_metrics w WHERE w.run_id = r.id) AS mean_worker_fps,
+                   (SELECT avg(drop_fraction) FROM worker_metrics w WHERE w.run_id = r.id) AS mean_drop_fraction,
+                   (SELECT max(latency_p99_ms) FROM worker_metrics w WHERE w.run_id = r.id) AS max_latency_p99_ms,
+                   (SELECT cores FROM cpu_usage c WHERE c.run_id = r.id AND c.class = 'process') AS process_cores,
+                   r.peak_rss_bytes, e.host, e.git_commit
+            FROM run r JOIN environment e ON e.id = r.environment_id;
+
+            CREATE VIEW option_comparison AS
+            SELECT scenario_name, scenario_hash, mode, streams, topology, variant,
+                   count(*) AS runs,
+                   avg(mean_worker_fps) AS mean_worker_fps,
+                   avg(mean_drop_fraction) AS mean_drop_fraction,
+                   avg(max_latency_p99_ms) AS mean_max_latency_p99_ms,
+                   avg(process_cores) AS mean_process_cores
+            FROM (SELECT s.*, r.scenario_hash FROM run_summary s JOIN run r ON r.id = s.id WHERE s.status = 'completed')
+            GROUP BY scenario_name, scenario_hash, mode, streams, topology, variant
+            ORDER BY scenario_name, streams, topology;
+            """)
+    }
+}

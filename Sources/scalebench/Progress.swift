@@ -1,0 +1,65 @@
+import Foundation
+import ResultsStore
+import ScaleBench
+
+/// Sweep progress: on a terminal, one live line rewritten in place (run i of n, cell,
+/// elapsed / ETA, drops so far); elsewhere (CI), one line per finished run. `--quiet`
+/// prints nothing.
+final class Progress: @unchecked Sendable {
+    private let total: Int
+    private let quiet: Bool
+    private let live: Bool
+    private let name: String
+    private let started = monotonicNow()
+    private let lock = ConditionLock()
+    private var line = ""
+    private var runSeconds = 1.0
+
+    init(total: Int, skipped: Int, quiet: Bool, name: String) {
+        self.total = total
+        self.quiet = quiet
+        self.name = name
+        live = isatty(STDERR_FILENO) == 1
+        if !quiet {
+            write("sweep \(name): \(total) run\(total == 1 ? "" : "s") to do" + (skipped > 0 ? ", \(skipped) already completed (skipped)" : "") + "\n")
+        }
+    }
+
+    func starting(_ position: Int, cell: SweepPlan.Cell, seconds: Double) {
+        lock.withLock {
+            runSeconds = seconds
+            line = "run \(position + 1)/\(total) · \(name) · topology \(cell.topology.rawValue) · \(cell.streams) streams · rep \(cell.repetition + 1)"
+        }
+    }
+
+    func sample(_ sample: TimelineSample) {
+        guard live, !quiet else { return }
+        let text = lock.withLock { () -> String in
+            let elapsed = Double(monotonicNow() - started) / 1e9
+            return "\r\(line) · \(clock(elapsed)) elapsed · run \(Int(sample.seconds))/\(Int(runSeconds)) s · slot drops \(sample.slotDrops)\u{1B}[K"
+        }
+        write(text)
+    }
+
+    func finished(_ position: Int, cell: SweepPlan.Cell, result: RunResult) {
+        guard !quiet else { return }
+        let elapsed = Double(monotonicNow() - started) / 1e9
+        let eta = elapsed / Double(position + 1) * Double(total - position - 1)
+        let drops = result.workers.map(\.dropFraction).reduce(0, +) / Double(max(result.workers.count, 1))
+        let p99 = result.workers.compactMap(\.latencyMs.p99).max()
+        let text = lock.withLock { line } + String(format: " · drop %.1f %% · latency p99 %@ · %@ elapsed, ETA %@%@",
+            drops * 100, p99.map { String(format: "%.1f ms", $0) } ?? "–", clock(elapsed), clock(eta), result.cancelled ? " · aborted" : "")
+        write((live ? "\r" : "") + text + (live ? "\u{1B}[K\n" : "\n"))
+    }
+
+    func done() {
+        if !quiet { write("sweep \(name): done in \(clock(Double(monotonicNow() - started) / 1e9))\n") }
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}

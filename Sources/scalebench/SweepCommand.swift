@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ResultsStore
+import ScaleBench
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a matrix of topologies × stream counts × repetitions into the results database.",
+        discussion: """
+        Runs in interleaved order (repetition-major: every topology at every stream count,
+        then the next repetition), each repetition with its own recorded seed. Running the
+        same sweep again resumes: completed runs are skipped. --shard i/n runs a
+        deterministic 1/n of the matrix, so a sweep can be spread over machines (a CI
+        matrix, a Kubernetes indexed Job, a Slurm array) and the databases united with
+        `scalebench merge`. SIGINT or SIGTERM stops the current run, keeps what it measured
+        as `aborted`, and exits 130 or 143.
+        """)
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Scenario name the runs are stored under; resuming needs the same name and content.")
+    var name: String = "cli-sweep"
+
+    @Option(help: "Topologies, comma-separated (A).")
+    var topologies: String = "A"
+
+    @Option(parsing: .unconditional, help: "Repetitions of the whole matrix.")
+    var repetitions: Int = 1
+
+    @Option(parsing: .unconditional, help: "Pause between runs (e.g. 2s).")
+    var cooldown: String = "0s"
+
+    @Option(help: "Run only shard i of n (e.g. 2/4).")
+    var shard: String = "1/1"
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        let counts = scenarioOptions.streams.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0.map { RunScenario.streamRange.contains($0) } ?? false }) else {
+            throw UsageError("--streams \(scenarioOptions.streams): expected comma-separated integers from 1 to \(RunScenario.streamRange.upperBound)")
+        }
+        let kinds = try topologies.split(separator: ",").map { text -> TopologyKind in
+            guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
+                throw UsageError("--topologies \(topologies): expected a comma-separated list of \(TopologyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
+        }
+        guard (1...1000).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 1000") }
+        let pause: ScaleBench.Duration
+        do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
+            throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
+        }
+        let base = try scenarioOptions.makeScenario(streams: counts[0]!)
+        guard let database = try storeOptions.open() else {
+            throw UsageError("--no-store: a sweep needs a results database (--db)")
+        }
+        let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts.map { $0! }, repetitions: repetitions)
+        let known = try database.scenarioHashes(named: name)
+        if !known.isEmpty && !known.contains(plan.baseHash) {
+            throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(plan.baseHash)); use another --name or --db")
+        }
+
+        let done = try database.completedSweepKeys()
+        let cells = plan.shard(index, of: count)
+        let todo = cells.filter { !done.contains(plan.identity(of: $0).sweepKey) }
+        let progress = Progress(total: todo.count, skipped: cells.count - todo.count, quiet: quiet, name: name)
+        let trap = SignalTrap()
+        let provenance = Provenance.current()
+        for (position, cell) in todo.enumerated() {
+            if position > 0, pause.nanoseconds > 0, !trap.cancel.sleep(until: monotonicNow() + pause.nanoseconds) { break }
+            if trap.signal != nil { break }
+            progress.starting(position, cell: cell, seconds: base.warmup.seconds + base.duration.seconds)
+            var options = RealtimeExecutor.Options(cancel: trap.cancel)
+            options.trace = storeOptions.trace
+            options.onSample = { sample in progress.sample(sample) }
+            do {
+                let result = try database.execute(plan.identity(of: cell), provenance: provenance, options: options)
+                progress.finished(position, cell: cell, result: result)
+            } catch let error as VideoError {
+                throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
+            }
+        }
+        progress.done()
+        try trap.exitIfSignalled()
+    }
+}
+
+func monotonicNow() -> UInt64 { SystemClock().now() }
