@@ -84,7 +84,12 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    /// UTC with milliseconds, so runs started within one second still sort in order.
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
 
     // MARK: - Runs
 
@@ -156,7 +161,7 @@ public final class ResultsDatabase: Sendable {
 
     public func runs() throws -> [StoredRun] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, sweep_key, scenario_name, topology, streams, repetition, seed, status, error FROM run ORDER BY started_at, id")
+            try Row.fetchAll(db, sql: "SELECT id, sweep_key, scenario_name, topology, streams, repetition, seed, status, error FROM run ORDER BY started_at, rowid")
                 .map { row in
                     StoredRun(id: row["id"], sweepKey: row["sweep_key"], scenarioName: row["scenario_name"], topology: row["topology"],
                               streams: row["streams"], repetition: row["repetition"], seed: UInt64(bitPattern: row["seed"] as Int64),

@@ -67,15 +67,28 @@ extension LatencyHistogram {
 
     private static let formatVersion: UInt8 = 1
 
-    /// A compact, exact form for the results database: a version byte, then one
-    /// little-endian (value, count) pair of UInt64 per non-empty bucket. Decoding re-records
-    /// each bucket's value with its count, so every quantile, the max and the mean come back
-    /// identical.
+    /// A compact, exact form for the results database: a version byte, then little-endian
+    /// (value, count) pairs of UInt64, one per non-empty bucket (the top bucket split so
+    /// its maximum is exact). Decoding re-records them, so every quantile, the max and the
+    /// mean come back identical.
     public func serialized() -> [UInt8] {
         var bytes: [UInt8] = [Self.formatVersion]
-        for bucket in histogram.recordedValues() {
-            withUnsafeBytes(of: bucket.value.littleEndian) { bytes.append(contentsOf: $0) }
-            withUnsafeBytes(of: UInt64(bucket.count).littleEndian) { bytes.append(contentsOf: $0) }
+        func append(_ value: UInt64, _ count: UInt64) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: count.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        let buckets = Array(histogram.recordedValues())
+        for (index, bucket) in buckets.enumerated() {
+            // The bucket's lowest value: re-recording it lands in the same bucket.
+            let value = histogram.lowestEquivalentForValue(bucket.value)
+            let count = UInt64(bucket.count)
+            if index == buckets.count - 1 {
+                // The top bucket carries the exact maximum recorded, so `max` decodes exactly.
+                append(histogram.maxRecorded, 1)
+                if count > 1 { append(value, count - 1) }
+            } else {
+                append(value, count)
+            }
         }
         return bytes
     }

@@ -24,7 +24,7 @@ final class CommandLineTests: XCTestCase {
             (["--no-such-flag"], ["--no-such-flag"]),
         ]
         for (arguments, mentions) in cases {
-            let outcome = try runCLI(["run"] + arguments)
+            let outcome = try runCLI(["run", "--no-store"] + arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stdout, "", "\(arguments): nothing runs")
             let lines = outcome.stderr.split(separator: "\n")
@@ -39,7 +39,7 @@ final class CommandLineTests: XCTestCase {
         let root = try runCLI(["--help"])
         XCTAssertEqual(root.status, 0)
         for word in ["run", "bench", "version", "Exit status"] { XCTAssertTrue(root.stdout.contains(word), word) }
-        let runHelp = try runCLI(["run", "--help"])
+        let runHelp = try runCLI(["run", "--no-store", "--help"])
         XCTAssertEqual(runHelp.status, 0)
         for flag in ["--streams", "--fps", "--stress", "--duration", "--warmup", "--worker", "--resolution", "--pixel-format",
                      "--arrival", "--phase", "--seed", "--fanout-threshold", "--json", "--events"] {
@@ -60,7 +60,7 @@ final class CommandLineTests: XCTestCase {
     func testRunPrintsJSONAndWritesEvents() throws {
         let events = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-events-\(getpid()).jsonl")
         defer { try? FileManager.default.removeItem(at: events) }
-        let outcome = try runCLI(["run", "--streams", "2", "--fps", "20", "--duration", "500ms", "--warmup", "200ms",
+        let outcome = try runCLI(["run", "--no-store", "--streams", "2", "--fps", "20", "--duration", "500ms", "--warmup", "200ms",
                                "--resolution", "160x120", "--worker", "offload:10ms", "--worker", "pixels",
                                "--json", "--events", events.path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
@@ -76,7 +76,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testTableOutputShowsEveryStreamAndWorker() throws {
-        let outcome = try runCLI(["run", "--streams", "2", "--duration", "300ms", "--warmup", "100ms",
+        let outcome = try runCLI(["run", "--no-store", "--streams", "2", "--duration", "300ms", "--warmup", "100ms",
                                "--resolution", "160x120", "--worker", "offload:5ms"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         for word in ["stream", "drop %", "lat p99", "age p50", "CPU cores", "peak RSS", "every frame accounted for"] {
@@ -85,7 +85,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testEventsIntoAMissingFolderIsBadInput() throws {
-        let outcome = try runCLI(["run", "--duration", "100ms", "--events", "/no/such/folder/events.jsonl"])
+        let outcome = try runCLI(["run", "--no-store", "--duration", "100ms", "--events", "/no/such/folder/events.jsonl"])
         XCTAssertEqual(outcome.status, 2)
         XCTAssertTrue(outcome.stderr.contains("--events"))
     }

@@ -13,22 +13,22 @@ final class SourceCommandLineTests: XCTestCase {
             ("tcp://127.0.0.1:1", ["tcp://127.0.0.1:1", "Connection refused"]),
         ]
         for (source, mentions) in cases {
-            let outcome = try runCLI(["run", "--source", source, "--duration", "1s", "--worker", "offload:5ms"])
+            let outcome = try runCLI(["run", "--no-store", "--source", source, "--duration", "1s", "--worker", "offload:5ms"])
             XCTAssertEqual(outcome.status, 2, "\(source): \(outcome.stderr)")
             XCTAssertEqual(outcome.stdout, "", "\(source): nothing ran")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(source): one line, got \(outcome.stderr)")
             for word in mentions { XCTAssertTrue(outcome.stderr.contains(word), "\(source): '\(word)' missing from \(outcome.stderr)") }
         }
-        let format = try runCLI(["run", "--source", Fixtures.path("corridor-640x360.mp4"), "--pixel-format", "nv12"])
+        let format = try runCLI(["run", "--no-store", "--source", Fixtures.path("corridor-640x360.mp4"), "--pixel-format", "nv12"])
         XCTAssertEqual(format.status, 2)
         XCTAssertTrue(format.stderr.contains("--pixel-format nv12"), format.stderr)
-        let decode = try runCLI(["run", "--source", Fixtures.path("corridor-640x360.mp4"), "--decode", "sometimes"])
+        let decode = try runCLI(["run", "--no-store", "--source", Fixtures.path("corridor-640x360.mp4"), "--decode", "sometimes"])
         XCTAssertEqual(decode.status, 2)
         XCTAssertTrue(decode.stderr.contains("--decode sometimes"), decode.stderr)
     }
 
     func testRunWithARecordedSourceSeparatesDecodeCPUFromWorkerCPU() throws {
-        let outcome = try runCLI(["run", "--source", Fixtures.path("corridor-640x360.mp4"), "--decode", "live",
+        let outcome = try runCLI(["run", "--no-store", "--source", Fixtures.path("corridor-640x360.mp4"), "--decode", "live",
                                    "--streams", "2", "--duration", "1s", "--warmup", "200ms",
                                    "--worker", "cpu:5ms", "--json"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)

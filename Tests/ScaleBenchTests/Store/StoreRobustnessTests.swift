@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+@testable import ResultsStore
+import ScaleBench
+import XCTest
+
+/// Faults while writing: signals, a killed process, two writers at once.
+final class StoreRobustnessTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-faults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// Starts the CLI and returns the process; output is discarded.
+    private func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CLIProcess.binary
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits until `db` has `count` runs with `status` (bounded).
+    private func waitForRuns(_ db: String, status: String, count: Int) {
+        waitFor("\(count) \(status) runs in \(db)", timeout: 60) {
+            guard FileManager.default.fileExists(atPath: db), let queue = try? DatabaseQueue(path: db) else { return false }
+            defer { try? queue.close() }
+            return ((try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run WHERE status = ?", arguments: [status]) }) ?? 0) >= count
+        }
+    }
+
+    private let sweep = ["sweep", "--streams", "1", "--repetitions", "3", "--duration", "1500ms", "--warmup", "0s",
+                         "--resolution", "160x120", "--worker", "offload:5ms", "--quiet"]
+
+    private func check(_ db: String) throws -> [StoredRun] {
+        let queue = try DatabaseQueue(path: db)
+        XCTAssertEqual(try queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }, "ok")
+        try queue.close()
+        return try ResultsDatabase(path: db).runs()
+    }
+
+    func testSIGINTCommitsTheCurrentRunAsAbortedAndExits130() throws {
+        try interrupted(by: SIGINT, expecting: 130)
+    }
+
+    func testSIGTERMCommitsTheCurrentRunAsAbortedAndExits143() throws {
+        try interrupted(by: SIGTERM, expecting: 143)
+    }
+
+    private func interrupted(by signalNumber: Int32, expecting status: Int32) throws {
+        let db = path("signal.sqlite")
+        let process = try start(sweep + ["--db", db])
+        waitForRuns(db, status: "completed", count: 1)
+        waitForRuns(db, status: "running", count: 1)
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, status)
+        let runs = try check(db)
+        XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "completed runs intact, the current one aborted")
+        // What the aborted run measured was kept.
+        let queue = try DatabaseQueue(path: db)
+        let rows = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM worker_metrics WHERE run_id = ?", arguments: [runs[1].id]) }
+        XCTAssertEqual(rows, 1)
+        try queue.close()
+    }
+
+    func testAfterSIGKILLTheNextStartMarksTheRunAborted() throws {
+        let db = path("killed.sqlite")
+        let process = try start(sweep + ["--db", db])
+        waitForRuns(db, status: "completed", count: 1)
+        waitForRuns(db, status: "running", count: 1)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let runs = try check(db)
+        XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "the next open marks the killed run aborted")
+        XCTAssertTrue(runs[1].error?.contains("ended while the run was in progress") ?? false)
+        // And the sweep resumes: the aborted cell runs again, the completed one does not.
+        let resumed = try runCLI(sweep + ["--db", db])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try check(db).filter { $0.status == .completed }.count, 3)
+    }
+
+    func testTwoConcurrentSweepsIntoOneDatabaseBothComplete() throws {
+        let db = path("shared.sqlite")
+        let short = ["--streams", "1,2", "--repetitions", "2", "--duration", "300ms", "--warmup", "0s",
+                     "--resolution", "160x120", "--worker", "offload:5ms", "--quiet", "--db", db]
+        let a = try start(["sweep", "--name", "first"] + short)
+        let b = try start(["sweep", "--name", "second"] + short)
+        a.waitUntilExit()
+        b.waitUntilExit()
+        XCTAssertEqual(a.terminationStatus, 0)
+        XCTAssertEqual(b.terminationStatus, 0)
+        let runs = try check(db)
+        XCTAssertEqual(runs.filter { $0.status == .completed }.count, 8)
+        XCTAssertEqual(Set(runs.map(\.scenarioName)), ["first", "second"])
+    }
+
+    func testHistogramSerializationRoundTripsExactly() throws {
+        for seed in UInt64(1)...20 {
+            let random = GSLRandom(seed: seed)
+            var histogram = LatencyHistogram()
+            for _ in 0..<5000 { histogram.record(UInt64(random.lognormal(zeta: 16, sigma: 1.2))) }
+            let decoded = try LatencyHistogram(serialized: histogram.serialized())
+            XCTAssertEqual(decoded.quantiles, histogram.quantiles, "seed \(seed)")
+            XCTAssertEqual(decoded.count, histogram.count)
+        }
+        XCTAssertThrowsError(try LatencyHistogram(serialized: [9, 0, 0]))
+        XCTAssertEqual(try LatencyHistogram(serialized: LatencyHistogram().serialized()).count, 0)
+    }
+}
