@@ -49,6 +49,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "ScaleBench",
+                "ResultsStore",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

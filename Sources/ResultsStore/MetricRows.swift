@@ -77,17 +77,23 @@ enum MetricRows {
             """)
         let raw = statement.sqliteStatement
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        // Bindings survive sqlite3_reset: the run id is bound once and the worker name only
+        // when it changes (records come worker by worker), so each row binds six integers.
+        _ = runID.withCString { sqlite3_bind_text(raw, 1, $0, -1, transient) }
+        var boundWorker: String?
         for record in records {
-            sqlite3_reset(raw)
-            _ = runID.withCString { sqlite3_bind_text(raw, 1, $0, -1, transient) }
+            if record.worker != boundWorker {
+                _ = record.worker.withCString { sqlite3_bind_text(raw, 3, $0, -1, transient) }
+                boundWorker = record.worker
+            }
             sqlite3_bind_int64(raw, 2, Int64(record.stream))
-            _ = record.worker.withCString { sqlite3_bind_text(raw, 3, $0, -1, transient) }
             sqlite3_bind_int64(raw, 4, Int64(bitPattern: record.seq))
             sqlite3_bind_int64(raw, 5, Int64(bitPattern: record.capturedAt))
             sqlite3_bind_int64(raw, 6, Int64(bitPattern: record.distributedAt))
             sqlite3_bind_int64(raw, 7, Int64(bitPattern: record.serviceStart))
             sqlite3_bind_int64(raw, 8, Int64(bitPattern: record.serviceEnd))
             let code = sqlite3_step(raw)
+            sqlite3_reset(raw)
             guard code == SQLITE_DONE else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }

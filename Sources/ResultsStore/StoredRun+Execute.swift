@@ -26,3 +26,10 @@ extension ResultsDatabase {
         try pool.write { db in try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id]) }
     }
 }
+
+extension ResultsDatabase {
+    /// Appends raw per-frame records to a run in one transaction (the `--trace` path).
+    public func insertTrace(_ records: [FrameTraceRecord], runID: String) throws {
+        try pool.write { db in try MetricRows.insertTrace(records, runID: runID, db: db) }
+    }
+}

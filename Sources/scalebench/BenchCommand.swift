@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the workbench's own components.",
-        subcommands: [MailboxBench.self, DecodeBench.self])
+        subcommands: [MailboxBench.self, DecodeBench.self, StoreBench.self])
 }
 
 struct MailboxBench: ParsableCommand {
@@ -102,5 +102,26 @@ struct DecodeBench: ParsableCommand {
         } catch let error as VideoError {
             throw UsageError("\(error.url): \(error.reason) (\(error.call))")
         }
+    }
+}
+
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Write speed of the results database: trace rows per second and one run's metric commit.")
+
+    @Option(parsing: .unconditional, help: "Trace rows inserted per repetition.")
+    var rows: Int = 1_000_000
+
+    @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
+    var repetitions: Int = 5
+
+    @Option(help: "Folder for the temporary databases.")
+    var folder: String = NSTemporaryDirectory()
+
+    func run() throws {
+        guard (1_000...100_000_000).contains(rows) else { throw UsageError("--rows \(rows): expected an integer from 1000 to 100000000") }
+        guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
+        print(try StoreBenchmark.run(rows: rows, repetitions: repetitions, folder: URL(fileURLWithPath: folder)).text())
     }
 }
