@@ -35,9 +35,17 @@ public final class ResultsDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
+        // Processes opening one database at once take turns creating and migrating it, with
+        // an flock on a sidecar file. Not on the database file itself: closing any
+        // descriptor of that file would drop the fcntl locks SQLite holds on it.
+        let lock = open(path + ".lock", O_RDWR | O_CREAT, 0o644)
+        guard lock >= 0 else { throw StoreError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(lock) }
+        flock(lock, LOCK_EX)
+        defer { flock(lock, LOCK_UN) }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            pool = try Self.retryingWhileBusy { try DatabasePool(path: path, configuration: configuration) }
+            try Self.retryingWhileBusy { try Migrations.migrator.migrate(pool) }
             try markStaleRunsAborted()
         } catch let error as DatabaseError {
             throw StoreError(path: path, reason: error.message ?? "\(error)")
@@ -46,19 +54,33 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Two processes creating one database at once contend for the switch to WAL mode,
+    /// which SQLite reports as busy without waiting on the busy timeout: retried for 30 s.
+    private static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
+                usleep(20_000)
+            }
+        }
+    }
+
     /// Refuses, without writing, a file that is not SQLite or whose schema is newer.
     private static func checkExisting(_ path: String) throws(StoreError) {
         do {
             var configuration = Configuration()
             configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.read { db in
+            configuration.busyMode = .timeout(30)
+            let queue = try retryingWhileBusy { try DatabaseQueue(path: path, configuration: configuration) }
+            try retryingWhileBusy { try queue.read { db in
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
                 if try Migrations.migrator.hasBeenSuperseded(db) {
                     let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                     throw StoreError(path: path, reason: "it was written by a newer scalebench (schema \(applied.last ?? "?")); this one knows up to \(Migrations.migrator.migrations.last ?? "?")")
                 }
-            }
+            } }
             try queue.close()
         } catch let error as StoreError {
             throw error

@@ -65,6 +65,7 @@ final class StoreRobustnessTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, status)
         let runs = try check(db)
         XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "completed runs intact, the current one aborted")
+        guard runs.count == 2 else { return }
         // What the aborted run measured was kept.
         let queue = try DatabaseQueue(path: db)
         let rows = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM worker_metrics WHERE run_id = ?", arguments: [runs[1].id]) }
@@ -81,6 +82,7 @@ final class StoreRobustnessTests: XCTestCase {
         process.waitUntilExit()
         let runs = try check(db)
         XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "the next open marks the killed run aborted")
+        guard runs.count == 2 else { return }
         XCTAssertTrue(runs[1].error?.contains("ended while the run was in progress") ?? false)
         // And the sweep resumes: the aborted cell runs again, the completed one does not.
         let resumed = try runCLI(sweep + ["--db", db])
