@@ -30,7 +30,9 @@ final class StoreRobustnessTests: XCTestCase {
 
     /// Waits until `db` has `count` runs with `status` (bounded).
     private func waitForRuns(_ db: String, status: String, count: Int) {
-        waitFor("\(count) \(status) runs in \(db)", timeout: 60) {
+        // Polled every 20 ms: opening a connection takes SQLite locks, so polling harder
+        // would compete with the writer it is watching.
+        waitFor("\(count) \(status) runs in \(db)", timeout: 60, interval: 20_000) {
             guard FileManager.default.fileExists(atPath: db), let queue = try? DatabaseQueue(path: db) else { return false }
             defer { try? queue.close() }
             return ((try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run WHERE status = ?", arguments: [status]) }) ?? 0) >= count

@@ -14,7 +14,7 @@ let sharedPixels = PixelBuffer(byteCount: 6)
 
 /// Waits until `condition` holds, re-checking after yielding the CPU; fails the test at the
 /// deadline. Used only to synchronise on a component's observable state.
-func waitFor(_ what: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line,
+func waitFor(_ what: String, timeout: Double = 10, interval: useconds_t = 200, file: StaticString = #filePath, line: UInt = #line,
              _ condition: () -> Bool) {
     let end = deadline(timeout)
     while !condition() {
@@ -22,7 +22,7 @@ func waitFor(_ what: String, timeout: Double = 10, file: StaticString = #filePat
             XCTFail("timed out waiting for \(what)", file: file, line: line)
             return
         }
-        usleep(200)
+        usleep(interval)
     }
 }
 
