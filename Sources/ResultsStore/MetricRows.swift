@@ -50,12 +50,13 @@ enum MetricRows {
         }
 
         let timeline = try db.cachedStatement(sql: """
-            INSERT INTO timeline (run_id, seconds, process_cpu_seconds, rss_bytes, capture_drops, inbox_drops, slot_drops)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO timeline (run_id, seconds, process_cpu_seconds, rss_bytes, capture_drops, inbox_drops, slot_drops,
+                                  slot_deliveries)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for t in result.timeline {
             try timeline.execute(arguments: [runID, t.seconds, t.processCPUSeconds, Int64(t.rssBytes), Int64(t.captureDrops),
-                                             Int64(t.inboxDrops), Int64(t.slotDrops)])
+                                             Int64(t.inboxDrops), Int64(t.slotDrops), Int64(t.slotDeliveries)])
         }
 
         let accounting = try db.cachedStatement(sql: """

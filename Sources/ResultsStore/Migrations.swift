@@ -115,6 +115,7 @@ enum Migrations {
                 capture_drops INTEGER NOT NULL,
                 inbox_drops INTEGER NOT NULL,
                 slot_drops INTEGER NOT NULL,
+                slot_deliveries INTEGER NOT NULL,
                 PRIMARY KEY (run_id, seconds)
             );
 

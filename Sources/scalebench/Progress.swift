@@ -14,9 +14,15 @@ final class Progress: @unchecked Sendable {
     private let lock = ConditionLock()
     private var line = ""
     private var runSeconds = 1.0
+    private var position = 0
+    private var previous: TimelineSample?
+    private var lastP99: Double?
+    /// Planned seconds of one run plus the cool-down, for the ETA.
+    private let plannedPerRun: Double
 
-    init(total: Int, skipped: Int, quiet: Bool, name: String) {
+    init(total: Int, skipped: Int, quiet: Bool, name: String, plannedPerRun: Double) {
         self.total = total
+        self.plannedPerRun = plannedPerRun
         self.quiet = quiet
         self.name = name
         live = isatty(STDERR_FILENO) == 1
@@ -28,6 +34,8 @@ final class Progress: @unchecked Sendable {
     func starting(_ position: Int, cell: SweepPlan.Cell, seconds: Double) {
         lock.withLock {
             runSeconds = seconds
+            self.position = position
+            previous = nil
             line = "run \(position + 1)/\(total) · \(name) · topology \(cell.topology.rawValue) · \(cell.streams) streams · rep \(cell.repetition + 1)"
         }
     }
@@ -36,7 +44,15 @@ final class Progress: @unchecked Sendable {
         guard live, !quiet else { return }
         let text = lock.withLock { () -> String in
             let elapsed = Double(monotonicNow() - started) / 1e9
-            return "\r\(line) · \(clock(elapsed)) elapsed · run \(Int(sample.seconds))/\(Int(runSeconds)) s · slot drops \(sample.slotDrops)\u{1B}[K"
+            let eta = max(runSeconds - sample.seconds, 0) + Double(total - position - 1) * plannedPerRun
+            // Drop rate over the last sample period; p99 of the previous run (a running
+            // run's histograms belong to its worker threads until it ends).
+            var drop = "–"
+            if let previous, sample.slotDeliveries > previous.slotDeliveries {
+                drop = String(format: "%.1f %%", Double(sample.slotDrops - previous.slotDrops) / Double(sample.slotDeliveries - previous.slotDeliveries) * 100)
+            }
+            previous = sample
+            return "\r\(line) · \(clock(elapsed)) elapsed, ETA \(clock(eta)) · drop \(drop) · last p99 \(lastP99.map { String(format: "%.1f ms", $0) } ?? "–")\u{1B}[K"
         }
         write(text)
     }
@@ -47,6 +63,7 @@ final class Progress: @unchecked Sendable {
         let eta = elapsed / Double(position + 1) * Double(total - position - 1)
         let drops = result.workers.map(\.dropFraction).reduce(0, +) / Double(max(result.workers.count, 1))
         let p99 = result.workers.compactMap(\.latencyMs.p99).max()
+        lock.withLock { lastP99 = p99 }
         let text = lock.withLock { line } + String(format: " · drop %.1f %% · latency p99 %@ · %@ elapsed, ETA %@%@",
             drops * 100, p99.map { String(format: "%.1f ms", $0) } ?? "–", clock(elapsed), clock(eta), result.cancelled ? " · aborted" : "")
         write((live ? "\r" : "") + text + (live ? "\u{1B}[K\n" : "\n"))

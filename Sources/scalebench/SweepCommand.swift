@@ -69,7 +69,8 @@ struct SweepCommand: ParsableCommand {
         let done = try database.completedSweepKeys()
         let cells = plan.shard(index, of: count)
         let todo = cells.filter { !done.contains(plan.identity(of: $0).sweepKey) }
-        let progress = Progress(total: todo.count, skipped: cells.count - todo.count, quiet: quiet, name: name)
+        let progress = Progress(total: todo.count, skipped: cells.count - todo.count, quiet: quiet, name: name,
+                                plannedPerRun: base.warmup.seconds + base.duration.seconds + pause.seconds)
         let trap = SignalTrap()
         let provenance = Provenance.current()
         for (position, cell) in todo.enumerated() {

@@ -242,6 +242,7 @@ extension TimelineSample {
             seconds: Double(nanos) / 1e9, processCPUSeconds: Double(process.cpuNanos) / 1e9, rssBytes: process.currentRSSBytes,
             captureDrops: captures.reduce(0) { $0 + $1.counters.drops.load(ordering: .relaxed) },
             inboxDrops: stats.reduce(0) { $0 + $1.inboxDrops },
-            slotDrops: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.totalDrops } })
+            slotDrops: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.totalDrops } },
+            slotDeliveries: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.delivered } })
     }
 }

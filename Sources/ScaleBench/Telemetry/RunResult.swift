@@ -36,6 +36,8 @@ public struct TimelineSample: Sendable, Codable, Equatable {
     public var captureDrops: UInt64
     public var inboxDrops: UInt64
     public var slotDrops: UInt64
+    /// Frames delivered into worker slots so far (the denominator of the slot drop rate).
+    public var slotDeliveries: UInt64
 }
 
 public struct StreamResult: Sendable, Codable {
