@@ -6,15 +6,15 @@ extension ResultsDatabase {
     /// (the part it measured is kept). A scenario or source that is refused before the run
     /// starts leaves no row behind.
     public func execute(_ identity: RunIdentity, provenance: Provenance,
-                        options: RealtimeExecutor.Options) throws -> RunResult {
+                        options: RealtimeExecutor.Options) throws -> (result: RunResult, events: [WorkerEvent]) {
         try identity.scenario.validate()
         let id = try begin(identity, provenance: provenance)
         do {
-            let (result, _) = try RealtimeExecutor(scenario: identity.scenario, options: options).run()
+            let (result, events) = try RealtimeExecutor(scenario: identity.scenario, options: options).run()
             try finish(id, result: result, status: result.cancelled ? .aborted : .completed,
                        error: result.cancelled ? "cancelled after \(format3(result.measuredSeconds)) s of the measured window" : nil,
                        trace: result.trace)
-            return result
+            return (result, events)
         } catch let error as VideoError {
             try discard(id)
             throw error

@@ -6,11 +6,13 @@ import ScaleBench
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run N synthetic streams through a topology in real time and report per stream × worker.",
+        abstract: "Run N camera streams through a topology in real time and report per stream × worker.",
         discussion: """
         Each stream gets its own capture thread, FrameSupplier and worker threads
-        (topology A). Metrics cover the measured window (--duration) after the warm-up
-        (--warmup), which is excluded by time.
+        (topology A). Frames are synthetic, decoded from a file or read from a live URL
+        (--source). Metrics cover the measured window (--duration) after the warm-up
+        (--warmup), which is excluded by time. The run is stored in the results database
+        (--db, default Reports/results.sqlite) unless --no-store.
 
         Workers: a preset (\(WorkerSpec.presets.map(\.name).joined(separator: ", "))) or
         offload:DIST (sleeps: accelerator), cpu:DIST (spins on the thread's CPU clock),
@@ -49,9 +51,8 @@ struct RunCommand: ParsableCommand {
         let result: RunResult, kept: [WorkerEvent]
         do {
             if let database {
-                result = try database.execute(RunIdentity(scenarioName: name, scenario: scenario),
-                                              provenance: .current(), options: options)
-                kept = []
+                (result, kept) = try database.execute(RunIdentity(scenarioName: name, scenario: scenario),
+                                                      provenance: .current(), options: options)
             } else {
                 (result, kept) = try RealtimeExecutor(scenario: scenario, options: options).run()
             }

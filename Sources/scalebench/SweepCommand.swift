@@ -81,7 +81,7 @@ struct SweepCommand: ParsableCommand {
             options.trace = storeOptions.trace
             options.onSample = { sample in progress.sample(sample) }
             do {
-                let result = try database.execute(plan.identity(of: cell), provenance: provenance, options: options)
+                let (result, _) = try database.execute(plan.identity(of: cell), provenance: provenance, options: options)
                 progress.finished(position, cell: cell, result: result)
             } catch let error as VideoError {
                 throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")

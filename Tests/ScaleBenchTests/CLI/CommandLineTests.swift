@@ -75,6 +75,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: events.path + ".partial"))
     }
 
+    func testEventsAreWrittenWhenTheRunIsStoredToo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let events = folder.appendingPathComponent("events.jsonl").path
+        let outcome = try runCLI(["run", "--streams", "1", "--duration", "300ms", "--warmup", "0s", "--resolution", "160x120",
+                                  "--worker", "offload:5ms", "--db", folder.appendingPathComponent("r.sqlite").path,
+                                  "--events", events, "--json"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let lines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, json["events"] as? Int)
+        XCTAssertGreaterThan(lines.count, 0)
+    }
+
     func testTableOutputShowsEveryStreamAndWorker() throws {
         let outcome = try runCLI(["run", "--no-store", "--streams", "2", "--duration", "300ms", "--warmup", "100ms",
                                "--resolution", "160x120", "--worker", "offload:5ms"])

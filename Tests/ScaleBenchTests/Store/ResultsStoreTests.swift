@@ -5,18 +5,7 @@ import ScaleBench
 import XCTest
 
 /// Real SQLite files in a temporary folder, written by the real CLI.
-final class ResultsStoreTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
+final class ResultsStoreTests: TemporaryFolderTestCase {
     private let sweepFlags = ["--streams", "1,2,3,4", "--repetitions", "2", "--duration", "200ms", "--warmup", "50ms",
                               "--resolution", "160x120", "--worker", "offload:5ms", "--worker", "pixels", "--quiet"]
 

@@ -5,18 +5,7 @@ import ScaleBench
 import XCTest
 
 /// Faults while writing: signals, a killed process, two writers at once.
-final class StoreRobustnessTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("scalebench-faults-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
+final class StoreRobustnessTests: TemporaryFolderTestCase {
     /// Starts the CLI and returns the process; output is discarded.
     private func start(_ arguments: [String]) throws -> Process {
         let process = Process()
