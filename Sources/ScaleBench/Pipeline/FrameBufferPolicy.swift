@@ -1,0 +1,108 @@
+/// How a shared worker picks the next stream to serve among those with a frame waiting.
+public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The frame that arrived first (across streams) is served first.
+    case fifo
+    /// Streams take turns: after serving stream i, the next waiting stream after i.
+    case roundRobin
+    /// Streams are served in proportion to their weights (smooth weighted round-robin:
+    /// every pick adds each waiting stream's weight to its credit, serves the largest
+    /// credit, and charges it the sum of the waiting weights). Streams not listed weigh 1.
+    case priority(weights: [Int: Double])
+
+    public var description: String {
+        switch self {
+        case .fifo: return "fifo"
+        case .roundRobin: return "round-robin"
+        case .priority(let weights):
+            return "priority(" + weights.keys.sorted().map { "\($0)=\(format3(weights[$0]!))" }.joined(separator: ",") + ")"
+        }
+    }
+}
+
+/// The decision logic of a frame-buffer that multiplexes N streams onto one shared worker
+/// (option C's FrameBuffer, and option B's per-stream inbox): one single-frame slot per
+/// stream with its own full-slot policy, and a scheduling policy across streams. A pure
+/// value, with no clock, lock or thread (DESIGN principle 2): a realtime component wraps
+/// it in a mutex and condition variable, a simulator drives it in virtual time.
+///
+/// - Complexity: `offer` is O(1); `next` is O(streams).
+public struct FrameBufferPolicy<Item: Sendable>: Sendable {
+    public let slotPolicy: SlotPolicy
+    public let scheduling: SchedulingPolicy
+    public private(set) var slots: [LatestFrameSlot<Item>]
+    /// Arrival ticket of the frame waiting in each slot (for FIFO).
+    private var tickets: [UInt64]
+    private var nextTicket: UInt64 = 0
+    private var lastServed = -1
+    private var credit: [Double]
+    private let weights: [Double]
+    /// Frames served per stream.
+    public private(set) var served: [UInt64]
+
+    public init(streams: Int, slotPolicy: SlotPolicy, scheduling: SchedulingPolicy) {
+        precondition(streams >= 1, "a frame-buffer needs at least one stream")
+        self.slotPolicy = slotPolicy
+        self.scheduling = scheduling
+        slots = Array(repeating: LatestFrameSlot(policy: slotPolicy), count: streams)
+        tickets = Array(repeating: 0, count: streams)
+        credit = Array(repeating: 0, count: streams)
+        served = Array(repeating: 0, count: streams)
+        if case .priority(let given) = scheduling {
+            weights = (0..<streams).map { max(given[$0] ?? 1, 0) }
+        } else {
+            weights = Array(repeating: 1, count: streams)
+        }
+    }
+
+    public var streamCount: Int { slots.count }
+
+    /// A frame of `stream` arrives.
+    @discardableResult
+    public mutating func offer(_ item: Item, stream: Int) -> LatestFrameSlot<Item>.OfferOutcome {
+        let outcome = slots[stream].offer(item)
+        // A stored or overwriting frame is the slot's newest arrival; a rejected one
+        // (drop-new) leaves the waiting frame's ticket as it was.
+        if outcome == .stored || outcome == .droppedWaiting {
+            tickets[stream] = nextTicket
+            nextTicket += 1
+        }
+        return outcome
+    }
+
+    /// The next frame the shared worker should serve, and its stream; nil when no stream
+    /// has a frame waiting.
+    public mutating func next() -> (stream: Int, item: Item)? {
+        let waiting = slots.indices.filter { slots[$0].isOccupied }
+        guard !waiting.isEmpty else { return nil }
+        let chosen: Int
+        switch scheduling {
+        case .fifo:
+            chosen = waiting.min { tickets[$0] < tickets[$1] }!
+        case .roundRobin:
+            chosen = waiting.first { $0 > lastServed } ?? waiting[0]
+        case .priority:
+            let total = waiting.reduce(0) { $0 + weights[$1] }
+            for stream in waiting { credit[stream] += weights[stream] }
+            chosen = waiting.max { credit[$0] < credit[$1] || (credit[$0] == credit[$1] && $0 > $1) }!
+            credit[chosen] -= total
+        }
+        guard case .item(let item) = slots[chosen].take() else { return nil }
+        lastServed = chosen
+        served[chosen] += 1
+        return (chosen, item)
+    }
+
+    /// Total drops over all streams' slots.
+    public var drops: UInt64 { slots.reduce(0) { $0 + $1.totalDrops } }
+}
+
+/// Fairness of a shared resource over streams.
+public enum Fairness {
+    /// Jain's index of the per-stream served rates: (Σx)² / (n·Σx²); 1 is perfectly fair,
+    /// 1/n means one stream gets everything. 1 for an empty or all-zero input.
+    public static func jain(_ rates: [Double]) -> Double {
+        let sum = rates.reduce(0, +), squares = rates.reduce(0) { $0 + $1 * $1 }
+        guard !rates.isEmpty, squares > 0 else { return 1 }
+        return sum * sum / (Double(rates.count) * squares)
+    }
+}
