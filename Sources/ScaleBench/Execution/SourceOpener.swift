@@ -19,22 +19,18 @@ struct SourceOpener {
             }, clip)
         case .file(let location), .url(let location):
             // Per-stream overrides always decode live: a preloaded clip is one file.
-            var producers: [any FrameProducer] = []
-            var period: Double?
+            var producers: [RecordedProducer] = []
             for stream in 0..<scenario.streams {
-                let producer = try RecordedProducer(
-                    url: scenario.source(of: stream).location ?? location, streamID: stream, options: decoderOptions, targetFPS: scenario.fps,
-                    phaseNanos: 0, loop: scenario.loop, reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop)
-                period = period ?? Double(producer.periodNanos) / 1e9
-                producers.append(producer)
+                producers.append(try RecordedProducer(
+                    url: scenario.source(of: stream).location ?? location, streamID: stream, options: decoderOptions,
+                    targetFPS: scenario.fps, phaseNanos: 0, loop: scenario.loop,
+                    reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop))
             }
-            // Phases need the source's own rate, known once it is open.
-            let phased = phases(period: period ?? 1 / 30)
-            return (producers.enumerated().map { stream, producer in
-                var recorded = producer as! RecordedProducer
-                recorded.phaseNanos = phased[stream]
-                return recorded
-            }, nil)
+            // Phases need the source's own rate, known once it is open (live URLs are not
+            // paced, so their phase is unused).
+            let phased = phases(period: Double(producers[0].periodNanos) / 1e9)
+            for stream in producers.indices { producers[stream].phaseNanos = phased[stream] }
+            return (producers, nil)
         }
     }
 
