@@ -66,9 +66,10 @@ struct ExportCommand: ParsableCommand {
                 return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
                     ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
             }
-            text = ([columns.joined(separator: ",")] + rows.map { $0.map(field).joined(separator: ",") }).joined(separator: "\n") + "\n"
+            text = ([columns.joined(separator: ",")] + rows.map { $0.map { field($0.text) }.joined(separator: ",") })
+                .joined(separator: "\n") + "\n"
         } else {
-            let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns, row.map { $0 as Any? ?? NSNull() })) }
+            let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns, row.map(\.json))) }
             let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
             text = String(decoding: data, as: UTF8.self) + "\n"
         }

@@ -88,6 +88,8 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         let json = try runCLI(["export", "--db", merged, "--format", "json", "--scenario", "cli-sweep"])
         let objects = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(objects.count, 8)
+        XCTAssertEqual(objects.first?["streams"] as? Int, 1, "numbers stay numbers")
+        XCTAssertEqual(objects.first?["status"] as? String, "completed")
     }
 
     func testResumingAChangedScenarioUnderTheSameNameIsRefused() throws {
