@@ -48,6 +48,8 @@ public struct SweepPlan: Sendable {
     public func identity(of cell: Cell) -> RunIdentity {
         var scenario = base
         scenario.topology = cell.topology
+        // Shared kinds describe option C; in option A every pipeline has its own.
+        if cell.topology == .independentPipelines { scenario.sharedWorkers = [] }
         scenario.streams = cell.streams
         scenario.seed = cell.seed
         return RunIdentity(scenarioName: name, scenario: scenario, repetition: cell.repetition, baseHash: baseHash)

@@ -52,6 +52,21 @@ struct ScenarioOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of every random draw (service times, jitter, phases).")
     var seed: UInt64 = 1
 
+    @Option(help: "Topology: A (N independent pipelines) or C (N pipelines, --shared kinds through a frame-buffer).")
+    var topology: String = "A"
+
+    @Option(name: .customLong("shared"), help: "Option C: a worker (by name, e.g. vlm) shared by all streams; repeat for several.")
+    var shared: [String] = []
+
+    @Option(name: .customLong("shared-instances"), parsing: .unconditional, help: "Option C: instances of each shared worker.")
+    var sharedInstances: Int = 1
+
+    @Option(name: .customLong("framebuffer-slot"), help: "Option C: a full stream slot overwrites (like the supplier) or drops the new frame (drop-new, the P002 sketch).")
+    var frameBufferSlot: String = "overwrite"
+
+    @Option(help: "Option C: fifo, round-robin or priority(STREAM=WEIGHT,…).")
+    var scheduling: String = "round-robin"
+
     @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
     var fanOutThreshold: Int = 8
 
@@ -100,6 +115,17 @@ struct ScenarioOptions: ParsableArguments {
         scenario.workers = try (workers.isEmpty ? ["person-detector"] : workers).map { text in
             try parse("--worker", text) { try WorkerSpec.parse($0) }
         }
+        guard let kind = TopologyKind(rawValue: topology.uppercased()) else {
+            throw UsageError("--topology \(topology): expected \(TopologyKind.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        scenario.topology = kind
+        scenario.sharedWorkers = shared
+        scenario.sharedInstances = sharedInstances
+        guard let slot = SlotPolicy(rawValue: frameBufferSlot.lowercased()) else {
+            throw UsageError("--framebuffer-slot \(frameBufferSlot): expected overwrite or drop-new")
+        }
+        scenario.frameBufferSlot = slot
+        scenario.scheduling = try parse("--scheduling", scheduling) { try SchedulingPolicy.parse($0) }
         do {
             try scenario.validate()
         } catch {

@@ -61,6 +61,13 @@ public struct RealtimeExecutor {
         var suppliers: [FrameSupplier] = []
         var workers: [WorkerRunner] = []
         var captures: [CaptureRunner] = []
+        func recorder(_ spec: WorkerSpec) -> WorkerRecorder {
+            WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd,
+                           traceWorker: options.trace ? spec.name : nil, expectedFrames: expectedFrames)
+        }
+        func emitter(_ spec: WorkerSpec) -> EventEmitter {
+            EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)
+        }
         for pipeline in plan.pipelines {
             let supplier = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
                                                               name: "supplier-\(pipeline.id)"))
@@ -69,15 +76,29 @@ public struct RealtimeExecutor {
                 // Subscription ids are unique within a supplier by construction of the plan.
                 let reader = try! supplier.subscribe(spec.name)
                 workers.append(WorkerRunner(
-                    pipeline: pipeline.id, spec: spec, reader: reader,
+                    name: "worker-\(pipeline.id)", spec: spec,
                     seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(index)),
-                    recorder: WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd,
-                                             traceWorker: options.trace ? spec.name : nil, expectedFrames: expectedFrames),
-                    emitter: EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)))
+                    recorders: Dictionary(uniqueKeysWithValues: pipeline.streams.map { ($0, recorder(spec)) }),
+                    emitter: emitter(spec), next: { reader.read() }))
             }
             for stream in pipeline.streams {
                 captures.append(CaptureRunner(streamID: stream, producer: sources.producers[stream], supplier: supplier,
                                               stop: stop, runStart: runStart))
+            }
+        }
+        // Shared kinds (option C): a frame-buffer subscribed to each stream's supplier under
+        // the kind's name, and its instances taking from it.
+        for (kindIndex, shared) in plan.shared.enumerated() {
+            let buffer = FrameBuffer(streams: shared.streams, slotPolicy: shared.slotPolicy, scheduling: shared.scheduling)
+            for stream in shared.streams {
+                try! suppliers[stream].attach(shared.spec.name, sink: buffer.intake(for: stream))
+            }
+            for instance in 0..<shared.instances {
+                workers.append(WorkerRunner(
+                    name: "shared-\(kindIndex)-\(instance)", spec: shared.spec,
+                    seed: SeedSequence.derive(scenario.seed, 0x5A4E, UInt64(kindIndex), UInt64(instance)),
+                    recorders: Dictionary(uniqueKeysWithValues: shared.streams.map { ($0, recorder(shared.spec)) }),
+                    emitter: emitter(shared.spec), next: { buffer.take() }))
             }
         }
 
@@ -118,7 +139,7 @@ public struct RealtimeExecutor {
                                window: Double(measuredEnd > windowStart ? measuredEnd - windowStart : 0) / 1e9)
         result.timeline = timeline
         result.cancelled = cancelled
-        if options.trace { result.trace = workers.flatMap(\.recorder.trace) }
+        if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
     }
@@ -164,27 +185,45 @@ public struct RealtimeExecutor {
                                   chunkedFanOuts: b.chunkedFanOuts - a.chunkedFanOuts)
         }
 
-        let workerResults = workers.map { worker -> WorkerResult in
-            let id = worker.spec.name
-            let a = before.suppliers[worker.pipeline].worker(id)!.slot
-            let b = after.suppliers[worker.pipeline].worker(id)!.slot
-            let end = final[worker.pipeline].worker(id)!.slot
-            let subject = "pipeline \(worker.pipeline) / \(id)"
-            lines.append(.init(stage: "slot", subject: subject, input: final[worker.pipeline].distributed,
+        // One row per pipeline × worker kind, its own or shared; a shared kind's instances
+        // each recorded every stream they served, so their recorders are merged per stream.
+        var recordersByRow: [RowKey: [WorkerRecorder]] = [:]
+        for worker in workers {
+            for (stream, recorder) in worker.recorders {
+                recordersByRow[RowKey(stream: stream, name: worker.spec.name), default: []].append(recorder)
+            }
+        }
+        let rows = plan.pipelines.flatMap { pipeline in
+            (pipeline.workers + plan.shared.filter { $0.streams.contains(pipeline.id) }.map(\.spec)).map { (pipeline, $0) }
+        }
+        let workerResults = rows.map { pipeline, spec -> WorkerResult in
+            let id = spec.name
+            let a = before.suppliers[pipeline.id].worker(id)!.slot
+            let b = after.suppliers[pipeline.id].worker(id)!.slot
+            let end = final[pipeline.id].worker(id)!.slot
+            let subject = "pipeline \(pipeline.id) / \(id)"
+            let recorders = recordersByRow[RowKey(stream: pipeline.streams[0], name: id)] ?? []
+            lines.append(.init(stage: "slot", subject: subject, input: final[pipeline.id].distributed,
                                output: end.taken, dropped: end.totalDrops,
                                inFlightAtStop: end.discardedAtClose + (end.isWaiting ? 1 : 0)))
             lines.append(.init(stage: "worker", subject: subject, input: end.taken,
-                               output: worker.recorder.processedTotal, dropped: 0, inFlightAtStop: 0))
+                               output: recorders.reduce(0) { $0 + $1.processedTotal }, dropped: 0, inFlightAtStop: 0))
             let delivered = b.offered - a.offered, drops = b.totalDrops - a.totalDrops
-            let recorder = worker.recorder
+            var latency = LatencyHistogram(), age = LatencyHistogram(), service = LatencyHistogram(), handoff = LatencyHistogram()
+            for recorder in recorders {
+                latency.add(recorder.latency)
+                age.add(recorder.age)
+                service.add(recorder.service)
+                handoff.add(recorder.handoff)
+            }
+            let processed = recorders.reduce(0) { $0 + $1.processedInWindow }
             return WorkerResult(
-                pipeline: worker.pipeline, stream: plan.pipelines[worker.pipeline].streams.first ?? worker.pipeline,
-                worker: id, cost: worker.spec.cost.description, delivered: delivered, drops: drops,
+                pipeline: pipeline.id, stream: pipeline.streams.first ?? pipeline.id,
+                worker: id, cost: spec.cost.description, delivered: delivered, drops: drops,
                 dropFraction: delivered == 0 ? 0 : Double(drops) / Double(delivered),
-                processed: recorder.processedInWindow, processedFPS: Double(recorder.processedInWindow) / window,
-                latencyMs: recorder.latency.quantiles, ageMs: recorder.age.quantiles,
-                serviceMs: recorder.service.quantiles, handoffMs: recorder.handoff.quantiles,
-                histograms: WorkerHistograms(latency: recorder.latency, age: recorder.age))
+                processed: processed, processedFPS: Double(processed) / window,
+                latencyMs: latency.quantiles, ageMs: age.quantiles, serviceMs: service.quantiles, handoffMs: handoff.quantiles,
+                histograms: WorkerHistograms(latency: latency, age: age))
         }
 
         func share(_ nanos: UInt64) -> CPUResult.Share {
@@ -212,6 +251,12 @@ public struct RealtimeExecutor {
             accounting: Accounting(lines: lines),
             events: workers.reduce(0) { $0 + $1.emitter.count })
     }
+}
+
+/// A row of the results: one worker kind serving one stream.
+private struct RowKey: Hashable {
+    var stream: Int
+    var name: String
 }
 
 /// What the harness reads at a window boundary.

@@ -11,7 +11,7 @@ import Synchronization
 final class ChunkDeliverer: @unchecked Sendable {
     struct Job {
         let frame: Frame
-        let slots: [Mailbox<Frame>]
+        let slots: [any FrameSink]
         let range: Range<Int>
     }
 

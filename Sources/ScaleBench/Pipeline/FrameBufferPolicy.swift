@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a shared worker picks the next stream to serve among those with a frame waiting.
 public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The frame that arrived first (across streams) is served first.
@@ -8,6 +10,31 @@ public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConverti
     /// every pick adds each waiting stream's weight to its credit, serves the largest
     /// credit, and charges it the sum of the waiting weights). Streams not listed weigh 1.
     case priority(weights: [Int: Double])
+
+    public static let grammar = "fifo, round-robin or priority(STREAM=WEIGHT,…) (unlisted streams weigh 1)"
+
+    /// Parses `fifo`, `round-robin`, `priority(0=3,2=0.5)`.
+    public static func parse(_ text: String) throws(ParseError) -> SchedulingPolicy {
+        let lowered = text.lowercased().trimmingCharacters(in: " ")
+        switch lowered {
+        case "fifo": return .fifo
+        case "round-robin", "rr": return .roundRobin
+        default:
+            guard lowered.hasPrefix("priority("), lowered.hasSuffix(")") else {
+                throw ParseError("'\(text)' is not a scheduling policy; expected \(grammar)")
+            }
+            var weights: [Int: Double] = [:]
+            for pair in lowered.dropFirst(9).dropLast().split(separator: ",") {
+                let parts = pair.split(separator: "=")
+                guard parts.count == 2, let stream = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+                      let weight = Double(parts[1].trimmingCharacters(in: .whitespaces)), stream >= 0, weight >= 0, weight.isFinite else {
+                    throw ParseError("'\(pair)' in '\(text)' is not STREAM=WEIGHT with a stream ≥ 0 and a weight ≥ 0")
+                }
+                weights[stream] = weight
+            }
+            return .priority(weights: weights)
+        }
+    }
 
     public var description: String {
         switch self {
@@ -91,6 +118,13 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
         served[chosen] += 1
         return (chosen, item)
     }
+
+    /// Closes one stream's slot: a waiting frame is discarded, later offers ignored.
+    @discardableResult
+    public mutating func close(stream: Int) -> Item? { slots[stream].close() }
+
+    /// Every stream's slot is closed (and so empty).
+    public var isClosed: Bool { slots.allSatisfy(\.isClosed) }
 
     /// Total drops over all streams' slots.
     public var drops: UInt64 { slots.reduce(0) { $0 + $1.totalDrops } }

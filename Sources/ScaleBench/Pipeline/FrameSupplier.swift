@@ -53,13 +53,13 @@ public final class FrameSupplier: @unchecked Sendable {
     private enum Lifecycle { case idle, running, stopped }
 
     private struct Targets {
-        var slots: [Mailbox<Frame>]
+        var slots: [any FrameSink]
         var plan: FanOutPlan
     }
 
     private struct Subscriber {
         let id: String
-        let slot: Mailbox<Frame>
+        let slot: any FrameSink
     }
 
     public let configuration: Configuration
@@ -157,10 +157,25 @@ public final class FrameSupplier: @unchecked Sendable {
         }
     }
 
+    /// Subscribes an external sink under `id` (e.g. a shared frame-buffer's intake for this
+    /// supplier's stream), delivered like any worker's slot. After `stop` the sink is
+    /// closed at once. Throws when `id` is already subscribed.
+    public func attach(_ id: String, sink: any FrameSink) throws {
+        try registry.withLock {
+            if lifecycle == .stopped {
+                sink.close()
+                return
+            }
+            guard !subscribers.contains(where: { $0.id == id }) else { throw LifecycleError.duplicateSubscriber(id) }
+            subscribers.append(Subscriber(id: id, slot: sink))
+            rebuildTargets()
+        }
+    }
+
     /// Removes worker `id` and closes its slot; unknown ids, repeats and calls after
     /// `stop` have no effect.
     public func unsubscribe(_ id: String) {
-        let removed: Mailbox<Frame>? = registry.withLock {
+        let removed: (any FrameSink)? = registry.withLock {
             guard lifecycle != .stopped, let index = subscribers.firstIndex(where: { $0.id == id }) else { return nil }
             let slot = subscribers.remove(at: index).slot
             rebuildTargets()
@@ -199,7 +214,7 @@ public final class FrameSupplier: @unchecked Sendable {
 
     /// Each chunk goes to its own deliverer thread and is not awaited, as the original's
     /// goroutines; `stop` lets them finish, so no delivery is lost from the accounting.
-    private func deliverInChunks(_ frame: Frame, to slots: [Mailbox<Frame>], chunks: [Range<Int>]) {
+    private func deliverInChunks(_ frame: Frame, to slots: [any FrameSink], chunks: [Range<Int>]) {
         chunkedFanOuts.add(1, ordering: .relaxed)
         if deliverers.count < chunks.count {
             let added = (deliverers.count..<chunks.count).map { ChunkDeliverer(name: "\(configuration.name)-chunk\($0)") }

@@ -5,6 +5,20 @@ public protocol Sequenced: Sendable {
 
 extension Frame: Sequenced {}
 
+/// Where a FrameSupplier delivers a subscriber's frames: a worker's own slot (a
+/// ``Mailbox``), or a shared component's intake (a ``FrameBuffer`` stream slot) that
+/// looks like an ordinary worker to the supplier.
+public protocol FrameSink: AnyObject, Sendable {
+    /// Delivers without blocking beyond a mutex; false when a frame was dropped or the
+    /// sink is closed.
+    @discardableResult func offer(_ frame: Frame) -> Bool
+    /// No more deliveries; a waiting frame is discarded (not a drop).
+    func close()
+    func snapshot() -> MailboxSnapshot
+}
+
+extension Mailbox: FrameSink where Item == Frame {}
+
 /// A single-slot mailbox: a ``LatestFrameSlot`` behind a mutex and condition variable,
 /// as every hand-off in the original (the supplier's inbox and each worker's slot).
 ///

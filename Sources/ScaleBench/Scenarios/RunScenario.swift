@@ -34,6 +34,14 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
     public var fanOutThreshold = 8
     public var topology = TopologyKind.independentPipelines
+    /// Option C: worker names (as in `workers`) shared by all streams through a frame-buffer.
+    public var sharedWorkers: [String] = []
+    /// Option C: instances of each shared worker kind.
+    public var sharedInstances = 1
+    /// Option C: what a stream's frame-buffer slot does when a frame arrives and it is full.
+    public var frameBufferSlot = SlotPolicy.overwrite
+    /// Option C: which waiting stream a shared worker serves next.
+    public var scheduling = SchedulingPolicy.roundRobin
 
     public init() {}
 
@@ -85,6 +93,23 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
         if source == .synthetic, !sourceOverrides.isEmpty {
             throw ScenarioError(key: "sources", value: "overrides", allowed: "per-stream sources only with a recorded or live source")
+        }
+        switch topology {
+        case .independentPipelines:
+            if let shared = sharedWorkers.first {
+                throw ScenarioError(key: "shared", value: shared, allowed: "no shared workers in option A (every pipeline has its own); use topology C")
+            }
+        case .hybrid:
+            let names = WorkerSpec.uniquelyNamed(workers).map(\.name)
+            guard !sharedWorkers.isEmpty else {
+                throw ScenarioError(key: "shared", value: "none", allowed: "at least one shared worker in option C, one of: \(names.joined(separator: ", "))")
+            }
+            if let unknown = sharedWorkers.first(where: { !names.contains($0) }) {
+                throw ScenarioError(key: "shared", value: unknown, allowed: "a worker of the scenario: \(names.joined(separator: ", "))")
+            }
+            guard (1...64).contains(sharedInstances) else {
+                throw ScenarioError(key: "shared-instances", value: "\(sharedInstances)", allowed: "an integer from 1 to 64")
+            }
         }
         guard (0...64).contains(decodeThreads) else {
             throw ScenarioError(key: "decode-threads", value: "\(decodeThreads)", allowed: "an integer from 0 (FFmpeg chooses) to 64")

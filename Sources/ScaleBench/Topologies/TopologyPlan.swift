@@ -2,6 +2,9 @@
 public enum TopologyKind: String, Sendable, Codable, CaseIterable {
     /// A: N independent pipelines, each with its own capture, supplier and workers.
     case independentPipelines = "A"
+    /// C: N pipelines for light workers; heavy worker kinds shared by all streams through
+    /// a frame-buffer that looks like an ordinary worker to every supplier.
+    case hybrid = "C"
 }
 
 /// One FrameSupplier and what feeds and reads it.
@@ -13,18 +16,46 @@ public struct PipelinePlan: Sendable, Equatable {
     public var workers: [WorkerSpec]
 }
 
+/// A worker kind shared by several streams through a ``FrameBuffer`` (option C).
+public struct SharedWorkerPlan: Sendable, Equatable {
+    public var spec: WorkerSpec
+    /// Worker instances taking from the frame-buffer.
+    public var instances: Int
+    /// Streams served, each through its pipeline's supplier.
+    public var streams: [Int]
+    public var slotPolicy: SlotPolicy
+    public var scheduling: SchedulingPolicy
+}
+
 /// The wiring of a run as data: which pipelines exist and what each holds. Executors
 /// instantiate the components from this plan; builders never create components.
 public struct TopologyPlan: Sendable, Equatable {
     public var kind: TopologyKind
     public var streamCount: Int
     public var pipelines: [PipelinePlan]
+    public var shared: [SharedWorkerPlan] = []
 
     /// Builds the plan of `scenario.topology`.
     public static func build(_ scenario: RunScenario) -> TopologyPlan {
         switch scenario.topology {
         case .independentPipelines: return independentPipelines(scenario)
+        case .hybrid: return hybrid(scenario)
         }
+    }
+
+    /// Option C: per stream a pipeline with the light (unshared) workers; one frame-buffer
+    /// and its instances per shared kind, fed by every stream's supplier.
+    static func hybrid(_ scenario: RunScenario) -> TopologyPlan {
+        let workers = WorkerSpec.uniquelyNamed(scenario.workers)
+        let light = workers.filter { !scenario.sharedWorkers.contains($0.name) }
+        let streams = Array(0..<scenario.streams)
+        return TopologyPlan(
+            kind: .hybrid, streamCount: scenario.streams,
+            pipelines: streams.map { PipelinePlan(id: $0, streams: [$0], workers: light) },
+            shared: workers.filter { scenario.sharedWorkers.contains($0.name) }.map {
+                SharedWorkerPlan(spec: $0, instances: scenario.sharedInstances, streams: streams,
+                                 slotPolicy: scenario.frameBufferSlot, scheduling: scenario.scheduling)
+            })
     }
 
     /// Option A: per stream its own pipeline with one instance of every worker kind.
@@ -35,6 +66,6 @@ public struct TopologyPlan: Sendable, Equatable {
             pipelines: (0..<scenario.streams).map { PipelinePlan(id: $0, streams: [$0], workers: workers) })
     }
 
-    /// Model instances the plan needs per worker kind (N × kinds for option A).
-    public var workerInstances: Int { pipelines.reduce(0) { $0 + $1.workers.count } }
+    /// Model instances the plan needs (N × kinds for option A).
+    public var workerInstances: Int { pipelines.reduce(0) { $0 + $1.workers.count } + shared.reduce(0) { $0 + $1.instances } }
 }

@@ -22,6 +22,12 @@ final class CommandLineTests: XCTestCase {
             (["--phase", "sideways"], ["--phase", "sideways", "spread"]),
             (["--streams", "many"], ["many", "--streams"]),
             (["--no-such-flag"], ["--no-such-flag"]),
+            (["--topology", "Z"], ["--topology", "Z", "A or C"]),
+            (["--topology", "C", "--worker", "vlm"], ["--shared", "at least one shared worker"]),
+            (["--topology", "C", "--worker", "vlm", "--shared", "pose"], ["--shared pose", "vlm"]),
+            (["--worker", "vlm", "--shared", "vlm"], ["--shared vlm", "option A"]),
+            (["--topology", "C", "--worker", "vlm", "--shared", "vlm", "--framebuffer-slot", "queue"], ["--framebuffer-slot", "drop-new"]),
+            (["--topology", "C", "--worker", "vlm", "--shared", "vlm", "--scheduling", "lottery"], ["--scheduling", "round-robin"]),
         ]
         for (arguments, mentions) in cases {
             let outcome = try runCLI(["run", "--no-store"] + arguments)
