@@ -52,19 +52,22 @@ struct ScenarioOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of every random draw (service times, jitter, phases).")
     var seed: UInt64 = 1
 
-    @Option(help: "Topology: A (N independent pipelines) or C (N pipelines, --shared kinds through a frame-buffer).")
+    @Option(help: "Topology: A (N independent pipelines), B (one global pipeline, every worker a shared pool) or C (N pipelines, --shared kinds through a frame-buffer).")
     var topology: String = "A"
+
+    @Option(help: "Option B: single-inbox (the original: streams overwrite each other) or per-stream-inbox (ADR-004).")
+    var inbox: String = "per-stream-inbox"
 
     @Option(name: .customLong("shared"), help: "Option C: a worker (by name, e.g. vlm) shared by all streams; repeat for several.")
     var shared: [String] = []
 
-    @Option(name: .customLong("shared-instances"), parsing: .unconditional, help: "Option C: instances of each shared worker.")
+    @Option(name: .customLong("shared-instances"), parsing: .unconditional, help: "Options B and C: instances of each shared worker kind.")
     var sharedInstances: Int = 1
 
     @Option(name: .customLong("framebuffer-slot"), help: "Option C: a full stream slot overwrites (like the supplier) or drops the new frame (drop-new, the P002 sketch).")
     var frameBufferSlot: String = "overwrite"
 
-    @Option(help: "Option C: fifo, round-robin or priority(STREAM=WEIGHT,…).")
+    @Option(help: "Options B and C: which waiting stream is served next: fifo (oldest frame), round-robin, least-recently-served or priority(STREAM=WEIGHT,…).")
     var scheduling: String = "round-robin"
 
     @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
@@ -116,9 +119,13 @@ struct ScenarioOptions: ParsableArguments {
             try parse("--worker", text) { try WorkerSpec.parse($0) }
         }
         guard let kind = TopologyKind(rawValue: topology.uppercased()) else {
-            throw UsageError("--topology \(topology): expected \(TopologyKind.allCases.map(\.rawValue).joined(separator: " or "))")
+            throw UsageError("--topology \(topology): expected \(TopologyKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
         }
         scenario.topology = kind
+        guard let inboxKind = InboxKind(rawValue: inbox.lowercased()) else {
+            throw UsageError("--inbox \(inbox): expected single-inbox or per-stream-inbox")
+        }
+        scenario.inbox = inboxKind
         scenario.sharedWorkers = shared
         scenario.sharedInstances = sharedInstances
         guard let slot = SlotPolicy(rawValue: frameBufferSlot.lowercased()) else {

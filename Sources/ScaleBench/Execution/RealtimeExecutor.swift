@@ -70,7 +70,7 @@ public struct RealtimeExecutor {
         }
         for pipeline in plan.pipelines {
             let supplier = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
-                                                              name: "supplier-\(pipeline.id)"))
+                                                              name: "supplier-\(pipeline.id)", inbox: pipeline.inbox))
             suppliers.append(supplier)
             for (index, spec) in pipeline.workers.enumerated() {
                 // Subscription ids are unique within a supplier by construction of the plan.
@@ -86,12 +86,19 @@ public struct RealtimeExecutor {
                                               stop: stop, runStart: runStart))
             }
         }
-        // Shared kinds (option C): a frame-buffer subscribed to each stream's supplier under
-        // the kind's name, and its instances taking from it.
+        // Shared kinds: a frame-buffer subscribed under the kind's name to each stream's
+        // supplier (option C) or to the one global supplier (option B), and its instances.
+        var buffers: [FrameBuffer] = []
         for (kindIndex, shared) in plan.shared.enumerated() {
-            let buffer = FrameBuffer(streams: shared.streams, slotPolicy: shared.slotPolicy, scheduling: shared.scheduling)
-            for stream in shared.streams {
-                try! suppliers[stream].attach(shared.spec.name, sink: buffer.intake(for: stream))
+            let buffer = FrameBuffer(streams: shared.streams, slotPolicy: shared.slotPolicy, scheduling: shared.scheduling,
+                                     sharedSlot: shared.sharedSlot)
+            buffers.append(buffer)
+            if shared.fedByGlobalSupplier {
+                try! suppliers[0].attach(shared.spec.name, sink: buffer)
+            } else {
+                for stream in shared.streams {
+                    try! suppliers[stream].attach(shared.spec.name, sink: buffer.intake(for: stream))
+                }
             }
             for instance in 0..<shared.instances {
                 workers.append(WorkerRunner(
@@ -120,12 +127,12 @@ public struct RealtimeExecutor {
             _ = options.cancel.sleep(until: deadline)
         }
         sampleUntil(windowStart)
-        let before = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
+        let before = Boundary.take(suppliers: suppliers, captures: captures, buffers: buffers, threads: threads,
                                    harnessCPU: threadCPUNanos() - harnessCPUStart)
         sampleUntil(windowEnd)
         let cancelled = options.cancel.isRaised
         let measuredEnd = min(clock.now(), windowEnd)
-        let after = Boundary.take(suppliers: suppliers, captures: captures, threads: threads,
+        let after = Boundary.take(suppliers: suppliers, captures: captures, buffers: buffers, threads: threads,
                                   harnessCPU: threadCPUNanos() - harnessCPUStart)
 
         stop.raise()
@@ -133,7 +140,7 @@ public struct RealtimeExecutor {
         for supplier in suppliers { supplier.stop() }
         for worker in workers { worker.thread.join() }
 
-        let final = suppliers.map { $0.stats() }
+        let final = Boundary.take(suppliers: suppliers, captures: captures, buffers: buffers, threads: [], harnessCPU: 0)
         var result = summarize(plan: plan, workers: workers, captures: captures, before: before, after: after,
                                final: final, clip: sources.clip,
                                window: Double(measuredEnd > windowStart ? measuredEnd - windowStart : 0) / 1e9)
@@ -145,7 +152,7 @@ public struct RealtimeExecutor {
     }
 
     private func summarize(plan: TopologyPlan, workers: [WorkerRunner], captures: [CaptureRunner],
-                           before: Boundary, after: Boundary, final: [SupplierStats], clip: PreloadedClip?,
+                           before: Boundary, after: Boundary, final: Boundary, clip: PreloadedClip?,
                            window measured: Double) -> RunResult {
         // A cancelled run reports rates over the part of the window it measured.
         let window = max(measured, 1e-9)
@@ -173,7 +180,7 @@ public struct RealtimeExecutor {
         }
 
         let pipelines = plan.pipelines.map { pipeline -> PipelineResult in
-            let a = before.suppliers[pipeline.id], b = after.suppliers[pipeline.id], end = final[pipeline.id]
+            let a = before.suppliers[pipeline.id], b = after.suppliers[pipeline.id], end = final.suppliers[pipeline.id]
             let published = captures.filter { pipeline.streams.contains($0.streamID) }
                 .reduce(UInt64(0)) { $0 + $1.counters.published.load(ordering: .relaxed) }
             lines.append(.init(stage: "inbox", subject: "pipeline \(pipeline.id)", input: published,
@@ -181,7 +188,9 @@ public struct RealtimeExecutor {
                                inFlightAtStop: end.inbox.discardedAtClose + (end.inbox.isWaiting ? 1 : 0)))
             return PipelineResult(pipeline: pipeline.id, streams: pipeline.streams,
                                   published: b.inbox.offered - a.inbox.offered,
-                                  inboxDrops: b.inboxDrops - a.inboxDrops, distributed: b.distributed - a.distributed,
+                                  inboxDrops: b.inboxDrops - a.inboxDrops,
+                                  crossStreamDrops: b.inbox.crossStreamDrops - a.inbox.crossStreamDrops,
+                                  distributed: b.distributed - a.distributed,
                                   chunkedFanOuts: b.chunkedFanOuts - a.chunkedFanOuts)
         }
 
@@ -193,21 +202,52 @@ public struct RealtimeExecutor {
                 recordersByRow[RowKey(stream: stream, name: worker.spec.name), default: []].append(recorder)
             }
         }
-        let rows = plan.pipelines.flatMap { pipeline in
-            (pipeline.workers + plan.shared.filter { $0.streams.contains(pipeline.id) }.map(\.spec)).map { (pipeline, $0) }
+        // Rows: every stream × every kind serving it. A kind of its own pipeline reads the
+        // supplier's slot for it; a shared kind reads its frame-buffer's slot for the stream.
+        let ownerOf = Dictionary(uniqueKeysWithValues: plan.pipelines.flatMap { p in p.streams.map { ($0, p) } })
+        let rows = (0..<plan.streamCount).flatMap { stream -> [(PipelinePlan, Int, WorkerSpec, Int?)] in
+            let pipeline = ownerOf[stream]!
+            return pipeline.workers.map { (pipeline, stream, $0, nil) }
+                + plan.shared.enumerated().filter { $0.element.streams.contains(stream) }.map { (pipeline, stream, $0.element.spec, $0.offset) }
         }
-        let workerResults = rows.map { pipeline, spec -> WorkerResult in
+        for (index, shared) in plan.shared.enumerated() where shared.fedByGlobalSupplier {
+            // Routing completeness: every frame the global supplier distributed reached a slot.
+            let slots = shared.sharedSlot ? [final.buffers[index][shared.streams[0]]!] : Array(final.buffers[index].values)
+            let routed = slots.reduce(0) { $0 + $1.offered + $1.ignoredWhileClosed }
+            lines.append(.init(stage: "routing", subject: "pool \(shared.spec.name)", input: final.suppliers[0].distributed,
+                               output: routed, dropped: 0, inFlightAtStop: 0))
+            if shared.sharedSlot {
+                // One slot for all streams: balanced as a whole, its frames processed by some stream's row.
+                let slot = slots[0]
+                let processed = workers.filter { $0.spec.name == shared.spec.name }
+                    .reduce(0) { $0 + $1.recorders.values.reduce(0) { $0 + $1.processedTotal } }
+                lines.append(.init(stage: "slot", subject: "pool \(shared.spec.name) (one slot)", input: slot.offered,
+                                   output: slot.taken, dropped: slot.totalDrops,
+                                   inFlightAtStop: slot.discardedAtClose + (slot.isWaiting ? 1 : 0)))
+                lines.append(.init(stage: "worker", subject: "pool \(shared.spec.name)", input: slot.taken,
+                                   output: processed, dropped: 0, inFlightAtStop: 0))
+            }
+        }
+        let workerResults = rows.map { pipeline, stream, spec, sharedIndex -> WorkerResult in
             let id = spec.name
-            let a = before.suppliers[pipeline.id].worker(id)!.slot
-            let b = after.suppliers[pipeline.id].worker(id)!.slot
-            let end = final[pipeline.id].worker(id)!.slot
-            let subject = "pipeline \(pipeline.id) / \(id)"
-            let recorders = recordersByRow[RowKey(stream: pipeline.streams[0], name: id)] ?? []
-            lines.append(.init(stage: "slot", subject: subject, input: final[pipeline.id].distributed,
-                               output: end.taken, dropped: end.totalDrops,
-                               inFlightAtStop: end.discardedAtClose + (end.isWaiting ? 1 : 0)))
-            lines.append(.init(stage: "worker", subject: subject, input: end.taken,
-                               output: recorders.reduce(0) { $0 + $1.processedTotal }, dropped: 0, inFlightAtStop: 0))
+            func slot(_ boundary: Boundary) -> MailboxSnapshot {
+                sharedIndex.map { boundary.buffers[$0][stream]! } ?? boundary.suppliers[pipeline.id].worker(id)!.slot
+            }
+            let a = slot(before), b = slot(after), end = slot(final)
+            let subject = "stream \(stream) / \(id)"
+            let recorders = recordersByRow[RowKey(stream: stream, name: id)] ?? []
+            // What reached this slot: everything the stream's supplier distributed, unless
+            // a global supplier routed frames of all streams (then the slot's own count).
+            let fedByGlobal = sharedIndex.map { plan.shared[$0].fedByGlobalSupplier } ?? false
+            let oneSlot = sharedIndex.map { plan.shared[$0].sharedSlot } ?? false
+            if !oneSlot {
+                lines.append(.init(stage: "slot", subject: subject,
+                                   input: fedByGlobal ? end.offered : final.suppliers[pipeline.id].distributed,
+                                   output: end.taken, dropped: end.totalDrops,
+                                   inFlightAtStop: end.discardedAtClose + (end.isWaiting ? 1 : 0)))
+                lines.append(.init(stage: "worker", subject: subject, input: end.taken,
+                                   output: recorders.reduce(0) { $0 + $1.processedTotal }, dropped: 0, inFlightAtStop: 0))
+            }
             let delivered = b.offered - a.offered, drops = b.totalDrops - a.totalDrops
             var latency = LatencyHistogram(), age = LatencyHistogram(), service = LatencyHistogram(), handoff = LatencyHistogram()
             for recorder in recorders {
@@ -218,7 +258,7 @@ public struct RealtimeExecutor {
             }
             let processed = recorders.reduce(0) { $0 + $1.processedInWindow }
             return WorkerResult(
-                pipeline: pipeline.id, stream: pipeline.streams.first ?? pipeline.id,
+                pipeline: pipeline.id, stream: stream,
                 worker: id, cost: spec.cost.description, delivered: delivered, drops: drops,
                 dropFraction: delivered == 0 ? 0 : Double(drops) / Double(delivered),
                 processed: processed, processedFPS: Double(processed) / window,
@@ -263,6 +303,8 @@ private struct RowKey: Hashable {
 private struct Boundary {
     var suppliers: [SupplierStats]
     var captures: [CaptureSnapshot]
+    /// Per shared frame-buffer, each stream's slot.
+    var buffers: [[Int: MailboxSnapshot]]
     var process: ProcessResources
     var threadCPU: [(OSThread.Role, UInt64)]
     var harnessCPU: UInt64
@@ -273,8 +315,10 @@ private struct Boundary {
         role == .harness ? harnessCPU : threadCPU.filter { $0.0 == role }.reduce(0) { $0 + $1.1 }
     }
 
-    static func take(suppliers: [FrameSupplier], captures: [CaptureRunner], threads: [OSThread], harnessCPU: UInt64) -> Boundary {
+    static func take(suppliers: [FrameSupplier], captures: [CaptureRunner], buffers: [FrameBuffer], threads: [OSThread],
+                     harnessCPU: UInt64) -> Boundary {
         Boundary(suppliers: suppliers.map { $0.stats() }, captures: captures.map { $0.counters.snapshot() },
+                 buffers: buffers.map { buffer in Dictionary(uniqueKeysWithValues: buffer.streams.map { ($0, buffer.snapshot(stream: $0)) }) },
                  process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) }, harnessCPU: harnessCPU)
     }
 }

@@ -10,7 +10,7 @@
 /// ```
 ///
 /// The decision logic is ``FrameBufferPolicy``, shared with any simulator.
-public final class FrameBuffer: @unchecked Sendable {
+public final class FrameBuffer: FrameSink, @unchecked Sendable {
     private let lock = ConditionLock()
     private let clock: any NanoClock
     private var policy: FrameBufferPolicy<Frame>
@@ -20,12 +20,19 @@ public final class FrameBuffer: @unchecked Sendable {
     private var lastTaken: [(at: UInt64, seq: UInt64)?]
     private let createdAt: UInt64
 
-    public init(streams: [Int], slotPolicy: SlotPolicy, scheduling: SchedulingPolicy, clock: any NanoClock = SystemClock()) {
+    /// With `sharedSlot`, every stream delivers into one slot, so a frame of one stream
+    /// overwrites another's: the original's single worker slot in option B.
+    public let sharedSlot: Bool
+
+    public init(streams: [Int], slotPolicy: SlotPolicy, scheduling: SchedulingPolicy, sharedSlot: Bool = false,
+                clock: any NanoClock = SystemClock()) {
         self.streams = streams
         self.clock = clock
-        index = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1, $0) })
-        policy = FrameBufferPolicy(streams: streams.count, slotPolicy: slotPolicy, scheduling: scheduling)
-        lastTaken = Array(repeating: nil, count: streams.count)
+        self.sharedSlot = sharedSlot
+        index = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1, sharedSlot ? 0 : $0) })
+        let slots = sharedSlot ? 1 : streams.count
+        policy = FrameBufferPolicy(streams: slots, slotPolicy: slotPolicy, scheduling: scheduling)
+        lastTaken = Array(repeating: nil, count: slots)
         createdAt = clock.now()
     }
 
@@ -34,6 +41,11 @@ public final class FrameBuffer: @unchecked Sendable {
         precondition(index[stream] != nil, "stream \(stream) is not served by this frame-buffer")
         return FrameBufferIntake(buffer: self, stream: stream)
     }
+
+    /// Delivers a frame into its own stream's slot (a frame-buffer fed by one supplier
+    /// that carries every stream: option B's pools and per-stream inbox).
+    @discardableResult
+    public func offer(_ frame: Frame) -> Bool { offer(frame, stream: frame.streamID) }
 
     fileprivate func offer(_ frame: Frame, stream: Int) -> Bool {
         lock.lock()
@@ -76,7 +88,28 @@ public final class FrameBuffer: @unchecked Sendable {
         }
     }
 
-    fileprivate func snapshot(stream: Int) -> MailboxSnapshot {
+    /// All streams' slots added up.
+    public func snapshot() -> MailboxSnapshot {
+        let perStream = sharedSlot ? [snapshot(stream: streams[0])] : streams.map { snapshot(stream: $0) }
+        var total = perStream[0]
+        for other in perStream.dropFirst() {
+            total.offered += other.offered
+            total.taken += other.taken
+            total.totalDrops += other.totalDrops
+            total.consecutiveDrops = max(total.consecutiveDrops, other.consecutiveDrops)
+            total.discardedAtClose += other.discardedAtClose
+            total.ignoredWhileClosed += other.ignoredWhileClosed
+            total.isWaiting = total.isWaiting || other.isWaiting
+            total.isClosed = total.isClosed && other.isClosed
+            if (other.lastTakenAt ?? 0) > (total.lastTakenAt ?? 0) {
+                total.lastTakenAt = other.lastTakenAt
+                total.lastTakenSeq = other.lastTakenSeq
+            }
+        }
+        return total
+    }
+
+    public func snapshot(stream: Int) -> MailboxSnapshot {
         lock.withLock {
             let slot = policy.slots[index[stream]!], taken = lastTaken[index[stream]!]
             return MailboxSnapshot(
@@ -87,7 +120,7 @@ public final class FrameBuffer: @unchecked Sendable {
         }
     }
 
-    /// Frames served per stream, in the order of `streams`.
+    /// Frames served per slot (per stream, in the order of `streams`, unless shared).
     public var served: [UInt64] { lock.withLock { policy.served } }
 }
 

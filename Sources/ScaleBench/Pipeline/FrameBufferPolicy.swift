@@ -6,12 +6,14 @@ public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConverti
     case fifo
     /// Streams take turns: after serving stream i, the next waiting stream after i.
     case roundRobin
+    /// The waiting stream served longest ago (never served first) is served first.
+    case leastRecentlyServed
     /// Streams are served in proportion to their weights (smooth weighted round-robin:
     /// every pick adds each waiting stream's weight to its credit, serves the largest
     /// credit, and charges it the sum of the waiting weights). Streams not listed weigh 1.
     case priority(weights: [Int: Double])
 
-    public static let grammar = "fifo, round-robin or priority(STREAM=WEIGHT,…) (unlisted streams weigh 1)"
+    public static let grammar = "fifo, round-robin, least-recently-served or priority(STREAM=WEIGHT,…) (unlisted streams weigh 1)"
 
     /// Parses `fifo`, `round-robin`, `priority(0=3,2=0.5)`.
     public static func parse(_ text: String) throws(ParseError) -> SchedulingPolicy {
@@ -19,6 +21,7 @@ public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConverti
         switch lowered {
         case "fifo": return .fifo
         case "round-robin", "rr": return .roundRobin
+        case "least-recently-served", "lrs": return .leastRecentlyServed
         default:
             guard lowered.hasPrefix("priority("), lowered.hasSuffix(")") else {
                 throw ParseError("'\(text)' is not a scheduling policy; expected \(grammar)")
@@ -40,6 +43,7 @@ public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConverti
         switch self {
         case .fifo: return "fifo"
         case .roundRobin: return "round-robin"
+        case .leastRecentlyServed: return "least-recently-served"
         case .priority(let weights):
             return "priority(" + weights.keys.sorted().map { "\($0)=\(format3(weights[$0]!))" }.joined(separator: ",") + ")"
         }
@@ -61,6 +65,9 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
     private var tickets: [UInt64]
     private var nextTicket: UInt64 = 0
     private var lastServed = -1
+    /// Pick number at which each stream was last served (0: never).
+    private var servedAt: [UInt64]
+    private var picks: UInt64 = 0
     private var credit: [Double]
     private let weights: [Double]
     /// Frames served per stream.
@@ -74,6 +81,7 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
         tickets = Array(repeating: 0, count: streams)
         credit = Array(repeating: 0, count: streams)
         served = Array(repeating: 0, count: streams)
+        servedAt = Array(repeating: 0, count: streams)
         if case .priority(let given) = scheduling {
             weights = (0..<streams).map { max(given[$0] ?? 1, 0) }
         } else {
@@ -107,6 +115,8 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
             chosen = waiting.min { tickets[$0] < tickets[$1] }!
         case .roundRobin:
             chosen = waiting.first { $0 > lastServed } ?? waiting[0]
+        case .leastRecentlyServed:
+            chosen = waiting.min { servedAt[$0] < servedAt[$1] }!
         case .priority:
             let total = waiting.reduce(0) { $0 + weights[$1] }
             for stream in waiting { credit[stream] += weights[stream] }
@@ -116,6 +126,8 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
         guard case .item(let item) = slots[chosen].take() else { return nil }
         lastServed = chosen
         served[chosen] += 1
+        picks += 1
+        servedAt[chosen] = picks
         return (chosen, item)
     }
 

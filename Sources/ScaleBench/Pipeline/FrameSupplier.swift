@@ -28,11 +28,67 @@ public final class FrameSupplier: @unchecked Sendable {
         public var idleAfterNanos: UInt64 = 30_000_000_000
         /// Label of the distribution thread.
         public var name: String = "supplier"
+        /// The original's single inbox slot, or one slot per stream (ADR-004) from which the
+        /// loop takes frames by a scheduling policy.
+        public var inbox: InboxVariant = .single
 
-        public init(fanOutThreshold: Int = 8, idleAfterNanos: UInt64 = 30_000_000_000, name: String = "supplier") {
+        public init(fanOutThreshold: Int = 8, idleAfterNanos: UInt64 = 30_000_000_000, name: String = "supplier",
+                    inbox: InboxVariant = .single) {
             self.fanOutThreshold = fanOutThreshold
             self.idleAfterNanos = idleAfterNanos
             self.name = name
+            self.inbox = inbox
+        }
+    }
+
+    /// How publishes wait for the distribution loop.
+    public enum InboxVariant: Sendable, Equatable {
+        /// One slot for every stream: a frame of one stream overwrites another's (the
+        /// original; the coupling P001 warns about in option B).
+        case single
+        /// One overwrite slot per stream; the loop takes the next by `scheduling`.
+        case perStream(streams: [Int], scheduling: SchedulingPolicy)
+    }
+
+    /// The inbox, dispatched statically: the single slot is the hot path of option A.
+    private enum Inbox {
+        case single(Mailbox<Frame>)
+        case perStream(FrameBuffer)
+
+        @inline(__always) func offer(_ frame: Frame) {
+            switch self {
+            case .single(let slot): slot.offer(frame)
+            case .perStream(let buffer): buffer.offer(frame)
+            }
+        }
+
+        func take() -> Frame? {
+            switch self {
+            case .single(let slot): return slot.take()
+            case .perStream(let buffer): return buffer.take()
+            }
+        }
+
+        func close() {
+            switch self {
+            case .single(let slot): slot.close()
+            case .perStream(let buffer): buffer.close()
+            }
+        }
+
+        func snapshot() -> MailboxSnapshot {
+            switch self {
+            case .single(let slot): return slot.snapshot()
+            case .perStream(let buffer): return buffer.snapshot()
+            }
+        }
+
+        func snapshotByStream() -> [Int: MailboxSnapshot] {
+            switch self {
+            case .single: return [:]
+            case .perStream(let buffer):
+                return Dictionary(uniqueKeysWithValues: buffer.streams.map { ($0, buffer.snapshot(stream: $0)) })
+            }
         }
     }
 
@@ -64,7 +120,7 @@ public final class FrameSupplier: @unchecked Sendable {
 
     public let configuration: Configuration
     private let clock: any NanoClock
-    private let inbox: Mailbox<Frame>
+    private let inbox: Inbox
     private let registry = ConditionLock()
     private var lifecycle = Lifecycle.idle
     private var subscribers: [Subscriber] = []
@@ -85,7 +141,12 @@ public final class FrameSupplier: @unchecked Sendable {
         precondition(configuration.fanOutThreshold >= 1, "fan-out threshold must be at least 1")
         self.configuration = configuration
         self.clock = clock
-        inbox = Mailbox(policy: .overwrite, clock: clock)
+        switch configuration.inbox {
+        case .single:
+            inbox = .single(Mailbox(policy: .overwrite, clock: clock))
+        case .perStream(let streams, let scheduling):
+            inbox = .perStream(FrameBuffer(streams: streams, slotPolicy: .overwrite, scheduling: scheduling, clock: clock))
+        }
     }
 
     deinit { stop() }
@@ -250,7 +311,7 @@ public final class FrameSupplier: @unchecked Sendable {
         let current = registry.withLock { subscribers }
         let idleAfter = configuration.idleAfterNanos
         return SupplierStats(
-            inbox: inboxState,
+            inbox: inboxState, inboxByStream: inbox.snapshotByStream(),
             distributed: progress.withLock { distributed },
             chunkedFanOuts: chunkedFanOuts.load(ordering: .relaxed),
             chunkDeliveryCPUNanos: registry.withLock { deliverers }.reduce(0) { $0 + $1.cpuNanos.load(ordering: .relaxed) },

@@ -1,9 +1,13 @@
-/// Something a mailbox can remember the sequence number of when it is taken.
+/// Something a mailbox can remember the sequence number of when it is taken, and whose
+/// stream it can tell apart from another's.
 public protocol Sequenced: Sendable {
     var seq: UInt64 { get }
+    var stream: Int { get }
 }
 
-extension Frame: Sequenced {}
+extension Frame: Sequenced {
+    public var stream: Int { streamID }
+}
 
 /// Where a FrameSupplier delivers a subscriber's frames: a worker's own slot (a
 /// ``Mailbox``), or a shared component's intake (a ``FrameBuffer`` stream slot) that
@@ -31,6 +35,9 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     private var lastTakenAt: UInt64?
     private var lastTakenSeq: UInt64?
     private var blockedReaders = 0
+    /// Drops where the new item belongs to another stream than the one it overwrote (a
+    /// single slot shared by several streams: option B's single inbox).
+    private var crossStreamDrops: UInt64 = 0
     public let createdAt: UInt64
 
     public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {
@@ -44,6 +51,7 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     @discardableResult
     public func offer(_ item: Item) -> Bool {
         lock.lock()
+        if let waiting = slot.waiting, waiting.stream != item.stream, !slot.isClosed { crossStreamDrops &+= 1 }
         let outcome = slot.offer(item)
         // Nobody to wake unless the reader is blocked.
         if outcome != .ignoredClosed && blockedReaders > 0 { lock.signal() }
@@ -102,7 +110,7 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
                 consecutiveDrops: slot.consecutiveDrops, discardedAtClose: slot.discardedAtClose,
                 ignoredWhileClosed: slot.ignoredWhileClosed, isWaiting: slot.isOccupied,
                 isClosed: slot.isClosed, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
-                createdAt: createdAt, blockedReaders: blockedReaders)
+                createdAt: createdAt, blockedReaders: blockedReaders, crossStreamDrops: crossStreamDrops)
         }
     }
 }
@@ -122,6 +130,8 @@ public struct MailboxSnapshot: Sendable, Equatable {
     public var createdAt: UInt64
     /// Readers blocked in `take()` right now (lets tests synchronise on state, not sleeps).
     public var blockedReaders: Int
+    /// Drops of one stream's item by another stream's (see ``Mailbox``).
+    public var crossStreamDrops: UInt64 = 0
 
     /// offered = taken + drops + discarded at close + the one waiting.
     public var isBalanced: Bool {

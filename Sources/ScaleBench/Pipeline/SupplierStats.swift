@@ -2,6 +2,8 @@
 /// make every frame accountable.
 public struct SupplierStats: Sendable {
     public var inbox: MailboxSnapshot
+    /// Per stream, for a per-stream inbox (empty for the single inbox).
+    public var inboxByStream: [Int: MailboxSnapshot] = [:]
     /// Frames the loop has taken from the inbox and assigned a seq (the last seq).
     public var distributed: UInt64
     /// Frames delivered in concurrent chunks (more workers than the threshold).

@@ -34,13 +34,16 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
     public var fanOutThreshold = 8
     public var topology = TopologyKind.independentPipelines
+    /// Option B: the original's single inbox, or one inbox slot per stream (ADR-004).
+    public var inbox = InboxKind.perStream
     /// Option C: worker names (as in `workers`) shared by all streams through a frame-buffer.
     public var sharedWorkers: [String] = []
-    /// Option C: instances of each shared worker kind.
+    /// Options B and C: instances of each shared worker kind.
     public var sharedInstances = 1
     /// Option C: what a stream's frame-buffer slot does when a frame arrives and it is full.
     public var frameBufferSlot = SlotPolicy.overwrite
-    /// Option C: which waiting stream a shared worker serves next.
+    /// Options B and C: which waiting stream a shared worker serves next (and, for B's
+    /// per-stream inbox, which stream the supplier distributes next).
     public var scheduling = SchedulingPolicy.roundRobin
 
     public init() {}
@@ -99,6 +102,10 @@ public struct RunScenario: Sendable, Equatable, Codable {
             if let shared = sharedWorkers.first {
                 throw ScenarioError(key: "shared", value: shared, allowed: "no shared workers in option A (every pipeline has its own); use topology C")
             }
+        case .globalPipeline:
+            guard (1...64).contains(sharedInstances) else {
+                throw ScenarioError(key: "shared-instances", value: "\(sharedInstances)", allowed: "an integer from 1 to 64")
+            }
         case .hybrid:
             let names = WorkerSpec.uniquelyNamed(workers).map(\.name)
             guard !sharedWorkers.isEmpty else {
@@ -118,6 +125,12 @@ public struct RunScenario: Sendable, Equatable, Codable {
             throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
         }
     }
+}
+
+/// Option B's inbox variants.
+public enum InboxKind: String, Sendable, Codable, CaseIterable {
+    case single = "single-inbox"
+    case perStream = "per-stream-inbox"
 }
 
 /// A scenario value that is not allowed: which key, what it was, what is allowed.

@@ -76,6 +76,9 @@ public struct PipelineResult: Sendable, Codable {
     /// Frames published into the inbox in the window.
     public var published: UInt64
     public var inboxDrops: UInt64
+    /// Inbox drops where a frame of one stream overwrote another stream's (option B's
+    /// single inbox).
+    public var crossStreamDrops: UInt64
     public var distributed: UInt64
     public var chunkedFanOuts: UInt64
 }

@@ -2,6 +2,9 @@
 public enum TopologyKind: String, Sendable, Codable, CaseIterable {
     /// A: N independent pipelines, each with its own capture, supplier and workers.
     case independentPipelines = "A"
+    /// B: one global pipeline: every stream publishes into one supplier, and every worker
+    /// kind is a pool of instances shared by all streams.
+    case globalPipeline = "B"
     /// C: N pipelines for light workers; heavy worker kinds shared by all streams through
     /// a frame-buffer that looks like an ordinary worker to every supplier.
     case hybrid = "C"
@@ -14,6 +17,7 @@ public struct PipelinePlan: Sendable, Equatable {
     public var streams: [Int]
     /// Worker instances subscribed to this pipeline's supplier.
     public var workers: [WorkerSpec]
+    public var inbox: FrameSupplier.InboxVariant = .single
 }
 
 /// A worker kind shared by several streams through a ``FrameBuffer`` (option C).
@@ -25,6 +29,11 @@ public struct SharedWorkerPlan: Sendable, Equatable {
     public var streams: [Int]
     public var slotPolicy: SlotPolicy
     public var scheduling: SchedulingPolicy
+    /// Option C: one intake per stream's supplier. Option B: the one global supplier
+    /// delivers every stream's frames, routed to their slots by stream id.
+    public var fedByGlobalSupplier = false
+    /// Option B with the single inbox: the original's one worker slot for all streams.
+    public var sharedSlot = false
 }
 
 /// The wiring of a run as data: which pipelines exist and what each holds. Executors
@@ -39,8 +48,28 @@ public struct TopologyPlan: Sendable, Equatable {
     public static func build(_ scenario: RunScenario) -> TopologyPlan {
         switch scenario.topology {
         case .independentPipelines: return independentPipelines(scenario)
+        case .globalPipeline: return globalPipeline(scenario)
         case .hybrid: return hybrid(scenario)
         }
+    }
+
+    /// Option B: one supplier for all streams; every worker kind a pool of
+    /// `sharedInstances`. `single-inbox` is the original throughout: one inbox slot and one
+    /// worker slot shared by all streams (a frame of one stream overwrites another's).
+    /// `per-stream-inbox` (ADR-004) keeps a slot per stream in the inbox and in each pool,
+    /// served by the dispatch policy.
+    static func globalPipeline(_ scenario: RunScenario) -> TopologyPlan {
+        let streams = Array(0..<scenario.streams)
+        let inbox: FrameSupplier.InboxVariant = scenario.inbox == .single
+            ? .single : .perStream(streams: streams, scheduling: scenario.scheduling)
+        return TopologyPlan(
+            kind: .globalPipeline, streamCount: scenario.streams,
+            pipelines: [PipelinePlan(id: 0, streams: streams, workers: [], inbox: inbox)],
+            shared: WorkerSpec.uniquelyNamed(scenario.workers).map {
+                SharedWorkerPlan(spec: $0, instances: scenario.sharedInstances, streams: streams, slotPolicy: .overwrite,
+                                 scheduling: scenario.scheduling, fedByGlobalSupplier: true,
+                                 sharedSlot: scenario.inbox == .single)
+            })
     }
 
     /// Option C: per stream a pipeline with the light (unshared) workers; one frame-buffer
