@@ -7,17 +7,18 @@ import ScaleBench
 enum MetricRows {
     static func insert(_ result: RunResult, runID: String, db: Database) throws {
         let workers = try db.cachedStatement(sql: """
-            INSERT INTO worker_metrics (run_id, pipeline, stream, worker, cost, delivered, slot_drops, drop_fraction, processed,
+            INSERT INTO worker_metrics (run_id, pipeline, stream, worker, cost, delivered, slot_drops, drop_fraction,
+                cross_stream_drops, processed,
                 processed_fps, latency_p50_ms, latency_p90_ms, latency_p99_ms, latency_p999_ms, latency_max_ms, latency_mean_ms,
                 age_p50_ms, age_p90_ms, age_p99_ms, age_p999_ms, age_max_ms, age_mean_ms, service_p50_ms, service_p99_ms,
                 handoff_p50_ms, handoff_p99_ms, latency_histogram, age_histogram)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for w in result.workers {
             let l = w.latencyMs, a = w.ageMs
             let values: [(any DatabaseValueConvertible)?] = [
                 runID, w.pipeline, w.stream, w.worker, w.cost, Int64(w.delivered), Int64(w.drops), w.dropFraction,
-                Int64(w.processed), w.processedFPS, l.p50, l.p90, l.p99, l.p999, l.max, l.mean,
+                Int64(w.crossStreamDrops), Int64(w.processed), w.processedFPS, l.p50, l.p90, l.p99, l.p999, l.max, l.mean,
                 a.p50, a.p90, a.p99, a.p999, a.max, a.mean, w.serviceMs.p50, w.serviceMs.p99, w.handoffMs.p50, w.handoffMs.p99,
                 Data(w.histograms?.latency.serialized() ?? LatencyHistogram().serialized()),
                 Data(w.histograms?.age.serialized() ?? LatencyHistogram().serialized()),

@@ -66,6 +66,7 @@ enum Migrations {
                 delivered INTEGER NOT NULL,
                 slot_drops INTEGER NOT NULL,
                 drop_fraction REAL NOT NULL,
+                cross_stream_drops INTEGER NOT NULL,
                 processed INTEGER NOT NULL,
                 processed_fps REAL NOT NULL,
                 latency_p50_ms REAL, latency_p90_ms REAL, latency_p99_ms REAL, latency_p999_ms REAL,
@@ -74,7 +75,7 @@ enum Migrations {
                 service_p50_ms REAL, service_p99_ms REAL, handoff_p50_ms REAL, handoff_p99_ms REAL,
                 latency_histogram BLOB NOT NULL,
                 age_histogram BLOB NOT NULL,
-                PRIMARY KEY (run_id, pipeline, worker)
+                PRIMARY KEY (run_id, stream, worker)
             );
 
             CREATE TABLE stream_metrics (

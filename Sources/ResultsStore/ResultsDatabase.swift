@@ -210,14 +210,23 @@ public struct RunIdentity: Sendable {
     /// The sweep's base scenario hash (all cells of one sweep share it); nil for a single run.
     public var baseHash: String?
 
-    public init(scenarioName: String, scenario: RunScenario, variant: String = "", repetition: Int = 0,
+    public init(scenarioName: String, scenario: RunScenario, variant: String? = nil, repetition: Int = 0,
                 mode: String = "realtime", baseHash: String? = nil) {
         self.scenarioName = scenarioName
         self.scenario = scenario
-        self.variant = variant
+        self.variant = variant ?? Self.variant(of: scenario)
         self.repetition = repetition
         self.mode = mode
         self.baseHash = baseHash
+    }
+
+    /// What distinguishes runs of one topology: B's inbox, C's slot policy and scheduling.
+    public static func variant(of scenario: RunScenario) -> String {
+        switch scenario.topology {
+        case .independentPipelines: return ""
+        case .globalPipeline: return "\(scenario.inbox.rawValue)/\(scenario.scheduling)"
+        case .hybrid: return "\(scenario.frameBufferSlot.rawValue)/\(scenario.scheduling)"
+        }
     }
 
     /// Identifies the cell of a sweep matrix, so a resumed sweep skips what is done.

@@ -74,7 +74,8 @@ struct ScenarioOptions: ParsableArguments {
     var fanOutThreshold: Int = 8
 
     /// Turns flags into a validated scenario; the first bad value becomes a UsageError.
-    func makeScenario(streams count: Int? = nil) throws -> RunScenario {
+    /// With `validate` false the caller validates (a sweep checks each of its cells).
+    func makeScenario(streams count: Int? = nil, validate: Bool = true) throws -> RunScenario {
         var scenario = RunScenario()
         if let count {
             scenario.streams = count
@@ -133,12 +134,17 @@ struct ScenarioOptions: ParsableArguments {
         }
         scenario.frameBufferSlot = slot
         scenario.scheduling = try parse("--scheduling", scheduling) { try SchedulingPolicy.parse($0) }
+        if validate { try Self.check(scenario) }
+        return scenario
+    }
+
+    /// Validates a scenario; its first problem becomes a UsageError naming the flag.
+    static func check(_ scenario: RunScenario) throws {
         do {
             try scenario.validate()
         } catch {
             throw UsageError("--\(error.key) \(error.value): expected \(error.allowed)")
         }
-        return scenario
     }
 
     func parse<T>(_ flag: String, _ text: String, _ body: (String) throws -> T) throws -> T {

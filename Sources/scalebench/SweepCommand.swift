@@ -56,11 +56,13 @@ struct SweepCommand: ParsableCommand {
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
         }
-        let base = try scenarioOptions.makeScenario(streams: counts[0]!)
+        let base = try scenarioOptions.makeScenario(streams: counts[0]!, validate: false)
         guard let database = try storeOptions.open() else {
             throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts.map { $0! }, repetitions: repetitions)
+        // Every cell is checked before the first run starts.
+        for cell in plan.cells { try ScenarioOptions.check(plan.identity(of: cell).scenario) }
         let known = try database.scenarioHashes(named: name)
         if !known.isEmpty && !known.contains(plan.baseHash) {
             throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(plan.baseHash)); use another --name or --db")

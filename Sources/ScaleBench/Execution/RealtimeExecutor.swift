@@ -261,6 +261,7 @@ public struct RealtimeExecutor {
                 pipeline: pipeline.id, stream: stream,
                 worker: id, cost: spec.cost.description, delivered: delivered, drops: drops,
                 dropFraction: delivered == 0 ? 0 : Double(drops) / Double(delivered),
+                crossStreamDrops: b.crossStreamDrops - a.crossStreamDrops,
                 processed: processed, processedFPS: Double(processed) / window,
                 latencyMs: latency.quantiles, ageMs: age.quantiles, serviceMs: service.quantiles, handoffMs: handoff.quantiles,
                 histograms: WorkerHistograms(latency: latency, age: age))

@@ -19,6 +19,8 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     private var blocked = 0
     private var lastTaken: [(at: UInt64, seq: UInt64)?]
     private let createdAt: UInt64
+    /// In a shared slot: drops of one stream's frame by another stream's.
+    private var crossStreamDrops: UInt64 = 0
 
     /// With `sharedSlot`, every stream delivers into one slot, so a frame of one stream
     /// overwrites another's: the original's single worker slot in option B.
@@ -49,7 +51,11 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
 
     fileprivate func offer(_ frame: Frame, stream: Int) -> Bool {
         lock.lock()
-        let outcome = policy.offer(frame, stream: index[stream]!)
+        let slot = index[stream]!
+        if sharedSlot, let waiting = policy.slots[slot].waiting, waiting.streamID != frame.streamID, !policy.slots[slot].isClosed {
+            crossStreamDrops &+= 1
+        }
+        let outcome = policy.offer(frame, stream: slot)
         if outcome != .ignoredClosed && blocked > 0 { lock.signal() }
         lock.unlock()
         return outcome == .stored
@@ -116,7 +122,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
                 offered: slot.offered, taken: slot.taken, totalDrops: slot.totalDrops, consecutiveDrops: slot.consecutiveDrops,
                 discardedAtClose: slot.discardedAtClose, ignoredWhileClosed: slot.ignoredWhileClosed,
                 isWaiting: slot.isOccupied, isClosed: slot.isClosed, lastTakenAt: taken?.at, lastTakenSeq: taken?.seq,
-                createdAt: createdAt, blockedReaders: blocked)
+                createdAt: createdAt, blockedReaders: blocked, crossStreamDrops: crossStreamDrops)
         }
     }
 

@@ -94,6 +94,9 @@ public struct WorkerResult: Sendable, Codable {
     public var drops: UInt64
     /// drops / delivered: the share of delivered frames the worker never saw.
     public var dropFraction: Double
+    /// Of the drops, those where another stream's frame overwrote this slot's frame (a
+    /// slot shared by all streams, option B's single inbox; then the slot's total).
+    public var crossStreamDrops: UInt64
     public var processed: UInt64
     public var processedFPS: Double
     /// Capture → service end.
@@ -107,7 +110,7 @@ public struct WorkerResult: Sendable, Codable {
     public var histograms: WorkerHistograms? = nil
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, stream, worker, cost, delivered, drops, dropFraction, processed, processedFPS
+        case pipeline, stream, worker, cost, delivered, drops, dropFraction, crossStreamDrops, processed, processedFPS
         case latencyMs, ageMs, serviceMs, handoffMs
     }
 }

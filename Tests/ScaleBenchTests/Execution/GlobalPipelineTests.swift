@@ -64,12 +64,14 @@ final class GlobalPipelineTests: XCTestCase {
     func testRealTimeSingleInboxCouplesStreamsAndPerStreamInboxDoesNot() throws {
         let (single, _) = try RealtimeExecutor(scenario: scenario(.single)).run()
         XCTAssertTrue(single.accounting.balanced, "\(single.accounting.lines.filter { !$0.balanced })")
-        XCTAssertGreaterThan(single.pipelines[0].crossStreamDrops, 0, "frames of one stream overwrite another's")
+        XCTAssertGreaterThan(single.pipelines[0].crossStreamDrops, 0, "frames of one stream overwrite another's in the inbox")
+        XCTAssertGreaterThan(single.workers[0].crossStreamDrops, 0, "and in the pool's one worker slot")
         XCTAssertEqual(single.workers.count, 4, "one row per stream for the pool")
 
         let (perStream, _) = try RealtimeExecutor(scenario: scenario(.perStream)).run()
         XCTAssertTrue(perStream.accounting.balanced, "\(perStream.accounting.lines.filter { !$0.balanced })")
         XCTAssertEqual(perStream.pipelines[0].crossStreamDrops, 0)
+        XCTAssertTrue(perStream.workers.allSatisfy { $0.crossStreamDrops == 0 })
         let fair = Fairness.jain(perStream.workers.map(\.processedFPS))
         XCTAssertGreaterThanOrEqual(fair, 0.95)
         XCTAssertGreaterThanOrEqual(fair, Fairness.jain(single.workers.map(\.processedFPS)))
