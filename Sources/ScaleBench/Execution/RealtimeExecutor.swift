@@ -146,6 +146,10 @@ public struct RealtimeExecutor {
                                window: Double(measuredEnd > windowStart ? measuredEnd - windowStart : 0) / 1e9)
         result.timeline = timeline
         result.cancelled = cancelled
+        result.fairness = plan.shared.map { shared in
+            let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
+            return FairnessResult(worker: shared.spec.name, servedFPS: served, jain: Fairness.jain(served))
+        }
         if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)

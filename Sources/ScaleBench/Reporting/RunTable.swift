@@ -44,6 +44,17 @@ public enum RunRenderer {
         }
         out += "\n"
 
+        for fair in result.fairness {
+            out += String(format: "Shared %@: Jain's fairness index %.3f over %d streams (served fps %@)\n", fair.worker, fair.jain,
+                          fair.servedFPS.count, fair.servedFPS.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        }
+        if result.pipelines.contains(where: { $0.crossStreamDrops > 0 }) || result.workers.contains(where: { $0.crossStreamDrops > 0 }) {
+            out += "Cross-stream drops (a frame of one stream overwrote another's): inbox \(result.pipelines.reduce(0) { $0 + $1.crossStreamDrops })"
+                + ", shared worker slots " + Dictionary(grouping: result.workers.filter { $0.crossStreamDrops > 0 }, by: \.worker)
+                    .map { "\($0.key) \($0.value.map(\.crossStreamDrops).max() ?? 0)" }.sorted().joined(separator: ", ") + "\n"
+        }
+        if !result.fairness.isEmpty { out += "\n" }
+
         let c = result.cpu
         out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
         out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"

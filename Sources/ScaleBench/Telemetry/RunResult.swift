@@ -14,6 +14,8 @@ public struct RunResult: Sendable, Codable {
     public var memory: MemoryResult
     public var accounting: Accounting
     public var events: UInt64
+    /// Per worker kind shared by several streams (B, C): how evenly it served them.
+    public var fairness: [FairnessResult] = []
     /// Samples every 250 ms from the run's start (warm-up included).
     public var timeline: [TimelineSample] = []
     /// The run was stopped before the end of its window (e.g. SIGINT).
@@ -23,8 +25,17 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, timeline, cancelled
+        case events, fairness, timeline, cancelled
     }
+}
+
+/// A shared worker kind's service across streams.
+public struct FairnessResult: Sendable, Codable, Equatable {
+    public var worker: String
+    /// Processed fps per stream, in stream order.
+    public var servedFPS: [Double]
+    /// Jain's index of `servedFPS`: 1 fair, 1/n one stream gets everything.
+    public var jain: Double
 }
 
 /// The process and the pipeline's cumulative drops at one moment of a run.

@@ -29,6 +29,9 @@ final class HybridTopologyTests: XCTestCase {
             XCTAssertEqual(row.processedFPS, 2.5, accuracy: 0.25, "stream \(row.stream): 1/(N·d)")
         }
         XCTAssertGreaterThanOrEqual(Fairness.jain(shared.map(\.processedFPS)), 0.99)
+        XCTAssertEqual(result.fairness.map(\.worker), ["offload:100ms"])
+        XCTAssertGreaterThanOrEqual(result.fairness.first?.jain ?? 0, 0.99)
+        XCTAssertTrue(RunRenderer.table(result).contains("Jain's fairness index"))
         let frames = shared.reduce(0.0) { $0 + Double($1.ageMs.count) }
         let meanAge = shared.reduce(0.0) { $0 + ($1.ageMs.mean ?? 0) * Double($1.ageMs.count) } / frames
         XCTAssertLessThan(meanAge, 25, "overwrite slots: age at start ≈ T/2")
