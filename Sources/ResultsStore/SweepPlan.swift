@@ -17,15 +17,20 @@ public struct SweepPlan: Sendable {
     public let base: RunScenario
     public let baseHash: String
     public let cells: [Cell]
+    /// The kinds options B and C share (option A shares none).
+    public let sharedWorkers: [String]
 
-    public init(name: String, base: RunScenario, topologies: [TopologyKind], streams: [Int], repetitions: Int) {
+    public init(name: String, base: RunScenario, topologies: [TopologyKind], streams: [Int], repetitions: Int,
+                sharedWorkers: [String]? = nil) {
         self.name = name
         self.base = base
+        self.sharedWorkers = sharedWorkers ?? base.sharedWorkers
         // The matrix axes are not part of the scenario's identity: a resumed sweep may add
         // stream counts or topologies and still be the same scenario.
         var identity = base
         identity.streams = 1
         identity.topology = .independentPipelines
+        identity.sharedWorkers = self.sharedWorkers
         baseHash = ContentHash.scenario(identity).hash
         var cells: [Cell] = []
         for repetition in 0..<repetitions {
@@ -49,7 +54,7 @@ public struct SweepPlan: Sendable {
         var scenario = base
         scenario.topology = cell.topology
         // Shared kinds describe option C; in option A every pipeline has its own.
-        if cell.topology == .independentPipelines { scenario.sharedWorkers = [] }
+        scenario.sharedWorkers = cell.topology == .independentPipelines ? [] : sharedWorkers
         scenario.streams = cell.streams
         scenario.seed = cell.seed
         return RunIdentity(scenarioName: name, scenario: scenario, repetition: cell.repetition, baseHash: baseHash)

@@ -69,6 +69,14 @@ final class Progress: @unchecked Sendable {
         write((live ? "\r" : "") + text + (live ? "\u{1B}[K\n" : "\n"))
     }
 
+    /// A cell not run because its models do not fit its devices.
+    func infeasible(_ position: Int, cell: SweepPlan.Cell, reasons: [DeviceInfeasibility]) {
+        guard !quiet else { return }
+        let text = "run \(position + 1)/\(total) · \(cell.topology.rawValue) × \(cell.streams) streams · infeasible, not run: "
+            + reasons.map(\.description).joined(separator: "; ")
+        write((live ? "\r" : "") + text + (live ? "\u{1B}[K\n" : "\n"))
+    }
+
     func done() {
         if !quiet { write("sweep \(name): done in \(clock(Double(monotonicNow() - started) / 1e9))\n") }
     }

@@ -18,7 +18,14 @@ struct RunCommand: ParsableCommand {
         offload:DIST (sleeps: accelerator), cpu:DIST (spins on the thread's CPU clock),
         pixels (luma downscale + motion score). DIST: \(ServiceDistribution.grammar).
 
+        A scenario file (Scenarios/*.yaml) gives every setting; flags beside it override.
+        A file whose streams or topology is a list runs every cell once and prints one
+        table per stream count with the topologies side by side; a cell whose models do
+        not fit its devices is reported as infeasible and not run.
+
         Examples:
+          scalebench run Scenarios/hospital-10.yaml --topology C
+          scalebench run Scenarios/decision-checkpoint.yaml --duration 3s --warmup 1s
           scalebench run --streams 4 --fps 30 --duration 5s --worker offload:50ms --json
           scalebench run --streams 10 --worker person-detector --worker vlm --resolution 1080p
         """)
@@ -33,11 +40,21 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Scenario name the run is stored under.")
-    var name: String = "cli-run"
+    @Option(help: "Scenario name the run is stored under (default: the scenario file's name, or cli-run).")
+    var name: String?
 
     func run() throws {
-        let scenario = try scenarioOptions.makeScenario()
+        let file = try scenarioOptions.loadFile()
+        if let file, file.isMatrix, scenarioOptions.streams == nil || scenarioOptions.topology == nil {
+            return try runMatrix(file)
+        }
+        let scenario = try scenarioOptions.makeScenario(file: file)
+        let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+        if !reasons.isEmpty {
+            throw UsageError("topology \(scenario.topology.rawValue) with \(scenario.streams) streams is infeasible, nothing was run: "
+                             + reasons.map(\.description).joined(separator: "; "))
+        }
+        let name = self.name ?? file?.name ?? "cli-run"
         if let path = events {
             let url = URL(fileURLWithPath: path)
             guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path) else {
@@ -72,6 +89,63 @@ struct RunCommand: ParsableCommand {
         try trap.exitIfSignalled()
         if !result.accounting.balanced {
             FileHandleStderr.write("scalebench: the frame accounting does not balance; see the accounting section\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Every cell of the file's matrix once (flags may pin streams or topology), then
+    /// one side-by-side table per stream count.
+    private func runMatrix(_ file: ScenarioFile) throws {
+        if json || events != nil { throw UsageError("--json and --events take one run; pin --streams and --topology to run one cell of \(file.path)") }
+        var counts = file.streamCounts, kinds = file.topologies
+        if let streams = scenarioOptions.streams {
+            guard let count = Int(streams), RunScenario.streamRange.contains(count) else {
+                throw UsageError("--streams \(streams): expected an integer from 1 to \(RunScenario.streamRange.upperBound)")
+            }
+            counts = [count]
+        }
+        if let topology = scenarioOptions.topology {
+            guard let kind = TopologyKind(rawValue: topology.uppercased()) else {
+                throw UsageError("--topology \(topology): expected A, B or C")
+            }
+            kinds = [kind]
+        }
+        let cells = counts.flatMap { count in kinds.map { (count, $0) } }
+        // Every cell is checked before the first run starts.
+        let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
+        let database = try storeOptions.open()
+        let trap = SignalTrap()
+        var outcomes: [(streams: Int, topology: TopologyKind, outcome: MatrixOutcome)] = []
+        for (index, scenario) in scenarios.enumerated() {
+            if trap.signal != nil { break }
+            let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            let label = "\(index + 1)/\(scenarios.count): option \(scenario.topology.rawValue) × \(scenario.streams) streams"
+            if !reasons.isEmpty {
+                FileHandleStderr.write("\(label): infeasible, not run\n")
+                outcomes.append((scenario.streams, scenario.topology, .infeasible(reasons)))
+                continue
+            }
+            FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration))\n")
+            let options = RealtimeExecutor.Options(cancel: trap.cancel)
+            let result: RunResult
+            do {
+                if let database {
+                    result = try database.execute(RunIdentity(scenarioName: name ?? file.name, scenario: scenario),
+                                                  provenance: .current(), options: options).result
+                } else {
+                    result = try RealtimeExecutor(scenario: scenario, options: options).run().result
+                }
+            } catch let error as VideoError {
+                throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
+            }
+            outcomes.append((scenario.streams, scenario.topology, .ran(result)))
+        }
+        print("scalebench run \(file.path) · \(file.name)\(file.summary.map { " · \($0)" } ?? "")\n")
+        print(MatrixTable.render(outcomes))
+        try trap.exitIfSignalled()
+        let unbalanced = outcomes.contains { if case .ran(let result) = $0.outcome { return !result.accounting.balanced } else { return false } }
+        if unbalanced {
+            FileHandleStderr.write("scalebench: the frame accounting does not balance in some run\n")
             throw ExitCode(1)
         }
     }

@@ -20,17 +20,17 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var scenarioOptions: ScenarioOptions
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Scenario name the runs are stored under; resuming needs the same name and content.")
-    var name: String = "cli-sweep"
+    @Option(help: "Scenario name the runs are stored under (default: the scenario file's name, or cli-sweep); resuming needs the same name and content.")
+    var name: String?
 
-    @Option(help: "Topologies, comma-separated (A).")
-    var topologies: String = "A"
+    @Option(help: "Topologies, comma-separated (default: the file's topology list, or A).")
+    var topologies: String?
 
-    @Option(parsing: .unconditional, help: "Repetitions of the whole matrix.")
-    var repetitions: Int = 1
+    @Option(parsing: .unconditional, help: "Repetitions of the whole matrix (default: the file's, or 1).")
+    var repetitions: Int?
 
-    @Option(parsing: .unconditional, help: "Pause between runs (e.g. 2s).")
-    var cooldown: String = "0s"
+    @Option(parsing: .unconditional, help: "Pause between runs (default: the file's cooldown, or 0s; e.g. 2s).")
+    var cooldown: String?
 
     @Option(help: "Run only shard i of n (e.g. 2/4).")
     var shard: String = "1/1"
@@ -39,30 +39,47 @@ struct SweepCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let counts = scenarioOptions.streams.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ $0.map { RunScenario.streamRange.contains($0) } ?? false }) else {
-            throw UsageError("--streams \(scenarioOptions.streams): expected comma-separated integers from 1 to \(RunScenario.streamRange.upperBound)")
-        }
-        let kinds = try topologies.split(separator: ",").map { text -> TopologyKind in
-            guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
-                throw UsageError("--topologies \(topologies): expected a comma-separated list of \(TopologyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        let file = try scenarioOptions.loadFile()
+        let counts: [Int]
+        if let text = scenarioOptions.streams {
+            let parsed = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { RunScenario.streamRange.contains($0) } ?? false }) else {
+                throw UsageError("--streams \(text): expected comma-separated integers from 1 to \(RunScenario.streamRange.upperBound)")
             }
-            return kind
+            counts = parsed.map { $0! }
+        } else {
+            counts = file?.streamCounts ?? [4]
         }
+        let kinds: [TopologyKind]
+        if let topologies {
+            kinds = try topologies.split(separator: ",").map { text -> TopologyKind in
+                guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
+                    throw UsageError("--topologies \(topologies): expected a comma-separated list of \(TopologyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            }
+        } else {
+            kinds = file?.topologies ?? [.independentPipelines]
+        }
+        let repetitions = self.repetitions ?? file?.repetitions ?? 1
         guard (1...1000).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 1000") }
-        let pause: ScaleBench.Duration
-        do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
+        var pause = file?.cooldown ?? .seconds(0)
+        if let cooldown {
+            do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
+        }
         let parts = shard.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
         }
-        let base = try scenarioOptions.makeScenario(streams: counts[0]!, validate: false)
+        let base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
+        let name = self.name ?? file?.name ?? "cli-sweep"
         guard let database = try storeOptions.open() else {
             throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
-        let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts.map { $0! }, repetitions: repetitions)
+        let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
+                             sharedWorkers: file?.base.sharedWorkers ?? scenarioOptions.shared)
         // Every cell is checked before the first run starts.
-        for cell in plan.cells { try ScenarioOptions.check(plan.identity(of: cell).scenario) }
+        for cell in plan.cells { try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file) }
         let known = try database.scenarioHashes(named: name)
         if !known.isEmpty && !known.contains(plan.baseHash) {
             throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(plan.baseHash)); use another --name or --db")
@@ -78,12 +95,18 @@ struct SweepCommand: ParsableCommand {
         for (position, cell) in todo.enumerated() {
             if position > 0, pause.nanoseconds > 0, !trap.cancel.sleep(until: monotonicNow() + pause.nanoseconds) { break }
             if trap.signal != nil { break }
+            let identity = plan.identity(of: cell)
+            let reasons = TopologyPlan.build(identity.scenario).infeasibilities(devices: identity.scenario.devices)
+            if !reasons.isEmpty {
+                progress.infeasible(position, cell: cell, reasons: reasons)
+                continue
+            }
             progress.starting(position, cell: cell, seconds: base.warmup.seconds + base.duration.seconds)
             var options = RealtimeExecutor.Options(cancel: trap.cancel)
             options.trace = storeOptions.trace
             options.onSample = { sample in progress.sample(sample) }
             do {
-                let (result, _) = try database.execute(plan.identity(of: cell), provenance: provenance, options: options)
+                let (result, _) = try database.execute(identity, provenance: provenance, options: options)
                 progress.finished(position, cell: cell, result: result)
             } catch let error as VideoError {
                 throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")

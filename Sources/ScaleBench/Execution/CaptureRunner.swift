@@ -15,17 +15,21 @@ final class CaptureRunner: @unchecked Sendable {
     private let supplier: FrameSupplier
     private let stop: StopSignal
     private let runStart: UInt64
+    private let faults: CaptureFaults
     private let clock = SystemClock()
     private(set) var thread: OSThread!
     /// Read after the thread has ended.
-    private(set) var report = CaptureReport()
+    private(set) var report: CaptureReport
 
-    init(streamID: Int, producer: any FrameProducer, supplier: FrameSupplier, stop: StopSignal, runStart: UInt64) {
+    init(streamID: Int, producer: any FrameProducer, supplier: FrameSupplier, stop: StopSignal, runStart: UInt64,
+         faults: CaptureFaults = CaptureFaults(), faultWindows: [(start: UInt64, end: UInt64)] = []) {
         self.streamID = streamID
         self.producer = producer
         self.supplier = supplier
         self.stop = stop
         self.runStart = runStart
+        self.faults = faults
+        report = CaptureReport(windows: WindowCounts(windows: faultWindows, latencies: false))
         thread = OSThread(name: "capture-\(streamID)", role: .capture) { [unowned self] in self.run() }
     }
 
@@ -49,6 +53,15 @@ final class CaptureRunner: @unchecked Sendable {
                 // A frame whose time has not come when the run stops was never due.
                 guard stop.sleep(until: due) else { break }
             }
+            if faults.hasCrashed(at: due) {
+                report.crashedByFault = true
+                break
+            }
+            if faults.isStalled(at: due) {
+                // A stalled camera delivers nothing: the frame never existed.
+                report.stalledFrames += 1
+                continue
+            }
             counters.due.add(1, ordering: .relaxed)
             let now = clock.now()
             if producer.isPaced && now > due &+ period {
@@ -59,6 +72,7 @@ final class CaptureRunner: @unchecked Sendable {
             frame.capturedAt = now
             supplier.publish(frame)
             counters.published.add(1, ordering: .relaxed)
+            if !report.windows.windows.isEmpty { report.windows.count(capturedAt: now) }
             let lateness = now &- due
             counters.latenessSumNanos.add(lateness, ordering: .relaxed)
             if lateness > counters.latenessMaxNanos.load(ordering: .relaxed) {
@@ -81,4 +95,9 @@ struct CaptureReport {
     var bytesRead: Int64 = 0
     var bufferBytes = 0
     var failure: VideoError?
+    /// Frames a capture-stall fault suppressed, and whether a capture-crash fault ended it.
+    var stalledFrames: UInt64 = 0
+    var crashedByFault = false
+    /// Frames published per fault-isolation window, by capture time.
+    var windows: WindowCounts
 }

@@ -56,6 +56,9 @@ public struct RealtimeExecutor {
         let windowStart = runStart + scenario.warmup.nanoseconds
         let windowEnd = windowStart + scenario.duration.nanoseconds
         let expectedFrames = Int(scenario.rate * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
+        let faults = FaultSchedule(faults: scenario.faults, measuredStart: windowStart, measured: scenario.duration)
+        // One gate per declared device: offload jobs placed on it share its capacity.
+        let gates = Dictionary(uniqueKeysWithValues: scenario.devices.map { ($0.name, DeviceGate(spec: $0)) })
 
         // Build the components the plan names.
         var suppliers: [FrameSupplier] = []
@@ -63,7 +66,8 @@ public struct RealtimeExecutor {
         var captures: [CaptureRunner] = []
         func recorder(_ spec: WorkerSpec) -> WorkerRecorder {
             WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd,
-                           traceWorker: options.trace ? spec.name : nil, expectedFrames: expectedFrames)
+                           traceWorker: options.trace ? spec.name : nil, expectedFrames: expectedFrames,
+                           faultWindows: faults.windows)
         }
         func emitter(_ spec: WorkerSpec) -> EventEmitter {
             EventEmitter(worker: spec.name, keepEvents: options.keepEvents, expected: expectedFrames)
@@ -79,11 +83,13 @@ public struct RealtimeExecutor {
                     name: "worker-\(pipeline.id)", spec: spec,
                     seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(index)),
                     recorders: Dictionary(uniqueKeysWithValues: pipeline.streams.map { ($0, recorder(spec)) }),
-                    emitter: emitter(spec), next: { reader.read() }))
+                    emitter: emitter(spec), device: spec.device.flatMap { gates[$0] },
+                    faults: faults.worker(spec.name, stream: pipeline.streams[0]), stop: stop, next: { reader.read() }))
             }
             for stream in pipeline.streams {
                 captures.append(CaptureRunner(streamID: stream, producer: sources.producers[stream], supplier: supplier,
-                                              stop: stop, runStart: runStart))
+                                              stop: stop, runStart: runStart, faults: faults.capture(stream: stream),
+                                              faultWindows: faults.windows))
             }
         }
         // Shared kinds: a frame-buffer subscribed under the kind's name to each stream's
@@ -105,7 +111,8 @@ public struct RealtimeExecutor {
                     name: "shared-\(kindIndex)-\(instance)", spec: shared.spec,
                     seed: SeedSequence.derive(scenario.seed, 0x5A4E, UInt64(kindIndex), UInt64(instance)),
                     recorders: Dictionary(uniqueKeysWithValues: shared.streams.map { ($0, recorder(shared.spec)) }),
-                    emitter: emitter(shared.spec), next: { buffer.take() }))
+                    emitter: emitter(shared.spec), device: shared.spec.device.flatMap { gates[$0] },
+                    faults: faults.worker(shared.spec.name, stream: nil), stop: stop, next: { buffer.take() }))
             }
         }
 
@@ -150,6 +157,13 @@ public struct RealtimeExecutor {
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
             return FairnessResult(worker: shared.spec.name, servedFPS: served, jain: Fairness.jain(served))
         }
+        result.faults = FaultIsolation.results(schedule: faults, plan: plan, captures: captures, workers: workers,
+                                               measuredStart: windowStart)
+        result.devices = plan.modelMemory(devices: scenario.devices).map { memory in
+            let gate = gates[memory.device]!
+            return DeviceResult(device: memory.device, memoryGB: memory.availableGB, modelMemoryGB: memory.neededGB,
+                                sharing: gate.spec.sharing.description, usage: gate.snapshot())
+        }
         if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
@@ -177,10 +191,11 @@ public struct RealtimeExecutor {
                 realFPS: Double(published) / window,
                 meanLatenessMs: published == 0 ? 0 : Double(b.latenessSumNanos - a.latenessSumNanos) / Double(published) / 1e6,
                 maxLatenessMs: Double(end.latenessMaxNanos) / 1e6,
-                status: report.failure == nil ? "ok" : "failed", error: report.failure?.description,
+                status: report.failure != nil ? "failed" : report.crashedByFault ? "crashed" : "ok",
+                error: report.failure?.description ?? (report.crashedByFault ? "capture-crash fault" : nil),
                 errorCategory: report.failure?.category.rawValue,
                 rateControlDrops: rateDrops, loops: report.loops, reconnects: report.reconnects,
-                bytesRead: report.bytesRead, productionMs: report.production)
+                bytesRead: report.bytesRead, productionMs: report.production, stalledFrames: report.stalledFrames)
         }
 
         let pipelines = plan.pipelines.map { pipeline -> PipelineResult in
@@ -223,13 +238,13 @@ public struct RealtimeExecutor {
             if shared.sharedSlot {
                 // One slot for all streams: balanced as a whole, its frames processed by some stream's row.
                 let slot = slots[0]
-                let processed = workers.filter { $0.spec.name == shared.spec.name }
-                    .reduce(0) { $0 + $1.recorders.values.reduce(0) { $0 + $1.processedTotal } }
+                let pool = workers.filter { $0.spec.name == shared.spec.name }.flatMap { $0.recorders.values }
+                let processed = pool.reduce(0) { $0 + $1.processedTotal }, lost = pool.reduce(0) { $0 + $1.lostToFault }
                 lines.append(.init(stage: "slot", subject: "pool \(shared.spec.name) (one slot)", input: slot.offered,
                                    output: slot.taken, dropped: slot.totalDrops,
                                    inFlightAtStop: slot.discardedAtClose + (slot.isWaiting ? 1 : 0)))
                 lines.append(.init(stage: "worker", subject: "pool \(shared.spec.name)", input: slot.taken,
-                                   output: processed, dropped: 0, inFlightAtStop: 0))
+                                   output: processed, dropped: lost, inFlightAtStop: 0))
             }
         }
         let workerResults = rows.map { pipeline, stream, spec, sharedIndex -> WorkerResult in
@@ -249,8 +264,10 @@ public struct RealtimeExecutor {
                                    input: fedByGlobal ? end.offered : final.suppliers[pipeline.id].distributed,
                                    output: end.taken, dropped: end.totalDrops,
                                    inFlightAtStop: end.discardedAtClose + (end.isWaiting ? 1 : 0)))
+                // A crashed worker's frame in hand is lost: dropped by the fault.
                 lines.append(.init(stage: "worker", subject: subject, input: end.taken,
-                                   output: recorders.reduce(0) { $0 + $1.processedTotal }, dropped: 0, inFlightAtStop: 0))
+                                   output: recorders.reduce(0) { $0 + $1.processedTotal },
+                                   dropped: recorders.reduce(0) { $0 + $1.lostToFault }, inFlightAtStop: 0))
             }
             let delivered = b.offered - a.offered, drops = b.totalDrops - a.totalDrops
             var latency = LatencyHistogram(), age = LatencyHistogram(), service = LatencyHistogram(), handoff = LatencyHistogram()

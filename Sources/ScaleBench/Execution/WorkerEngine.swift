@@ -5,26 +5,44 @@ public final class WorkerEngine {
     private let random: GSLRandom
     private var motion = MotionScorer()
 
-    public init(spec: WorkerSpec, seed: UInt64) {
+    /// Where `offload` jobs run: sharing its capacity with the other jobs on it. Nil:
+    /// an accelerator of its own (the job sleeps for its service time).
+    private let device: DeviceGate?
+
+    public init(spec: WorkerSpec, seed: UInt64, device: DeviceGate? = nil) {
         self.spec = spec
         random = GSLRandom(seed: seed)
+        self.device = device
     }
 
     /// Processes one frame on the calling thread and returns the worker's result.
     /// `offload` and `cpu` workers do not analyse the image: their result is the centre
     /// pixel's first byte, which proves the shared buffer was readable.
-    public func process(_ frame: Frame, startedAt start: UInt64) -> Double {
+    /// `slowdown` stretches the service (a fault): × the sampled time, or for `pixels`
+    /// spinning for (slowdown − 1) × what the real work took.
+    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1) -> Double {
         switch spec.cost {
         case .offload(let distribution):
-            sleepUntilMonotonic(start &+ distribution.sample(random))
+            let work = UInt64(Double(distribution.sample(random)) * slowdown)
+            if let device {
+                device.run(work: work)
+            } else {
+                sleepUntilMonotonic(start &+ work)
+            }
             return centreSample(frame)
         case .cpu(let distribution):
-            let budget = distribution.sample(random)
+            let budget = UInt64(Double(distribution.sample(random)) * slowdown)
             let cpuStart = threadCPUNanos()
             while threadCPUNanos() &- cpuStart < budget {}
             return centreSample(frame)
         case .pixels:
-            return motion.score(frame)
+            let cpuStart = threadCPUNanos()
+            let score = motion.score(frame)
+            if slowdown > 1 {
+                let extra = UInt64(Double(threadCPUNanos() &- cpuStart) * (slowdown - 1)), spinStart = threadCPUNanos()
+                while threadCPUNanos() &- spinStart < extra {}
+            }
+            return score
         }
     }
 

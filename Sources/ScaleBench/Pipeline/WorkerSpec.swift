@@ -32,21 +32,37 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
     /// Label in reports and the worker's subscription id within its supplier.
     public var name: String
     public var cost: CostModel
+    /// The device (by name) whose memory holds the model and, for `offload`, whose
+    /// capacity its jobs share; nil: the host, unmodelled.
+    public var device: String?
+    /// Model memory per instance, GB; nil: the preset's figure (0 for explicit cost models).
+    public var modelMemoryGB: Double?
+    /// Options B and C: instances of this kind when shared; nil: the scenario's default.
+    public var instances: Int?
 
-    public init(name: String, cost: CostModel) {
+    public init(name: String, cost: CostModel, device: String? = nil, modelMemoryGB: Double? = nil, instances: Int? = nil) {
         self.name = name
         self.cost = cost
+        self.device = device
+        self.modelMemoryGB = modelMemoryGB
+        self.instances = instances
+    }
+
+    /// Model memory per instance, GB: as given, else the preset's typical figure.
+    public var modelMemory: Double {
+        modelMemoryGB ?? Self.presets.first { $0.name == name && $0.cost == cost }?.memoryGB ?? 0
     }
 
     /// Typical costs from the original (CPU figures are for its reference edge box).
-    public static let presets: [(name: String, cost: CostModel, note: String)] = [
-        ("person-detector", .cpu(.lognormal(mean: .milliseconds(20), sd: .milliseconds(4))), "YOLO n @320, 10–20 ms CPU"),
-        ("person-detector-640", .cpu(.lognormal(mean: .milliseconds(40), sd: .milliseconds(6))), "YOLO n @640, 30–50 ms CPU"),
-        ("yolo-m", .cpu(.lognormal(mean: .milliseconds(100), sd: .milliseconds(12))), "YOLO m @640, 80–120 ms CPU"),
-        ("pose", .cpu(.lognormal(mean: .milliseconds(50), sd: .milliseconds(8))), "pose, ~50 ms CPU"),
-        ("vlm", .offload(.lognormal(mean: .milliseconds(500), sd: .milliseconds(100))), "VLM, ~500 ms on an accelerator"),
-        ("vlm-slow", .offload(.lognormal(mean: .seconds(2), sd: .milliseconds(500))), "VLM, 2–5 s on an accelerator"),
-        ("motion", .pixels, "luma downscale + frame-difference motion score"),
+    /// Model memory is per instance (weights plus runtime), in GB.
+    public static let presets: [(name: String, cost: CostModel, memoryGB: Double, note: String)] = [
+        ("person-detector", .cpu(.lognormal(mean: .milliseconds(20), sd: .milliseconds(4))), 0.5, "YOLO n @320, 10–20 ms CPU"),
+        ("person-detector-640", .cpu(.lognormal(mean: .milliseconds(40), sd: .milliseconds(6))), 0.5, "YOLO n @640, 30–50 ms CPU"),
+        ("yolo-m", .cpu(.lognormal(mean: .milliseconds(100), sd: .milliseconds(12))), 1, "YOLO m @640, 80–120 ms CPU"),
+        ("pose", .cpu(.lognormal(mean: .milliseconds(50), sd: .milliseconds(8))), 0.5, "pose, ~50 ms CPU"),
+        ("vlm", .offload(.lognormal(mean: .milliseconds(500), sd: .milliseconds(100))), 8, "VLM, ~500 ms on an accelerator"),
+        ("vlm-slow", .offload(.lognormal(mean: .seconds(2), sd: .milliseconds(500))), 8, "VLM, 2–5 s on an accelerator"),
+        ("motion", .pixels, 0, "luma downscale + frame-difference motion score"),
     ]
 
     public static let grammar = "a preset (\(presets.map(\.name).joined(separator: ", "))) or offload:DIST, cpu:DIST, pixels, where DIST is \(ServiceDistribution.grammar)"

@@ -59,6 +59,12 @@ public enum RunRenderer {
         out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
         out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
         out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
+        for device in result.devices {
+            out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs\n",
+                          device.device, device.modelMemoryGB, device.memoryGB, device.sharing, device.usage.busySeconds,
+                          device.usage.meanConcurrency, device.usage.maxConcurrency, device.usage.jobs)
+        }
+        if !result.faults.isEmpty { out += "\n" + faultTable(result.faults) + "\n" }
         let unbalanced = result.accounting.lines.filter { !$0.balanced }
         out += unbalanced.isEmpty
             ? "Accounting: every frame accounted for (\(result.accounting.lines.count) stage balances hold)\n"
@@ -66,7 +72,26 @@ public enum RunRenderer {
         return out
     }
 
-    private static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
+    /// Fault isolation: the other streams before and during each fault.
+    static func faultTable(_ faults: [FaultResult]) -> String {
+        var rows = [["fault", "others", "window s", "p99 before", "p99 during", "Δ p99 ms", "drop before", "drop during",
+                     "Δ drop", "fps before", "fps during", "Δ fps"]]
+        for fault in faults {
+            rows.append([
+                fault.fault, fault.otherStreams.count == 0 ? "none" : "\(fault.otherStreams.count) streams",
+                String(format: "%.2f", fault.windowSeconds),
+                ms(fault.before.latencyP99Ms), ms(fault.during.latencyP99Ms), fault.latencyP99DeltaMs.map { String(format: "%+.1f", $0) } ?? "–",
+                String(format: "%.3f", fault.before.dropFraction), String(format: "%.3f", fault.during.dropFraction),
+                String(format: "%+.3f", fault.dropFractionDelta),
+                String(format: "%.2f", fault.before.processedFPS), String(format: "%.2f", fault.during.processedFPS),
+                fault.processedFPSChange.map { String(format: "%+.1f %%", $0 * 100) } ?? "–",
+            ])
+        }
+        return "Fault isolation (other streams; fault window vs the window before it, frames by capture time):\n"
+            + align(rows, leftColumns: 2) + "\n"
+    }
+
+    static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
     private static func cores(_ share: CPUResult.Share) -> String { String(format: "%.2f", share.cores) }
     private static func mib(_ bytes: UInt64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 

@@ -45,8 +45,24 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// Options B and C: which waiting stream a shared worker serves next (and, for B's
     /// per-stream inbox, which stream the supplier distributes next).
     public var scheduling = SchedulingPolicy.roundRobin
+    /// Accelerators the workers may run on (scenario files only).
+    public var devices: [DeviceSpec] = []
+    /// Faults injected during the measured window (scenario files only).
+    public var faults: [Fault] = []
 
     public init() {}
+
+    /// Worker names as the topology uses them (repeated kinds numbered).
+    public var workerNames: [String] { WorkerSpec.uniquelyNamed(workers).map(\.name) }
+
+    /// Whether worker `name` is one kind shared by all streams in this topology.
+    public func isShared(_ name: String) -> Bool {
+        switch topology {
+        case .independentPipelines: return false
+        case .globalPipeline: return true
+        case .hybrid: return sharedWorkers.contains(name)
+        }
+    }
 
     /// The source stream `stream` reads.
     public func source(of stream: Int) -> VideoSource { sourceOverrides[stream] ?? source }
@@ -123,6 +139,55 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
         guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
             throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
+        }
+        for (index, worker) in workers.enumerated() {
+            if let device = worker.device, !devices.contains(where: { $0.name == device }) {
+                throw ScenarioError(key: "workers[\(index)].device", value: "\"\(device)\"",
+                                    allowed: "a declared device (known: \(devices.isEmpty ? "none" : devices.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        for (index, fault) in faults.enumerated() { try validate(fault, at: "faults[\(index)]") }
+    }
+
+    private func validate(_ fault: Fault, at path: String) throws(ScenarioError) {
+        if fault.at >= duration {
+            throw ScenarioError(key: "\(path).at", value: fault.at.description,
+                                allowed: "a time within the measured window (duration \(duration)), counted from its start")
+        }
+        if let stream = fault.stream, stream >= streams {
+            throw ScenarioError(key: "\(path).stream", value: "\(stream)", allowed: "a stream from 0 to \(streams - 1)")
+        }
+        func require(_ present: Bool, _ key: String, _ what: String) throws(ScenarioError) {
+            guard present else { throw ScenarioError(key: "\(path).\(key)", value: "missing", allowed: what) }
+        }
+        func forbid(_ present: Bool, _ key: String) throws(ScenarioError) {
+            guard !present else { throw ScenarioError(key: "\(path).\(key)", value: "given", allowed: "no \(key) for a \(fault.kind.rawValue)") }
+        }
+        if fault.kind.isCapture {
+            try require(fault.stream != nil, "stream", "the stream whose camera fails")
+            try forbid(fault.worker != nil, "worker")
+        } else {
+            try require(fault.worker != nil, "worker", "the worker that fails, one of: \(workerNames.joined(separator: ", "))")
+            let worker = fault.worker!
+            guard workerNames.contains(worker) else {
+                throw ScenarioError(key: "\(path).worker", value: "\"\(worker)\"", allowed: "a worker of the scenario: \(workerNames.joined(separator: ", "))")
+            }
+            if !isShared(worker) {
+                try require(fault.stream != nil, "stream", "the stream whose \(worker) fails (it is not shared in topology \(topology.rawValue))")
+            }
+        }
+        switch fault.kind {
+        case .captureStall, .workerSlowdown:
+            try require(fault.duration.map { $0.nanoseconds > 0 } ?? false, "duration", "how long the fault lasts (> 0)")
+        case .captureCrash:
+            try forbid(fault.duration != nil, "duration")
+        case .workerCrash:
+            break
+        }
+        if fault.kind == .workerSlowdown {
+            try require(fault.factor != nil, "factor", "how many times slower each service gets (e.g. 3)")
+        } else {
+            try forbid(fault.factor != nil, "factor")
         }
     }
 }

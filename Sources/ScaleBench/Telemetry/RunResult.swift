@@ -20,12 +20,16 @@ public struct RunResult: Sendable, Codable {
     public var timeline: [TimelineSample] = []
     /// The run was stopped before the end of its window (e.g. SIGINT).
     public var cancelled = false
+    /// Per injected fault, its effect on the other streams.
+    public var faults: [FaultResult] = []
+    /// Per declared device: modelled model memory and measured sharing.
+    public var devices: [DeviceResult] = []
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled
+        case events, fairness, timeline, cancelled, faults, devices
     }
 }
 
@@ -65,7 +69,8 @@ public struct StreamResult: Sendable, Codable {
     public var meanLatenessMs: Double
     /// Over the whole run.
     public var maxLatenessMs: Double
-    /// `ok`, or `failed` when the source ended with an error (other streams go on).
+    /// `ok`; `failed` when the source ended with an error (other streams go on);
+    /// `crashed` when a capture-crash fault ended it.
     public var status: String
     public var error: String?
     /// network, codec, auth or unknown, for a failed source.
@@ -79,6 +84,8 @@ public struct StreamResult: Sendable, Codable {
     public var reconnects: Int
     public var bytesRead: Int64
     public var productionMs: Quantiles
+    /// Frames a capture-stall fault suppressed (whole run).
+    public var stalledFrames: UInt64 = 0
 }
 
 public struct PipelineResult: Sendable, Codable {

@@ -17,14 +17,20 @@ public final class WorkerRecorder: @unchecked Sendable {
     public private(set) var handoff = LatencyHistogram()
     public private(set) var processedInWindow: UInt64 = 0
     public private(set) var processedTotal: UInt64 = 0
+    /// Frames taken but lost because the worker crashed with them in hand (a fault).
+    public private(set) var lostToFault: UInt64 = 0
+    /// Processed frames and their latencies per fault-isolation window, by capture time.
+    public private(set) var windows: WindowCounts
     /// Every processed frame's timestamps, when tracing (reserved up front).
     public private(set) var trace: [FrameTraceRecord] = []
     private let worker: String?
 
     /// `traceWorker` names the worker in trace records; nil records no trace.
-    public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0) {
+    public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0,
+                faultWindows: [(start: UInt64, end: UInt64)] = []) {
         self.windowStart = windowStart
         self.windowEnd = windowEnd
+        windows = WindowCounts(windows: faultWindows, latencies: true)
         worker = traceWorker
         if traceWorker != nil { trace.reserveCapacity(expectedFrames) }
     }
@@ -32,6 +38,7 @@ public final class WorkerRecorder: @unchecked Sendable {
     @inline(__always)
     public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64) {
         processedTotal += 1
+        if !windows.windows.isEmpty { windows.count(capturedAt: frame.capturedAt, latency: serviceEnd &- frame.capturedAt) }
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
                                           distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd))
@@ -43,6 +50,8 @@ public final class WorkerRecorder: @unchecked Sendable {
         service.record(serviceEnd &- serviceStart)
         handoff.record(serviceStart &- frame.distributedAt)
     }
+
+    public func recordLost(_ frame: Frame) { lostToFault += 1 }
 }
 
 /// What a worker emits for each processed frame.

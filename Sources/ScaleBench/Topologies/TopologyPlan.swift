@@ -66,7 +66,7 @@ public struct TopologyPlan: Sendable, Equatable {
             kind: .globalPipeline, streamCount: scenario.streams,
             pipelines: [PipelinePlan(id: 0, streams: streams, workers: [], inbox: inbox)],
             shared: WorkerSpec.uniquelyNamed(scenario.workers).map {
-                SharedWorkerPlan(spec: $0, instances: scenario.sharedInstances, streams: streams, slotPolicy: .overwrite,
+                SharedWorkerPlan(spec: $0, instances: $0.instances ?? scenario.sharedInstances, streams: streams, slotPolicy: .overwrite,
                                  scheduling: scenario.scheduling, fedByGlobalSupplier: true,
                                  sharedSlot: scenario.inbox == .single)
             })
@@ -82,7 +82,7 @@ public struct TopologyPlan: Sendable, Equatable {
             kind: .hybrid, streamCount: scenario.streams,
             pipelines: streams.map { PipelinePlan(id: $0, streams: [$0], workers: light) },
             shared: workers.filter { scenario.sharedWorkers.contains($0.name) }.map {
-                SharedWorkerPlan(spec: $0, instances: scenario.sharedInstances, streams: streams,
+                SharedWorkerPlan(spec: $0, instances: $0.instances ?? scenario.sharedInstances, streams: streams,
                                  slotPolicy: scenario.frameBufferSlot, scheduling: scenario.scheduling)
             })
     }

@@ -1,0 +1,108 @@
+/// The faults of a scenario in absolute monotonic time, as each component sees them.
+/// Pure: no clock, the executor asks with its own times.
+public struct FaultSchedule: Sendable {
+    /// A fault with its absolute window and the windows its isolation compares.
+    public struct Entry: Sendable {
+        public var fault: Fault
+        public var start: UInt64
+        public var end: UInt64
+        /// The window before, of the same length as the fault's (shorter when the fault
+        /// starts early in the measured window).
+        public var beforeStart: UInt64
+    }
+
+    public let entries: [Entry]
+
+    /// `measuredStart` is the absolute start of the measured window.
+    public init(faults: [Fault], measuredStart: UInt64, measured: Duration) {
+        entries = faults.map { fault in
+            let window = fault.window(measured: measured)
+            let start = measuredStart + window.start, end = measuredStart + window.end
+            let length = end - start
+            return Entry(fault: fault, start: start, end: end,
+                         beforeStart: max(measuredStart, start >= length ? start - length : 0))
+        }
+    }
+
+    /// The isolation windows, two per fault (before, during), as [start, end) pairs.
+    public var windows: [(start: UInt64, end: UInt64)] {
+        entries.flatMap { [($0.beforeStart, $0.start), ($0.start, $0.end)] }
+    }
+
+    /// What the camera of `stream` suffers.
+    public func capture(stream: Int) -> CaptureFaults {
+        var faults = CaptureFaults()
+        for entry in entries where entry.fault.stream == stream {
+            switch entry.fault.kind {
+            case .captureStall: faults.stalls.append((entry.start, entry.end))
+            case .captureCrash: faults.crashAt = min(faults.crashAt ?? .max, entry.start)
+            case .workerCrash, .workerSlowdown: break
+            }
+        }
+        return faults
+    }
+
+    /// What an instance of worker `name` suffers: the instance of `stream`'s pipeline,
+    /// or (stream nil) an instance of a kind shared by all streams.
+    public func worker(_ name: String, stream: Int?) -> WorkerFaults {
+        var faults = WorkerFaults()
+        for entry in entries where entry.fault.worker == name && (stream == nil || entry.fault.stream == stream) {
+            switch entry.fault.kind {
+            case .workerCrash:
+                faults.crashes.append((entry.start, entry.fault.duration.map { entry.start + $0.nanoseconds }))
+            case .workerSlowdown:
+                faults.slowdowns.append((entry.start, entry.end, entry.fault.factor ?? 1))
+            case .captureStall, .captureCrash: break
+            }
+        }
+        faults.crashes.sort { $0.at < $1.at }
+        return faults
+    }
+}
+
+/// A camera's faults: stalled spans and a crash time.
+public struct CaptureFaults: Sendable {
+    public var stalls: [(start: UInt64, end: UInt64)] = []
+    public var crashAt: UInt64?
+
+    public var isEmpty: Bool { stalls.isEmpty && crashAt == nil }
+
+    public func isStalled(at time: UInt64) -> Bool { stalls.contains { time >= $0.start && time < $0.end } }
+    public func hasCrashed(at time: UInt64) -> Bool { crashAt.map { time >= $0 } ?? false }
+}
+
+/// A worker instance's faults: crashes (each with its restart time, nil for never) and
+/// slowdowns.
+public struct WorkerFaults: Sendable {
+    public var crashes: [(at: UInt64, restart: UInt64?)] = []
+    public var slowdowns: [(start: UInt64, end: UInt64, factor: Double)] = []
+
+    public var isEmpty: Bool { crashes.isEmpty && slowdowns.isEmpty }
+
+    /// How many times longer a service starting at `time` takes.
+    public func slowdown(at time: UInt64) -> Double {
+        slowdowns.filter { time >= $0.start && time < $0.end }.reduce(1) { $0 * $1.factor }
+    }
+}
+
+/// Counts per isolation window, kept by the thread that owns them (no locks): frames
+/// published (captures) or processed with their latencies (workers), by capture time.
+public struct WindowCounts: Sendable {
+    public let windows: [(start: UInt64, end: UInt64)]
+    public private(set) var frames: [UInt64]
+    public private(set) var latency: [LatencyHistogram]
+
+    public init(windows: [(start: UInt64, end: UInt64)], latencies: Bool) {
+        self.windows = windows
+        frames = Array(repeating: 0, count: windows.count)
+        latency = latencies ? Array(repeating: LatencyHistogram(), count: windows.count) : []
+    }
+
+    @inline(__always)
+    public mutating func count(capturedAt: UInt64, latency nanos: UInt64 = 0) {
+        for index in windows.indices where capturedAt >= windows[index].start && capturedAt < windows[index].end {
+            frames[index] += 1
+            if !latency.isEmpty { latency[index].record(nanos) }
+        }
+    }
+}

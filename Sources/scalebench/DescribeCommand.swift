@@ -1,0 +1,32 @@
+import ArgumentParser
+import ScaleBench
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Print the topology graph a scenario builds (text, or Graphviz DOT with --dot) and whether its models fit its devices; nothing runs.",
+        discussion: """
+        Examples:
+          scalebench describe Scenarios/hospital-10.yaml --topology B
+          scalebench describe Scenarios/hospital-10.yaml --topology C --dot | dot -Tsvg > topology.svg
+        """)
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    @Flag(help: "Print Graphviz DOT (e.g. | dot -Tsvg > topology.svg).")
+    var dot = false
+
+    func run() throws {
+        let scenario = try scenarioOptions.makeScenario(file: try scenarioOptions.loadFile())
+        let plan = TopologyPlan.build(scenario)
+        if dot {
+            print(plan.dot())
+            return
+        }
+        print(plan.text())
+        for memory in plan.modelMemory(devices: scenario.devices) {
+            print("  device \(memory.device): model memory \(format3(memory.neededGB)) of \(format3(memory.availableGB)) GB")
+        }
+        for reason in plan.infeasibilities(devices: scenario.devices) { print("infeasible: \(reason)") }
+    }
+}
