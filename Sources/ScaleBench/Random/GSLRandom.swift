@@ -28,6 +28,12 @@ public final class GSLRandom {
     /// Uniform on [0, 1).
     public func uniform() -> Double { gsl_rng_uniform(pointer) }
 
+    /// Uniform integer in [0, n), n ≥ 1 (GSL's unbiased `gsl_rng_uniform_int`).
+    public func uniformInt(below n: UInt64) -> UInt64 {
+        precondition(n >= 1)
+        return UInt64(gsl_rng_uniform_int(pointer, UInt(n)))
+    }
+
     /// Uniform on [a, b).
     public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(pointer, a, b) }
 

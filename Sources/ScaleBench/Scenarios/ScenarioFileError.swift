@@ -21,12 +21,13 @@ public struct ScenarioFileError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The closest of `candidates` to a misspelt `word`, when one is close enough to be
-/// what was meant (edit distance at most a third of the word, and at least 1 allowed).
+/// what was meant: edit distance at most a third of the word (at least 1), and less
+/// than the word's length (a one-letter word suggests nothing).
 func didYouMean(_ word: String, among candidates: [String]) -> String? {
-    let limit = max(2, word.count / 3)
+    let limit = max(1, word.count / 3)
     return candidates
         .map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        .filter { $0.1 <= limit }
+        .filter { $0.1 <= limit && $0.1 < word.count }
         .min { $0.1 < $1.1 }?.0
 }
 

@@ -17,7 +17,7 @@ struct YAMLValue {
     /// What the node is, for "expected X, got Y" messages.
     var shape: String {
         switch node {
-        case .scalar(let scalar): return scalar.string.isEmpty ? "nothing" : "'\(scalar.string)'"
+        case .scalar(let scalar): return scalar.string.isEmpty ? "nothing" : "'\(printable(scalar.string))'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
@@ -114,12 +114,13 @@ struct YAMLValue {
                 throw keyValue.error("expected a key (one of \(allowed.joined(separator: ", "))), got \(keyValue.shape)")
             }
             let key = keyScalar.string
+            guard allowed.contains(key) else {
+                // The path stays the parent's: an unknown key may hold any character.
+                let hint = didYouMean(key, among: allowed).map { "did you mean \($0)? " } ?? ""
+                throw keyValue.error("unknown key '\(printable(key))'; \(hint)allowed here: \(allowed.joined(separator: ", "))")
+            }
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             let located = YAMLValue(node: keyNode, path: childPath, file: file)
-            guard allowed.contains(key) else {
-                let hint = didYouMean(key, among: allowed).map { "did you mean \($0)? " } ?? ""
-                throw located.error("unknown key; \(hint)allowed here: \(allowed.joined(separator: ", "))")
-            }
             guard entries[key] == nil else { throw located.error("the key is given twice") }
             entries[key] = YAMLValue(node: valueNode.isNull ? keyNode.blank : valueNode, path: childPath, file: file)
         }
@@ -164,4 +165,18 @@ extension Node {
     fileprivate var blank: Node {
         .scalar(Node.Scalar("", .implicit, .plain, mark))
     }
+}
+
+/// Text from a file as one printable line: control characters escaped, long text cut.
+func printable(_ text: String, limit: Int = 40) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+            || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            out += scalar.escaped(asASCII: true)
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out.count > limit ? String(out.prefix(limit)) + "…" : out
 }
