@@ -30,15 +30,16 @@ enum MetricRows {
         let streams = try db.cachedStatement(sql: """
             INSERT INTO stream_metrics (run_id, stream, status, error, error_category, due, published, capture_drops,
                 rate_control_drops, capture_drop_rate, real_fps, inbox_drops, loops, reconnects, bytes_read,
-                produce_p50_ms, produce_p95_ms, produce_max_ms, produce_mean_ms, lateness_mean_ms, lateness_max_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                produce_p50_ms, produce_p95_ms, produce_max_ms, produce_mean_ms, lateness_mean_ms, lateness_max_ms,
+                stalled_frames)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for s in result.streams {
             let values: [(any DatabaseValueConvertible)?] = [
                 runID, s.stream, s.status, s.error, s.errorCategory, Int64(s.due), Int64(s.published), Int64(s.captureDrops),
                 Int64(s.rateControlDrops), s.captureDropRate, s.realFPS, inboxDrops[s.stream].map { Int64($0) }, s.loops,
                 s.reconnects, s.bytesRead, s.productionMs.p50, s.productionMs.p95, s.productionMs.max, s.productionMs.mean,
-                s.meanLatenessMs, s.maxLatenessMs,
+                s.meanLatenessMs, s.maxLatenessMs, Int64(s.stalledFrames),
             ]
             try streams.execute(arguments: StatementArguments(values))
         }
@@ -58,6 +59,39 @@ enum MetricRows {
         for t in result.timeline {
             try timeline.execute(arguments: [runID, t.seconds, t.processCPUSeconds, Int64(t.rssBytes), Int64(t.captureDrops),
                                              Int64(t.inboxDrops), Int64(t.slotDrops), Int64(t.slotDeliveries)])
+        }
+
+        let fairness = try db.cachedStatement(sql: "INSERT INTO fairness (run_id, worker, jain, served_fps_json) VALUES (?, ?, ?, ?)")
+        for fair in result.fairness {
+            let served = String(decoding: try JSONEncoder().encode(fair.servedFPS), as: UTF8.self)
+            try fairness.execute(arguments: [runID, fair.worker, fair.jain, served])
+        }
+
+        let faults = try db.cachedStatement(sql: """
+            INSERT INTO fault_isolation (run_id, fault_index, fault, kind, at_seconds, window_seconds, other_streams,
+                before_seconds, before_expected, before_processed, before_drop_fraction, before_processed_fps, before_latency_p99_ms,
+                during_expected, during_processed, during_drop_fraction, during_processed_fps, during_latency_p99_ms,
+                latency_p99_delta_ms, drop_fraction_delta, processed_fps_change)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, f) in result.faults.enumerated() {
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, index, f.fault, f.kind, f.atSeconds, f.windowSeconds, f.otherStreams.map(String.init).joined(separator: ","),
+                f.before.seconds, Int64(f.before.expected), Int64(f.before.processed), f.before.dropFraction, f.before.processedFPS,
+                f.before.latencyP99Ms, Int64(f.during.expected), Int64(f.during.processed), f.during.dropFraction,
+                f.during.processedFPS, f.during.latencyP99Ms, f.latencyP99DeltaMs, f.dropFractionDelta, f.processedFPSChange,
+            ]
+            try faults.execute(arguments: StatementArguments(values))
+        }
+
+        let devices = try db.cachedStatement(sql: """
+            INSERT INTO device_usage (run_id, device, memory_gb, model_memory_gb, sharing, busy_seconds, mean_concurrency,
+                max_concurrency, jobs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for d in result.devices {
+            try devices.execute(arguments: [runID, d.device, d.memoryGB, d.modelMemoryGB, d.sharing, d.usage.busySeconds,
+                                            d.usage.meanConcurrency, d.usage.maxConcurrency, d.usage.jobs])
         }
 
         let accounting = try db.cachedStatement(sql: """

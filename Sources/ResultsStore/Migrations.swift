@@ -97,7 +97,51 @@ enum Migrations {
                 produce_p50_ms REAL, produce_p95_ms REAL, produce_max_ms REAL, produce_mean_ms REAL,
                 lateness_mean_ms REAL NOT NULL,
                 lateness_max_ms REAL NOT NULL,
+                stalled_frames INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (run_id, stream)
+            );
+
+            -- Per shared worker kind (options B, C): how evenly it served the streams.
+            CREATE TABLE fairness (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                worker TEXT NOT NULL,
+                jain REAL NOT NULL,
+                served_fps_json TEXT NOT NULL,
+                PRIMARY KEY (run_id, worker)
+            );
+
+            -- Per injected fault: the other streams in the fault window and the window before.
+            CREATE TABLE fault_isolation (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                fault_index INTEGER NOT NULL,
+                fault TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at_seconds REAL NOT NULL,
+                window_seconds REAL NOT NULL,
+                other_streams TEXT NOT NULL,
+                before_seconds REAL NOT NULL,
+                before_expected INTEGER NOT NULL, before_processed INTEGER NOT NULL,
+                before_drop_fraction REAL NOT NULL, before_processed_fps REAL NOT NULL, before_latency_p99_ms REAL,
+                during_expected INTEGER NOT NULL, during_processed INTEGER NOT NULL,
+                during_drop_fraction REAL NOT NULL, during_processed_fps REAL NOT NULL, during_latency_p99_ms REAL,
+                latency_p99_delta_ms REAL,
+                drop_fraction_delta REAL NOT NULL,
+                processed_fps_change REAL,
+                PRIMARY KEY (run_id, fault_index)
+            );
+
+            -- Per declared device: modelled model memory beside its measured sharing.
+            CREATE TABLE device_usage (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                device TEXT NOT NULL,
+                memory_gb REAL NOT NULL,
+                model_memory_gb REAL NOT NULL,
+                sharing TEXT NOT NULL,
+                busy_seconds REAL NOT NULL,
+                mean_concurrency REAL NOT NULL,
+                max_concurrency INTEGER NOT NULL,
+                jobs INTEGER NOT NULL,
+                PRIMARY KEY (run_id, device)
             );
 
             CREATE TABLE cpu_usage (
