@@ -9,14 +9,14 @@ extension TopologyPlan {
             case .perStream(_, let scheduling): inbox = "per-stream inbox, \(scheduling)"
             }
             lines.append("  supplier \(pipeline.id) (\(inbox)) ← capture \(pipeline.streams.map(String.init).joined(separator: ", "))")
-            for worker in pipeline.workers { lines.append("    → slot → worker \(worker.name) [\(worker.cost)]") }
+            for worker in pipeline.workers { lines.append("    → slot → worker \(worker.name) [\(worker.cost)]\(placement(worker))") }
             for (index, shared) in self.shared.enumerated() where feeds(shared, pipeline) {
                 lines.append("    → frame-buffer \(index) (\(shared.spec.name))")
             }
         }
         for (index, shared) in shared.enumerated() {
             let slots = shared.sharedSlot ? "one slot for all streams" : "\(shared.slotPolicy.rawValue) slot per stream"
-            lines.append("  frame-buffer \(index): \(shared.spec.name) [\(shared.spec.cost)] × \(shared.instances), \(slots), \(shared.scheduling), streams \(shared.streams.count)")
+            lines.append("  frame-buffer \(index): \(shared.spec.name) [\(shared.spec.cost)]\(placement(shared.spec)) × \(shared.instances), \(slots), \(shared.scheduling), streams \(shared.streams.count)")
         }
         return lines.joined(separator: "\n")
     }
@@ -47,6 +47,10 @@ extension TopologyPlan {
         }
         lines.append("}")
         return lines.joined(separator: "\n")
+    }
+
+    private func placement(_ spec: WorkerSpec) -> String {
+        spec.device.map { " on \($0) (\(format3(spec.modelMemory)) GB)" } ?? ""
     }
 
     private func feeds(_ shared: SharedWorkerPlan, _ pipeline: PipelinePlan) -> Bool {

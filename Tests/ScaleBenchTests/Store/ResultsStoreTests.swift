@@ -6,7 +6,8 @@ import XCTest
 
 /// Real SQLite files in a temporary folder, written by the real CLI.
 final class ResultsStoreTests: TemporaryFolderTestCase {
-    private let sweepFlags = ["--streams", "1,2,3,4", "--repetitions", "2", "--duration", "200ms", "--warmup", "50ms",
+    /// 2 topologies × 2 stream counts × 2 repetitions.
+    private let sweepFlags = ["--topologies", "A,B", "--streams", "1,3", "--repetitions", "2", "--duration", "200ms", "--warmup", "50ms",
                               "--resolution", "160x120", "--worker", "offload:5ms", "--worker", "pixels", "--quiet"]
 
     private func sweep(_ db: String, _ extra: [String] = []) throws -> CLIProcess.Outcome {
@@ -37,8 +38,11 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         XCTAssertEqual(runs.count, 8)
         XCTAssertTrue(runs.allSatisfy { $0.status == .completed })
         XCTAssertEqual(Set(runs.map(\.seed)).count, 2, "one recorded seed per repetition")
-        // Repetition-major order: all stream counts of repetition 0 before repetition 1.
+        // Repetition-major order: all cells of repetition 0 before repetition 1, and
+        // within one, both topologies at each stream count.
         XCTAssertEqual(runs.map(\.repetition), [0, 0, 0, 0, 1, 1, 1, 1])
+        XCTAssertEqual(runs.map(\.topology), ["A", "B", "A", "B", "A", "B", "A", "B"])
+        XCTAssertEqual(runs.map(\.streams), [1, 1, 3, 3, 1, 1, 3, 3])
 
         try database.read { db in
             for run in runs {
@@ -64,7 +68,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         }
 
         // Running the same sweep again skips every completed run.
-        let again = try sweep(full, ["--streams", "1,2,3,4"])
+        let again = try sweep(full)
         XCTAssertEqual(again.status, 0)
         XCTAssertEqual(try database.runs().count, 8)
 
@@ -89,6 +93,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         let objects = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(objects.count, 8)
         XCTAssertEqual(objects.first?["streams"] as? Int, 1, "numbers stay numbers")
+        XCTAssertEqual(Set(objects.compactMap { $0["topology"] as? String }), ["A", "B"])
         XCTAssertEqual(objects.first?["status"] as? String, "completed")
     }
 
