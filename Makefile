@@ -4,7 +4,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
-RUN_ARGS ?= --streams 4 --fps 30 --duration 10s --worker person-detector --worker vlm
+RUN_ARGS ?= Scenarios/decision-checkpoint.yaml --duration 10s --warmup 2s
 
 .PHONY: deps build release run test bench
 

@@ -45,8 +45,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let file = try scenarioOptions.loadFile()
-        if let file, file.isMatrix, scenarioOptions.streams == nil || scenarioOptions.topology == nil {
-            return try runMatrix(file)
+        if let file {
+            // A matrix unless the flags pin it to one cell.
+            let counts = scenarioOptions.streams == nil ? file.streamCounts.count : 1
+            let kinds = scenarioOptions.topology == nil ? file.topologies.count : 1
+            if counts * kinds > 1 { return try runMatrix(file) }
         }
         let scenario = try scenarioOptions.makeScenario(file: file)
         let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)

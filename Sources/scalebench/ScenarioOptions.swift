@@ -146,9 +146,16 @@ struct ScenarioOptions: ParsableArguments {
     /// The capture flags given, over the file's or the defaults.
     private func applyCapture(to scenario: inout RunScenario) throws {
         if let source {
+            // A file or URL plays at its own rate and size unless given; synthetic frames
+            // need both, so they get the defaults when the file had none.
             scenario.source = VideoSource(parsing: source)
-            if scenario.source != .synthetic, fps == nil { scenario.fps = nil }
-            if scenario.source != .synthetic, resolution == nil { scenario.resolution = nil }
+            if scenario.source != .synthetic {
+                if fps == nil { scenario.fps = nil }
+                if resolution == nil { scenario.resolution = nil }
+            } else {
+                scenario.fps = scenario.fps ?? RunScenario().fps
+                scenario.resolution = scenario.resolution ?? RunScenario().resolution
+            }
         }
         if let decode {
             guard let mode = DecodeMode(rawValue: decode.lowercased()) else {

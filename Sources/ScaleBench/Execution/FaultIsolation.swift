@@ -37,8 +37,11 @@ enum FaultIsolation {
                     processedFPS: seconds > 0 && rows > 0 ? Double(processed) / seconds / Double(rows) : 0,
                     latencyP99Ms: quantiles.p99)
             }
+            // A fault on a shared kind hits all its instances, whatever stream it names.
+            var shown = fault
+            if sharedKind { shown.stream = nil }
             return FaultResult(
-                fault: fault.description, kind: fault.kind.rawValue,
+                fault: shown.description + (sharedKind ? " (shared: all instances)" : ""), kind: fault.kind.rawValue,
                 atSeconds: Double(entry.start - measuredStart) / 1e9, windowSeconds: Double(entry.end - entry.start) / 1e9,
                 otherStreams: others,
                 before: metrics(window: 2 * index, seconds: Double(entry.start - entry.beforeStart) / 1e9),

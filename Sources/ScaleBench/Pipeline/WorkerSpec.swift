@@ -35,7 +35,8 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
     /// The device (by name) whose memory holds the model and, for `offload`, whose
     /// capacity its jobs share; nil: the host, unmodelled.
     public var device: String?
-    /// Model memory per instance, GB; nil: the preset's figure (0 for explicit cost models).
+    /// Model memory per instance, GB: a preset's typical figure unless a scenario says
+    /// otherwise; nil (0) for explicit cost models.
     public var modelMemoryGB: Double?
     /// Options B and C: instances of this kind when shared; nil: the scenario's default.
     public var instances: Int?
@@ -48,10 +49,8 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
         self.instances = instances
     }
 
-    /// Model memory per instance, GB: as given, else the preset's typical figure.
-    public var modelMemory: Double {
-        modelMemoryGB ?? Self.presets.first { $0.name == name && $0.cost == cost }?.memoryGB ?? 0
-    }
+    /// Model memory per instance, GB.
+    public var modelMemory: Double { modelMemoryGB ?? 0 }
 
     /// Typical costs from the original (CPU figures are for its reference edge box).
     /// Model memory is per instance (weights plus runtime), in GB.
@@ -71,7 +70,8 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
     public static func parse(_ text: String) throws(ParseError) -> WorkerSpec {
         let trimmed = text.trimmingCharacters(in: " ")
         if let preset = presets.first(where: { $0.name == trimmed.lowercased() }) {
-            return WorkerSpec(name: preset.name, cost: preset.cost)
+            // The model's size travels with the spec, so renaming the worker keeps it.
+            return WorkerSpec(name: preset.name, cost: preset.cost, modelMemoryGB: preset.memoryGB > 0 ? preset.memoryGB : nil)
         }
         if trimmed.lowercased() == "pixels" { return WorkerSpec(name: "pixels", cost: .pixels) }
         guard let colon = trimmed.firstIndex(of: ":") else {

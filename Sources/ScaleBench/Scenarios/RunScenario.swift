@@ -89,7 +89,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
         if let fps, !(fps.isFinite && fps >= Self.fpsRange.lowerBound && fps <= fpsLimit) {
             let allowed = stress
                 ? "a number from 0.1 to \(format3(Self.maximumStressFPS)) (stress mode)"
-                : "a number from 0.1 to 30 (the original's range; above 30 only with --stress)"
+                : "a number from 0.1 to 30 (the original's range; above 30 only in stress mode: --stress, or capture.stress: true in a scenario file)"
             throw ScenarioError(key: "fps", value: format3(fps), allowed: allowed)
         }
         guard !workers.isEmpty else {

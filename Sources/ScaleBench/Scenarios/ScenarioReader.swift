@@ -35,15 +35,21 @@ struct ScenarioReader {
         let summary = try top["description"]?.scalar("text")
 
         guard let streamsValue = top["streams"] else { throw root.error("streams is missing: the number of cameras, or a list of them (e.g. [4, 10, 32])") }
-        let counts = try items(streamsValue, single: true).map { item throws(ScenarioFileError) in
-            try item.int(in: RunScenario.streamRange)
+        var counts: [Int] = []
+        for item in try items(streamsValue, single: true) {
+            let count = try item.int(in: RunScenario.streamRange)
+            guard !counts.contains(count) else { throw item.error("\(count) is listed twice") }
+            counts.append(count)
         }
         guard !counts.isEmpty else { throw streamsValue.error("expected at least one stream count") }
         scenario.streams = counts[0]
         let topologyChoices = TopologyKind.allCases.map { ($0.rawValue, $0) }
-        let topologies = try top["topology"].map { value throws(ScenarioFileError) in
-            try items(value, single: true).map { item throws(ScenarioFileError) in try item.choice(topologyChoices) }
-        } ?? [.independentPipelines]
+        var topologies: [TopologyKind] = top["topology"] == nil ? [.independentPipelines] : []
+        for item in try top["topology"].map({ value throws(ScenarioFileError) in try items(value, single: true) }) ?? [] {
+            let kind = try item.choice(topologyChoices)
+            guard !topologies.contains(kind) else { throw item.error("\(kind.rawValue) is listed twice") }
+            topologies.append(kind)
+        }
         guard !topologies.isEmpty else { throw top["topology"]!.error("expected at least one of A, B, C") }
         scenario.topology = topologies[0]
         if let value = top["duration"] { scenario.duration = try value.duration() }
@@ -90,7 +96,9 @@ struct ScenarioReader {
             scenario.resolution = resolution
         }
         if let value = capture["pixel-format"] {
-            scenario.pixelFormat = try value.choice([("rgb24", PixelFormat.rgb24), ("yuv420p", PixelFormat.yuv420p)])
+            let text = try value.string("rgb24 or yuv420p")
+            guard let format = PixelFormat(userName: text) else { throw value.error("unknown pixel format '\(printable(text))'; expected rgb24 or yuv420p") }
+            scenario.pixelFormat = format
         }
         if let value = capture["arrival"] { scenario.arrival = try value.parsed("an arrival process") { text throws(ParseError) in try ArrivalProcess.parse(text) } }
         if let value = capture["phase"] { scenario.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
@@ -115,10 +123,11 @@ struct ScenarioReader {
         return devices
     }
 
-    /// `divided`, or `efficiency: [1, 1.6, 1.9]` (total throughput with 1, 2, 3 … jobs).
+    /// `divided`, `efficiency(1,1.6,1.9)` or `efficiency: [1, 1.6, 1.9]` (total throughput
+    /// with 1, 2, 3 … concurrent jobs, relative to one).
     private mutating func readSharing(_ value: YAMLValue) throws(ScenarioFileError) -> DeviceSharing {
         if case .scalar = value.node {
-            return try value.choice([("divided", DeviceSharing.divided)])
+            return try value.parsed("a sharing model") { text throws(ParseError) in try DeviceSharing.parse(text) }
         }
         let sharing = try entries(value, ["efficiency"])
         guard let curve = sharing["efficiency"] else { throw value.error("expected divided or efficiency: [1, …]") }
@@ -176,7 +185,7 @@ struct ScenarioReader {
         result.stream = try fault["stream"]?.int(in: 0...(RunScenario.streamRange.upperBound - 1))
         result.worker = try fault["worker"]?.string("a worker name")
         result.duration = try fault["duration"]?.duration()
-        result.factor = try fault["factor"]?.double(in: 0...1000, openBelow: true)
+        result.factor = try fault["factor"]?.double(in: 1...1000)
         return result
     }
 }

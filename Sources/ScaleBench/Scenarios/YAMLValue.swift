@@ -75,7 +75,7 @@ struct YAMLValue {
     }
 
     func duration() throws(ScenarioFileError) -> Duration {
-        let text = try scalar(Duration.grammar)
+        let text = try string(Duration.grammar)
         do {
             return try Duration.parse(text.trimmingCharacters(in: " "))
         } catch {

@@ -117,12 +117,42 @@ final class ScenarioFileTests: XCTestCase {
              "Scenarios/x.yaml:7: is not valid YAML: did not find expected '-' indicator (while parsing a block collection)"),
             ("", "Scenarios/x.yaml:1: is empty; a scenario needs at least streams and workers"),
             ("streams: 4\n", "Scenarios/x.yaml:1: workers is missing: a list of worker kinds, e.g. - kind: person-detector"),
+            (Self.good.replacingOccurrences(of: "topology: [A, C]", with: "topology: [A, C, A]"),
+             "Scenarios/x.yaml:3 topology[2]: A is listed twice"),
+            (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: [4, 10, 4]"),
+             "Scenarios/x.yaml:2 streams[2]: 4 is listed twice"),
+            ("streams: 4\nworkers:\n  - kind: vlm\nfaults:\n  - {kind: worker-slowdown, worker: vlm, stream: 0, at: 1s, duration: 1s, factor: 0.5}\n",
+             "Scenarios/x.yaml:5 faults[0].factor: 0.5 is out of range; expected a number from 1 to 1000"),
+            ("streams: 4\nduration:\nworkers:\n  - kind: vlm\n",
+             "Scenarios/x.yaml:2 duration: expected \(Duration.grammar), got nothing"),
+            ("streams: 4\ncapture: {fps: 45}\nworkers:\n  - kind: vlm\n",
+             "Scenarios/x.yaml:2 capture.fps: 45: expected a number from 0.1 to 30 (the original's range; above 30 only in stress mode: --stress, or capture.stress: true in a scenario file)"),
             ("streams: 4\nworkers:\n  - kind: vlm\n  - kind: vlm\n",
              "Scenarios/x.yaml:4 workers[1].kind: a second worker named \"vlm\"; give one a name: key"),
         ]
         for (text, expected) in cases {
             XCTAssertEqual(problem(text)?.description, expected)
         }
+    }
+
+    /// A preset renamed keeps its model's size; sharing reads in both spellings.
+    func testARenamedPresetKeepsItsModelMemoryAndSharingReadsBothSpellings() throws {
+        let file = try parse("""
+        streams: 2
+        devices:
+          - {name: gpu0, memory-gb: 16, sharing: "efficiency(1,1.5)"}
+          - {name: gpu1, memory-gb: 16, sharing: {efficiency: [1, 1.5]}}
+        workers:
+          - {kind: vlm, name: describer, device: gpu0}
+        """)
+        XCTAssertEqual(file.base.workers[0].modelMemory, 8)
+        XCTAssertEqual(file.base.devices.map(\.sharing), [.efficiency([1, 1.5]), .efficiency([1, 1.5])])
+        let problems = TopologyPlan.build(file.base).infeasibilities(devices: file.base.devices)
+        XCTAssertEqual(problems, [], "2 × 8 GB fit 16 GB exactly")
+        var three = file.base
+        three.streams = 3
+        XCTAssertEqual(TopologyPlan.build(three).infeasibilities(devices: three.devices).map(\.description),
+                       ["gpu0: needs 24.0 GB (describer 3 × 8.0 GB) but has 16.0 GB"])
     }
 
     /// Edit distance suggests only what is close.
