@@ -30,7 +30,7 @@ public enum MatrixTable {
                 line("\(kind) latency p50 ms") { RunRenderer.ms($0.pooledLatency(kind).p50) }
                 line("\(kind) latency p99 ms") { RunRenderer.ms($0.pooledLatency(kind).p99) }
             }
-            line("cross-stream drops") { "\($0.pipelines.reduce(0) { $0 + $1.crossStreamDrops } + $0.workers.reduce(0) { $0 + $1.crossStreamDrops })" }
+            line("cross-stream drops") { "\($0.crossStreamDrops)" }
             line("Jain (shared kinds)") { $0.fairness.isEmpty ? "–" : $0.fairness.map { String(format: "%.3f", $0.jain) }.joined(separator: " / ") }
             line("CPU cores (process)") { String(format: "%.2f", $0.cpu.process.cores) }
             line("peak RSS MiB") { String(format: "%.0f", Double($0.memory.peakRSSBytes) / 1_048_576) }
@@ -66,6 +66,15 @@ public enum MatrixTable {
 
 extension RunResult {
     func workers(_ kind: String) -> [WorkerResult] { workers.filter { $0.worker == kind } }
+
+    /// Inbox plus worker-slot cross-stream drops. A slot shared by all streams reports its
+    /// total on every stream's row, so each kind counts once (its largest row).
+    var crossStreamDrops: UInt64 {
+        let slots = Dictionary(grouping: workers, by: \.worker).values.reduce(UInt64(0)) { sum, rows in
+            sum + (rows.map(\.crossStreamDrops).max() ?? 0)
+        }
+        return pipelines.reduce(0) { $0 + $1.crossStreamDrops } + slots
+    }
 
     /// The kind's latency over all its streams, from the full histograms.
     func pooledLatency(_ kind: String) -> Quantiles {
