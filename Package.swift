@@ -62,9 +62,16 @@ let package = Package(
                 "ScaleBench",
                 "ResultsStore",
                 "Benchmarks",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Statistics over GSL: descriptive, bootstrap CIs, rank tests, fits, effect sizes.
+        .target(name: "Analysis", dependencies: ["ScaleBench", "CGSL"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ScaleBench"], exclude: ["Reference"]),
+        // Questions answered from the results database: compare, report, gate.
+        .target(name: "Evaluation", dependencies: ["Analysis", "ResultsStore", "ScaleBench"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBench"]),
         .testTarget(
             name: "ScaleBenchTests",
             dependencies: [

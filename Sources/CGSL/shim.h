@@ -6,6 +6,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 
 // Globals Swift 6 sees as shared mutable state, read through functions instead.
 static inline const gsl_rng_type *scalebench_gsl_mt19937(void) { return gsl_rng_mt19937; }

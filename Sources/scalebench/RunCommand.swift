@@ -161,13 +161,6 @@ struct RunCommand: ParsableCommand {
             data.append(try encoder.encode(event))
             data.append(0x0A)
         }
-        // Written whole to a temporary file and moved into place: never half-written.
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-        }
+        try writeAtomically(data, to: path)
     }
 }

@@ -22,6 +22,11 @@ public struct LatencyHistogram: Sendable {
 
     public mutating func add(_ other: LatencyHistogram) { histogram.add(other.histogram) }
 
+    /// The value at `percentile` (0–100) in milliseconds; nil when empty. For CDF plots.
+    public func milliseconds(atPercentile percentile: Double) -> Double? {
+        histogram.totalCount == 0 ? nil : Double(histogram.valueAtPercentile(percentile)) / 1e6
+    }
+
     /// p50, p90, p95, p99, p99.9, max and mean in milliseconds.
     public var quantiles: Quantiles {
         guard histogram.totalCount > 0 else { return Quantiles(count: 0) }

@@ -1,0 +1,194 @@
+import Analysis
+import Foundation
+import ResultsStore
+import ScaleBench
+
+/// The options side by side for one scenario: per stream count and metric, each option's
+/// median over its repetitions with a bootstrap CI, and every pair of options compared —
+/// Mann-Whitney U on the run values, Holm-adjusted over all comparisons of the report,
+/// the ratio of medians with its bootstrap CI, Cliff's delta — with a verdict in words.
+///
+/// The unit of comparison is the repetition: one value per run. Percentile metrics are
+/// used only from runs that processed enough frames to support the percentile.
+public struct Comparison: Sendable {
+    public struct Settings: Sendable {
+        public var alpha = 0.05
+        public var level = 0.95
+        public var resamples = 10_000
+        public var seed: UInt64 = 1
+        public var allowMixedEnvironments = false
+        public init() {}
+    }
+
+    public struct OptionSummary: Sendable {
+        public var option: String
+        public var values: [Double]
+        public var median: Reported<Double>
+        public var interval: ConfidenceInterval?
+    }
+
+    public struct Pair: Sendable {
+        public var baseline: String
+        public var other: String
+        public var pValue: Reported<Double>
+        public var adjustedP: Double?
+        /// median(other) / median(baseline), with its bootstrap CI.
+        public var ratio: Double?
+        public var ratioInterval: ConfidenceInterval?
+        public var cliffsDelta: Double?
+        public var verdict: String = ""
+    }
+
+    public struct Cell: Sendable {
+        public var streams: Int
+        public var metric: Metric
+        public var options: [OptionSummary]
+        /// Kruskal-Wallis across every option with enough runs (three or more options).
+        public var kruskalP: Reported<Double>?
+        public var pairs: [Pair]
+    }
+
+    public var scenario: String
+    public var settings: Settings
+    public var runs: Int
+    public var environments: [String]
+    public var cells: [Cell]
+
+    /// Compares the options of `runs` (one scenario's completed runs).
+    public static func make(scenario: String, runs: [RunRecord], metrics: [Metric]? = nil,
+                            settings: Settings = Settings()) throws(EvaluationError) -> Comparison {
+        guard !runs.isEmpty else { throw EvaluationError("no completed runs of scenario '\(scenario)'") }
+        let environments = runs.map(\.environment).uniqued()
+        if environments.count > 1 && !settings.allowMixedEnvironments {
+            throw EvaluationError("the runs of '\(scenario)' come from \(environments.count) different environments (machine or build); they are not pooled without --allow-mixed-environments")
+        }
+        var cells: [Cell] = []
+        var seed = settings.seed
+        for streams in runs.map(\.streams).uniqued().sorted() {
+            let here = runs.filter { $0.streams == streams }
+            let options = here.map(\.option).uniqued().sorted()
+            for metric in metrics ?? Metric.all(in: runs) {
+                var summaries: [OptionSummary] = []
+                for option in options {
+                    let values = Self.values(metric, here.filter { $0.option == option })
+                    seed &+= 1
+                    summaries.append(Self.summary(option: option, values: values, settings: settings, seed: seed))
+                }
+                guard summaries.contains(where: { !$0.values.isEmpty }) else { continue }
+                var pairs: [Pair] = []
+                for (i, a) in summaries.enumerated() {
+                    for b in summaries[(i + 1)...] {
+                        seed &+= 1
+                        pairs.append(Self.pair(a, b, settings: settings, seed: seed))
+                    }
+                }
+                let groups = summaries.map(\.values).filter { $0.count >= 2 }
+                let kruskal: Reported<Double>? = summaries.count < 3 ? nil
+                    : groups.count == summaries.count ? KruskalWallis.test(groups).map(\.pValue) : .insufficient("fewer than 2 runs in an option")
+                cells.append(Cell(streams: streams, metric: metric, options: summaries, kruskalP: kruskal, pairs: pairs))
+            }
+        }
+        // Holm over every comparison of the report that has a p-value.
+        var positions: [(Int, Int)] = []
+        var pValues: [Double] = []
+        for (c, cell) in cells.enumerated() {
+            for (p, pair) in cell.pairs.enumerated() {
+                if case .value(let value) = pair.pValue {
+                    positions.append((c, p))
+                    pValues.append(value)
+                }
+            }
+        }
+        for ((c, p), adjusted) in zip(positions, Holm.adjust(pValues)) { cells[c].pairs[p].adjustedP = adjusted }
+        for c in cells.indices {
+            for p in cells[c].pairs.indices {
+                cells[c].pairs[p].verdict = Self.verdict(cells[c].pairs[p], metric: cells[c].metric, alpha: settings.alpha)
+            }
+        }
+        return Comparison(scenario: scenario, settings: settings, runs: runs.count, environments: environments, cells: cells)
+    }
+
+    /// One value per run; a percentile only from runs with frames enough to support it.
+    static func values(_ metric: Metric, _ runs: [RunRecord]) -> [Double] {
+        runs.compactMap { run in
+            if let percentile = metric.percentile, let samples = metric.samples(in: run),
+               !Validity.supports(percentile: percentile, samples: Int(samples)) { return nil }
+            return metric.value(in: run)
+        }
+    }
+
+    static func summary(option: String, values: [Double], settings: Settings, seed: UInt64) -> OptionSummary {
+        guard !values.isEmpty else {
+            return OptionSummary(option: option, values: [], median: .insufficient("no run with enough data"), interval: nil)
+        }
+        let median = Descriptive.median(values)
+        let interval = values.count >= 3
+            ? Bootstrap.interval(values, statistic: Descriptive.median, level: settings.level, resamples: settings.resamples,
+                                 method: .percentile, seed: seed).valueOrNil
+            : nil
+        return OptionSummary(option: option, values: values, median: .value(median), interval: interval)
+    }
+
+    static func pair(_ a: OptionSummary, _ b: OptionSummary, settings: Settings, seed: UInt64) -> Pair {
+        var pair = Pair(baseline: a.option, other: b.option, pValue: .insufficient("n = \(min(a.values.count, b.values.count))"))
+        guard a.values.count >= 2, b.values.count >= 2 else {
+            pair.pValue = .insufficient("n = \(min(a.values.count, b.values.count))")
+            return pair
+        }
+        pair.pValue = MannWhitney.test(a.values, b.values).map(\.pValue)
+        let medianA = Descriptive.median(a.values), medianB = Descriptive.median(b.values)
+        if medianA != 0 {
+            pair.ratio = medianB / medianA
+            pair.ratioInterval = Bootstrap.ratioInterval(a.values, b.values, statistic: Descriptive.median, level: settings.level,
+                                                         resamples: settings.resamples, method: .percentile, seed: seed).valueOrNil
+        }
+        pair.cliffsDelta = EffectSize.cliffsDelta(a.values, b.values).valueOrNil
+        return pair
+    }
+
+    /// "C's vlm latency p99 is 41 % lower than A's [35 %, 47 %], p = 0.002".
+    static func verdict(_ pair: Pair, metric: Metric, alpha: Double) -> String {
+        guard case .value = pair.pValue, let adjusted = pair.adjustedP else {
+            if case .insufficient(let reason) = pair.pValue { return "insufficient data (\(reason))" }
+            return "insufficient data"
+        }
+        guard adjusted < alpha else { return "no significant difference (\(pText(adjusted)))" }
+        guard let ratio = pair.ratio else {
+            return "\(pair.other) differs from \(pair.baseline) (\(pText(adjusted)))"
+        }
+        let change = (ratio - 1) * 100
+        let direction = change < 0 ? "lower" : "higher"
+        var text = "\(pair.other)'s \(metric.label) is \(String(format: "%.0f", abs(change))) % \(direction) than \(pair.baseline)'s"
+        if let ci = pair.ratioInterval {
+            let low = (ci.lower - 1) * 100, high = (ci.upper - 1) * 100
+            // The interval of the change, in the same words as the estimate.
+            let bounds = change < 0 ? [-high, -low] : [low, high]
+            text += String(format: " [%.0f %%, %.0f %%]", bounds[0], bounds[1])
+        }
+        return text + ", \(pText(adjusted))"
+    }
+}
+
+/// A question the data cannot answer: one clear message (the CLI exits 2).
+public struct EvaluationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// p-values as people read them: three significant digits, "< 0.001" below.
+public func formatP(_ p: Double) -> String {
+    p < 0.001 ? "< 0.001" : String(format: "%.3g", p)
+}
+
+/// "p = 0.041" or "p < 0.001".
+public func pText(_ p: Double) -> String {
+    p < 0.001 ? "p < 0.001" : "p = " + formatP(p)
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements in first-seen order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

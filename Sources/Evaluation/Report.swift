@@ -1,0 +1,213 @@
+import Analysis
+import Foundation
+import ResultsStore
+import ScaleBench
+
+/// A scenario's report as data: the comparison, the scaling fits, the charts, the fault
+/// isolation, the environment and the method — a pure function of the database (a report
+/// is re-generated, never re-run). Rendered as Markdown (charts as SVG files beside it)
+/// and as one self-contained HTML file.
+public struct Report {
+    public var scenario: String
+    public var runs: [RunRecord]
+    public var comparison: Comparison
+    public var fits: [ScalingFit]
+    var charts: [ReportChart]
+    public var environments: [EnvironmentSummary]
+
+    public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
+                            settings: Comparison.Settings = .init()) throws(EvaluationError) -> Report {
+        let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
+        let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
+        return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
+                      charts: ReportCharts.make(runs: runs, comparison: comparison, fits: fits), environments: environments)
+    }
+
+    /// The charts as (file name, SVG text), for writing beside the Markdown.
+    public var chartFiles: [(name: String, svg: String)] { charts.map { ("\($0.id).svg", $0.chart.render()) } }
+
+    // MARK: Markdown
+
+    public func markdown(chartFolder: String) -> String {
+        var out = "# \(scenario): scalebench report\n\n"
+        out += summaryLine() + "\n\n"
+        out += "## Options side by side\n\n"
+        out += "Median over repetitions [\(Int(comparison.settings.level * 100)) % bootstrap CI of the median; none below 3 runs]; "
+        out += "n = runs that support the metric.\n\n"
+        for streams in comparison.cells.map(\.streams).uniqued() {
+            let cells = comparison.cells.filter { $0.streams == streams }
+            let options = cells.first?.options.map(\.option) ?? []
+            out += "### \(streams) streams\n\n| metric | " + options.joined(separator: " | ") + " | Kruskal-Wallis p |\n"
+            out += "|---|" + options.map { _ in "---:|" }.joined() + "---:|\n"
+            for cell in cells {
+                out += "| \(cell.metric.label)\(cell.metric.unit.isEmpty ? "" : " (\(cell.metric.unit))") | "
+                out += cell.options.map { Self.summaryText($0) }.joined(separator: " | ")
+                out += " | \(cell.kruskalP.map(Self.reportedP) ?? "–") |\n"
+            }
+            out += "\n"
+            let verdicts = cells.flatMap { cell in cell.pairs.map { (cell, $0) } }
+            let significant = verdicts.filter { ($0.1.adjustedP ?? 1) < comparison.settings.alpha }
+            out += significant.isEmpty ? "No significant difference between options at \(streams) streams.\n\n"
+                : significant.map { "- \($0.0.metric.label): \($0.1.verdict)" }.joined(separator: "\n") + "\n\n"
+            let insufficient = verdicts.filter { $0.1.adjustedP == nil }
+            if !insufficient.isEmpty {
+                out += "Not compared for want of data: \(insufficient.count) option pairs (e.g. \(insufficient[0].0.metric.label), \(insufficient[0].1.baseline) vs \(insufficient[0].1.other): \(insufficient[0].1.verdict)).\n\n"
+            }
+        }
+        out += "## Charts\n\n" + charts.map { "![\($0.chart.title)](\(chartFolder)/\($0.id).svg)" }.joined(separator: "\n\n") + "\n\n"
+        out += fitsMarkdown()
+        out += faultsMarkdown()
+        out += environmentMarkdown()
+        out += methodology()
+        return out
+    }
+
+    func summaryLine() -> String {
+        let modes = runs.map(\.mode).uniqued().joined(separator: ", ")
+        let dates = runs.map(\.startedAt).sorted()
+        return "\(runs.count) completed \(modes) runs, \(dates.first ?? "") – \(dates.last ?? ""); options \(runs.map(\.option).uniqued().sorted().joined(separator: ", ")); stream counts \(runs.map(\.streams).uniqued().sorted().map(String.init).joined(separator: ", "))."
+    }
+
+    static func summaryText(_ summary: Comparison.OptionSummary) -> String {
+        guard case .value(let median) = summary.median else {
+            if case .insufficient(let reason) = summary.median { return "insufficient data (\(reason))" }
+            return "–"
+        }
+        var text = number(median)
+        if let ci = summary.interval { text += " [\(number(ci.lower)), \(number(ci.upper))]" }
+        return text + " (n = \(summary.values.count))"
+    }
+
+    static func reportedP(_ value: Reported<Double>) -> String {
+        switch value {
+        case .value(let p): return formatP(p)
+        case .insufficient(let reason): return "insufficient data (\(reason))"
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        abs(value) >= 100 ? String(format: "%.0f", value) : abs(value) >= 1 ? String(format: "%.2f", value) : String(format: "%.3f", value)
+    }
+
+    func fitsMarkdown() -> String {
+        guard !fits.isEmpty else { return "## Scaling fits\n\nNot enough stream counts to fit (each option needs runs at two or more counts, three runs in all).\n\n" }
+        var out = "## Scaling fits\n\nEach run one point; linear y = a + b·N and power law y = a·N^b (fitted in log-log). "
+        out += "Extrapolations carry \(Int(comparison.settings.level * 100)) % prediction intervals: beyond the measured counts they are a model, not a measurement.\n\n"
+        out += "| option | metric | model | a [CI] | b [CI] | R² | runs | " + ScalingFit.extrapolateTo.map { "at \($0) streams" }.joined(separator: " | ") + " |\n"
+        out += "|---|---|---|---|---|---:|---:|" + ScalingFit.extrapolateTo.map { _ in "---|" }.joined() + "\n"
+        for fit in fits {
+            out += "| \(fit.option) | \(fit.metric.label) | \(fit.model.rawValue) | \(Self.number(fit.first.value)) [\(Self.number(fit.first.interval.lower)), \(Self.number(fit.first.interval.upper))] | "
+            out += "\(Self.number(fit.second.value)) [\(Self.number(fit.second.interval.lower)), \(Self.number(fit.second.interval.upper))] | "
+            out += String(format: "%.3f", fit.rSquared) + " | \(fit.points) | "
+            out += fit.extrapolations.map { "\(Self.number($0.value)) [\(Self.number($0.interval.lower)), \(Self.number($0.interval.upper))]" }.joined(separator: " | ") + " |\n"
+        }
+        return out + "\n"
+    }
+
+    func faultsMarkdown() -> String {
+        let rows = runs.flatMap { run in run.faults.map { (run, $0) } }
+        guard !rows.isEmpty else { return "" }
+        var out = "## Fault isolation\n\nThe other streams in the fault window against the window before it (frames by capture time).\n\n"
+        out += "| option | streams | repetition | fault | others | Δ p99 ms | Δ drop fraction | Δ fps |\n|---|---:|---:|---|---|---:|---:|---:|\n"
+        for (run, fault) in rows {
+            out += "| \(run.option) | \(run.streams) | \(run.repetition) | \(fault.fault) | \(fault.otherStreams) | "
+            out += "\(fault.latencyP99DeltaMs.map { String(format: "%+.1f", $0) } ?? "–") | \(String(format: "%+.3f", fault.dropFractionDelta)) | "
+            out += "\(fault.processedFPSChange.map { String(format: "%+.1f %%", $0 * 100) } ?? "–") |\n"
+        }
+        return out + "\n"
+    }
+
+    func environmentMarkdown() -> String {
+        var out = "## Environment\n\n"
+        out += environments.count == 1 ? "Every run ran in one environment:\n\n" : "**The runs come from \(environments.count) environments** (pooled on request):\n\n"
+        for environment in environments { out += "- \(environment.text)\n" }
+        return out + "\n"
+    }
+
+    func methodology() -> String {
+        let s = comparison.settings
+        let warmups = runs.map(\.warmupSeconds).uniqued().sorted().map { format3($0) + " s" }.joined(separator: ", ")
+        let windows = runs.map(\.measuredSeconds).uniqued().sorted().map { String(format: "%.1f s", $0) }.joined(separator: ", ")
+        let repetitions = Dictionary(grouping: runs) { "\($0.streams)/\($0.option)" }.values.map(\.count)
+        return """
+        ## Methodology
+
+        - **Unit of comparison**: the repetition — one summary value per run for run-level metrics (latency percentiles of the run's pooled histogram, mean drop fraction and served fps over streams, process CPU, peak RSS). The latency CDFs pool the runs' full histograms.
+        - **Runs**: \(runs.count); repetitions per stream count × option: \(repetitions.min() ?? 0)–\(repetitions.max() ?? 0); warm-up \(warmups) excluded by time; measured windows \(windows). Sweeps run repetition-major, so machine drift spreads over all options.
+        - **Validity**: a latency percentile is used from a run only when the run processed enough frames to support it (at least \(Validity.minimumSamples(percentile: 99)) for p99, \(Validity.minimumSamples(percentile: 50)) for p50); otherwise the table says "insufficient data".
+        - **Estimates**: medians with \(Int(s.level * 100)) % bootstrap percentile intervals (\(s.resamples) resamples, seeded GSL generator; from 3 runs per option up).
+        - **Tests**: two-sided Mann-Whitney U between each pair of options (exact for small samples without ties, normal approximation with tie and continuity correction otherwise); Kruskal-Wallis across three or more options; the ratio of medians with a bootstrap interval; alpha \(format3(s.alpha)), Holm–Bonferroni over every pairwise comparison in this report. With fewer than 2 runs per option no p-value is computed.
+        - **Fits**: least squares (GSL) of each run's value against its stream count, linear and log-log, with t-based intervals.
+
+        """
+    }
+
+    // MARK: HTML
+
+    /// One file, no scripts, no network: styles inline, charts as inline SVG.
+    public func html() -> String {
+        let markdownBody = markdown(chartFolder: "")
+        var body = ""
+        var inTable = false
+        for line in markdownBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("|") {
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+                if cells.allSatisfy({ $0.allSatisfy { "-:".contains($0) } }) { continue }
+                if !inTable { body += "<table>\n"; inTable = true; body += "<tr>" + cells.map { "<th>\(inline($0))</th>" }.joined() + "</tr>\n"; continue }
+                body += "<tr>" + cells.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n"
+                continue
+            }
+            if inTable { body += "</table>\n"; inTable = false }
+            if line.hasPrefix("![") {
+                let id = line.split(separator: "(").last.map { String($0.dropLast().dropFirst().dropLast(4)) } ?? ""
+                if let chart = charts.first(where: { $0.id == id }) { body += "<figure id=\"\(chart.id)\">\(chart.chart.render())</figure>\n" }
+            } else if line.hasPrefix("### ") {
+                body += "<h3>\(inline(String(line.dropFirst(4))))</h3>\n"
+            } else if line.hasPrefix("## ") {
+                body += "<h2>\(inline(String(line.dropFirst(3))))</h2>\n"
+            } else if line.hasPrefix("# ") {
+                body += "<h1>\(inline(String(line.dropFirst(2))))</h1>\n"
+            } else if line.hasPrefix("- ") {
+                body += "<ul><li>\(inline(String(line.dropFirst(2))))</li></ul>\n"
+            } else if !line.isEmpty {
+                body += "<p>\(inline(line))</p>\n"
+            }
+        }
+        if inTable { body += "</table>\n" }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(scenario)): scalebench report</title>
+        <style>
+        body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+        table { border-collapse: collapse; margin: 1em 0; font-size: 13px; }
+        th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+        th:first-child, td:first-child { text-align: left; }
+        figure { margin: 1.5em 0; }
+        ul { margin: 0.2em 0; }
+        </style></head>
+        <body>
+        \(body)</body></html>
+
+        """
+    }
+
+    /// Markdown emphasis to HTML, the rest escaped.
+    private func inline(_ text: String) -> String {
+        var out = escape(text)
+        while let open = out.range(of: "**"), let close = out.range(of: "**", range: open.upperBound..<out.endIndex) {
+            out.replaceSubrange(close, with: "</strong>")
+            out.replaceSubrange(open, with: "<strong>")
+        }
+        return out
+    }
+}
+
+/// An environment as the report shows it.
+public struct EnvironmentSummary: Sendable {
+    public var fingerprint: String
+    public var text: String
+    public init(fingerprint: String, text: String) {
+        self.fingerprint = fingerprint
+        self.text = text
+    }
+}

@@ -1,0 +1,62 @@
+import Analysis
+import Foundation
+import ResultsStore
+import ScaleBench
+
+/// A cost metric against stream count for one option, fitted linear (y = a + b·N) and as
+/// a power law (y = a·N^b, a line in log-log), each run one point; extrapolated to the
+/// counts nobody measured, with prediction intervals that say how far to trust it.
+public struct ScalingFit: Sendable {
+    public enum Model: String, Sendable { case linear, powerLaw = "power-law" }
+
+    public var option: String
+    public var metric: Metric
+    public var model: Model
+    public var points: Int
+    /// Intercept and slope (linear) or a and b (power law), with their CIs.
+    public var first: (value: Double, interval: ConfidenceInterval)
+    public var second: (value: Double, interval: ConfidenceInterval)
+    public var rSquared: Double
+    /// Predictions at 64 and 128 streams, with prediction intervals.
+    public var extrapolations: [(streams: Int, value: Double, interval: ConfidenceInterval)]
+    let predictor: @Sendable (Double) -> Double?
+
+    public func predict(_ streams: Double) -> Double? { predictor(streams) }
+
+    public static let extrapolateTo = [64, 128]
+
+    /// Fits of every option with at least three runs over at least two stream counts.
+    static func make(runs: [RunRecord], metrics: [Metric], level: Double) -> [ScalingFit] {
+        var fits: [ScalingFit] = []
+        for option in runs.map(\.option).uniqued().sorted() {
+            for metric in metrics {
+                let points = runs.filter { $0.option == option }.compactMap { run in metric.value(in: run).map { (Double(run.streams), $0) } }
+                guard points.count >= 3, Set(points.map(\.0)).count >= 2 else { continue }
+                let x = points.map(\.0), y = points.map(\.1)
+                if case .value(let fit) = Fit.linear(x, y) {
+                    fits.append(ScalingFit(
+                        option: option, metric: metric, model: .linear, points: points.count,
+                        first: (fit.intercept, fit.interceptInterval(level: level)), second: (fit.slope, fit.slopeInterval(level: level)),
+                        rSquared: fit.rSquared,
+                        extrapolations: extrapolateTo.map { n in
+                            let p = fit.predict(at: Double(n), level: level)
+                            return (n, p.value, p.prediction)
+                        },
+                        predictor: { fit.predict(at: $0, level: level).value }))
+                }
+                if y.allSatisfy({ $0 > 0 }), case .value(let fit) = Fit.powerLaw(x, y) {
+                    fits.append(ScalingFit(
+                        option: option, metric: metric, model: .powerLaw, points: points.count,
+                        first: (fit.a, fit.aInterval(level: level)), second: (fit.b, fit.bInterval(level: level)),
+                        rSquared: fit.rSquared,
+                        extrapolations: extrapolateTo.map { n in
+                            let p = fit.predict(at: Double(n), level: level)
+                            return (n, p.value, p.prediction)
+                        },
+                        predictor: { fit.predict(at: $0, level: level).value }))
+                }
+            }
+        }
+        return fits
+    }
+}

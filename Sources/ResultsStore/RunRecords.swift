@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import ScaleBench
+
+/// A completed run as the analysis reads it: identity, environment and one summary value
+/// per run-level metric, plus the pooled latency distributions of each worker kind.
+public struct RunRecord: Sendable {
+    public var id: String
+    public var scenarioName: String
+    public var scenarioHash: String
+    public var topology: String
+    public var variant: String
+    public var streams: Int
+    public var repetition: Int
+    public var seed: UInt64
+    public var mode: String
+    public var startedAt: String
+    public var measuredSeconds: Double
+    public var warmupSeconds: Double
+    /// The environment fingerprint: runs are comparable when theirs are equal.
+    public var environment: String
+    /// Per worker kind, in the order the run lists them.
+    public var kinds: [KindRecord]
+    public var processCores: Double?
+    public var peakRSSBytes: Int64?
+    /// Per device: modelled model memory and the device's memory (GB).
+    public var devices: [(device: String, modelMemoryGB: Double, memoryGB: Double)]
+    public var fairness: [(worker: String, jain: Double, servedFPS: [Double])]
+    public var faults: [FaultRecord]
+    public var crossStreamDrops: Int64
+
+    /// The option as people name it: `A`, `B single-inbox`, `C drop-new` …
+    public var option: String {
+        let details = variant.split(separator: "/").first.map(String.init) ?? ""
+        return details.isEmpty || details == "per-stream-inbox" || details == "overwrite" ? topology : "\(topology) \(details)"
+    }
+}
+
+/// One worker kind of a run, pooled over the streams it served.
+public struct KindRecord: Sendable {
+    public var worker: String
+    /// Capture → service end, every stream's histogram added.
+    public var latency: LatencyHistogram
+    public var meanDropFraction: Double
+    /// Mean over streams of the processed fps.
+    public var meanServedFPS: Double
+    public var processed: Int64
+}
+
+/// A fault's isolation figures as stored.
+public struct FaultRecord: Sendable {
+    public var fault: String
+    public var kind: String
+    public var latencyP99DeltaMs: Double?
+    public var dropFractionDelta: Double
+    public var processedFPSChange: Double?
+    public var otherStreams: String
+}
+
+extension ResultsDatabase {
+    /// Names of the scenarios with completed runs, in first-run order.
+    public func scenarioNames(mode: String = "realtime") throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT scenario_name FROM run WHERE status = 'completed' AND mode = ?
+                GROUP BY scenario_name ORDER BY min(started_at)
+                """, arguments: [mode])
+        }
+    }
+
+    /// The completed runs of `scenario` (every run when nil) in `mode`, oldest first.
+    public func records(scenario: String?, mode: String = "realtime") throws -> [RunRecord] {
+        try pool.read { db in
+            var sql = """
+                SELECT r.*, e.fingerprint FROM run r JOIN environment e ON e.id = r.environment_id
+                WHERE r.status = 'completed' AND r.mode = ?
+                """
+            var arguments: [any DatabaseValueConvertible] = [mode]
+            if let scenario {
+                sql += " AND r.scenario_name = ?"
+                arguments.append(scenario)
+            }
+            sql += " ORDER BY r.started_at, r.rowid"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let id: String = row["id"]
+                return RunRecord(
+                    id: id, scenarioName: row["scenario_name"], scenarioHash: row["scenario_hash"], topology: row["topology"],
+                    variant: row["variant"], streams: row["streams"], repetition: row["repetition"],
+                    seed: UInt64(bitPattern: row["seed"] as Int64), mode: row["mode"], startedAt: row["started_at"],
+                    measuredSeconds: row["measured_seconds"], warmupSeconds: row["warmup_seconds"], environment: row["fingerprint"],
+                    kinds: try Self.kinds(db, run: id),
+                    processCores: try Double.fetchOne(db, sql: "SELECT cores FROM cpu_usage WHERE run_id = ? AND class = 'process'", arguments: [id]),
+                    peakRSSBytes: row["peak_rss_bytes"],
+                    devices: try Row.fetchAll(db, sql: "SELECT device, model_memory_gb, memory_gb FROM device_usage WHERE run_id = ? ORDER BY rowid", arguments: [id])
+                        .map { ($0["device"], $0["model_memory_gb"], $0["memory_gb"]) },
+                    fairness: try Row.fetchAll(db, sql: "SELECT worker, jain, served_fps_json FROM fairness WHERE run_id = ? ORDER BY rowid", arguments: [id])
+                        .map { ($0["worker"], $0["jain"], (try? JSONDecoder().decode([Double].self, from: Data(($0["served_fps_json"] as String).utf8))) ?? []) },
+                    faults: try Row.fetchAll(db, sql: "SELECT * FROM fault_isolation WHERE run_id = ? ORDER BY fault_index", arguments: [id])
+                        .map { FaultRecord(fault: $0["fault"], kind: $0["kind"], latencyP99DeltaMs: $0["latency_p99_delta_ms"],
+                                           dropFractionDelta: $0["drop_fraction_delta"], processedFPSChange: $0["processed_fps_change"],
+                                           otherStreams: $0["other_streams"]) },
+                    crossStreamDrops: try Self.crossStreamDrops(db, run: id))
+            }
+        }
+    }
+
+    private static func kinds(_ db: Database, run: String) throws -> [KindRecord] {
+        var order: [String] = []
+        var byKind: [String: KindRecord] = [:]
+        var streams: [String: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT worker, drop_fraction, processed_fps, processed, latency_histogram FROM worker_metrics
+            WHERE run_id = ? ORDER BY rowid
+            """, arguments: [run])
+        while let row = try rows.next() {
+            let worker: String = row["worker"]
+            let histogram = try LatencyHistogram(serialized: [UInt8](row["latency_histogram"] as Data))
+            if byKind[worker] == nil {
+                order.append(worker)
+                byKind[worker] = KindRecord(worker: worker, latency: LatencyHistogram(), meanDropFraction: 0, meanServedFPS: 0, processed: 0)
+            }
+            byKind[worker]!.latency.add(histogram)
+            byKind[worker]!.meanDropFraction += row["drop_fraction"]
+            byKind[worker]!.meanServedFPS += row["processed_fps"]
+            byKind[worker]!.processed += row["processed"] as Int64
+            streams[worker, default: 0] += 1
+        }
+        return order.map { worker in
+            var kind = byKind[worker]!
+            kind.meanDropFraction /= Double(streams[worker]!)
+            kind.meanServedFPS /= Double(streams[worker]!)
+            return kind
+        }
+    }
+
+    /// Inbox plus worker-slot cross-stream drops; a slot shared by all streams reports its
+    /// total on every stream's row, so each kind counts once.
+    private static func crossStreamDrops(_ db: Database, run: String) throws -> Int64 {
+        let slots = try Int64.fetchOne(db, sql: """
+            SELECT coalesce(sum(m), 0) FROM (SELECT max(cross_stream_drops) AS m FROM worker_metrics WHERE run_id = ? GROUP BY worker)
+            """, arguments: [run]) ?? 0
+        return slots
+    }
+}
+
+extension ResultsDatabase {
+    /// The stored environments with these fingerprints, described in one line each.
+    public func environmentDescriptions(_ fingerprints: [String]) throws -> [(fingerprint: String, text: String)] {
+        try pool.read { db in
+            try fingerprints.compactMap { fingerprint in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM environment WHERE fingerprint = ?", arguments: [fingerprint]) else { return nil }
+                let memory = Double(row["memory_bytes"] as Int64) / 1_073_741_824
+                let dirty: Bool = row["git_dirty"]
+                let commit: String = row["git_commit"]
+                let text = "\(row["host"] as String): \(row["cpu_model"] as String), \(row["cores"] as Int) cores, "
+                    + String(format: "%.1f GiB", memory) + "; \(row["os"] as String), kernel \(row["kernel"] as String); "
+                    + "Swift \(row["swift_version"] as String) (\(row["build_configuration"] as String)); scalebench \(commit)\(dirty ? " (dirty)" : ""); "
+                    + "FFmpeg \(row["ffmpeg_version"] as String), GSL \(row["gsl_version"] as String) — fingerprint \(fingerprint.prefix(12))"
+                return (fingerprint, text)
+            }
+        }
+    }
+}

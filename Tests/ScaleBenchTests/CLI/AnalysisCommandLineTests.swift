@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+
+/// compare, report and gate on real databases written by real sweeps.
+final class AnalysisCommandLineTests: TemporaryFolderTestCase {
+    /// A small sweep: B and C at 2 and 3 streams × 3 repetitions, short offload runs.
+    private func sweep(_ db: String, heavy: String = "offload:60ms", repetitions: Int = 3, streams: String = "2,3",
+                       topologies: String = "B,C", seed: String = "1") throws {
+        let outcome = try runCLI(["sweep", "--db", db, "--name", "small", "--topologies", topologies, "--streams", streams,
+                                  "--repetitions", "\(repetitions)", "--duration", "700ms", "--warmup", "100ms", "--fps", "20",
+                                  "--resolution", "160x120", "--worker", "offload:5ms", "--worker", heavy, "--shared", heavy,
+                                  "--seed", seed, "--quiet"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    }
+
+    func testCompareAndReportWriteEveryPartFromTheDatabase() throws {
+        let db = path("r.sqlite")
+        try sweep(db)
+        let compare = try runCLI(["compare", "--db", db, "--resamples", "1000"])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        XCTAssertTrue(compare.stdout.hasPrefix("scalebench compare small · 12 runs"), compare.stdout)
+        XCTAssertTrue(compare.stdout.contains("2 streams"))
+        XCTAssertTrue(compare.stdout.contains("C vs B:"), compare.stdout)
+
+        let report = try runCLI(["report", "--db", db, "--out", folder.path, "--resamples", "1000"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let markdown = try String(contentsOfFile: path("small.md"), encoding: .utf8)
+        for section in ["# small: scalebench report", "## Options side by side", "### 2 streams", "### 3 streams", "## Charts",
+                        "## Scaling fits", "## Environment", "## Methodology"] {
+            XCTAssertTrue(markdown.contains(section), section)
+        }
+        let html = try String(contentsOfFile: path("small.html"), encoding: .utf8)
+        XCTAssertFalse(html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"), "no network needed")
+        XCTAssertFalse(html.contains("<script"))
+        // Every chart parses as XML and draws data.
+        let charts = try FileManager.default.contentsOfDirectory(atPath: path("small")).filter { $0.hasSuffix(".svg") }
+        XCTAssertGreaterThanOrEqual(charts.count, 8)
+        for chart in charts {
+            let svg = try String(contentsOfFile: path("small/\(chart)"), encoding: .utf8)
+            XCTAssertNoThrow(try XMLDocument(xmlString: svg), chart)
+            if chart.hasPrefix("latency-p99") {
+                // Runs of 0.7 s cannot support a p99 (≥ 500 frames): the chart says so.
+                XCTAssertTrue(svg.contains("insufficient data: p99 needs ≥ 500 frames"), chart)
+            } else {
+                XCTAssertTrue(svg.contains("<circle") || svg.contains("<polyline"), "\(chart) has data")
+                XCTAssertFalse(svg.contains("no data"), chart)
+            }
+            XCTAssertTrue(html.contains(svg.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80)), "\(chart) inline in the HTML")
+        }
+    }
+
+    /// Must show (bad input): an empty database, an absent scenario, a missing database.
+    func testBadInputIsOneLineAndExitStatus2() throws {
+        let empty = path("empty.sqlite")
+        XCTAssertEqual(try runCLI(["export", "--db", empty]).status, 2, "export does not create it either")
+        _ = try runCLI(["run", "--db", empty, "--streams", "1", "--duration", "100ms", "--warmup", "0s", "--fps", "10", "--stress",
+                        "--resolution", "160x120", "--worker", "offload:1ms", "--name", "x"])
+        let cases: [([String], String)] = [
+            (["compare", "--db", path("none.sqlite")], "scalebench: error: --db \(path("none.sqlite")): no such database\n"),
+            (["compare", "--db", empty, "nope"], "scalebench: error: scenario nope: no completed realtime runs of it in \(empty) (it has: x)\n"),
+            (["report", "--db", empty, "--out", path("missing")], "scalebench: error: --out \(path("missing")): no such folder\n"),
+            (["compare", "--db", empty, "--metric", "speed"], "scalebench: error: --metric speed: expected latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, cpu-cores, peak-rss or model-memory:DEVICE\n"),
+            (["gate", "--baseline", empty, "--candidate", path("none.sqlite")], "scalebench: error: --candidate \(path("none.sqlite")): no such database\n"),
+        ]
+        for (arguments, expected) in cases {
+            let outcome = try runCLI(arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments)")
+            XCTAssertEqual(outcome.stderr, expected)
+            XCTAssertEqual(outcome.stdout, "")
+        }
+    }
+
+    /// The gate end to end: the same configuration with other seeds passes; a 30 %
+    /// slower heavy worker fails (exit 1), named in the JUnit file and the summary.
+    func testTheGateCatchesASlowerHeavyWorkerAndPassesOtherSeeds() throws {
+        func scenario(_ name: String, service: String, seed: Int) throws -> String {
+            let file = path("\(name).yaml")
+            try """
+            name: gate-test
+            streams: 2
+            topology: C
+            repetitions: 5
+            duration: 1500ms
+            warmup: 100ms
+            seed: \(seed)
+            capture: {fps: 20, resolution: 160x120}
+            workers:
+              - {kind: offload:5ms, name: detector}
+              - {kind: "offload:constant(\(service))", name: vlm, shared: true}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+            let outcome = try runCLI(["sweep", file, "--db", path("\(name).sqlite"), "--quiet"])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            return path("\(name).sqlite")
+        }
+        // 2 streams share one VLM of 40 ms (12.5 fps each); the slower one takes 52 ms.
+        let baseline = try scenario("baseline", service: "40ms", seed: 1)
+        let same = try scenario("same", service: "40ms", seed: 2)
+        let slower = try scenario("slower", service: "52ms", seed: 3)
+        let metrics = ["--metric", "latency-p50:vlm", "--metric", "latency-p50:detector", "--metric", "served-fps:vlm"]
+
+        let pass = try runCLI(["gate", "--baseline", "\(baseline)#gate-test", "--candidate", same] + metrics)
+        XCTAssertEqual(pass.status, 0, pass.stdout + pass.stderr)
+        XCTAssertTrue(pass.stdout.hasPrefix("gate: pass"), pass.stdout)
+
+        let junit = path("gate.xml"), summary = path("summary.md")
+        let fail = try runCLI(["gate", "--baseline", baseline, "--candidate", slower, "--junit", junit, "--summary", summary] + metrics)
+        XCTAssertEqual(fail.status, 1, fail.stdout + fail.stderr)
+        XCTAssertTrue(fail.stdout.hasPrefix("gate: REGRESSION"), fail.stdout)
+        XCTAssertTrue(fail.stdout.contains("✗ latency-p50:vlm at 2 streams, option C: regression: vlm latency p50 +"), fail.stdout)
+        XCTAssertFalse(fail.stdout.contains("✗ latency-p50:detector"), "the light worker did not change")
+        let document = try XMLDocument(contentsOf: URL(fileURLWithPath: junit))
+        XCTAssertGreaterThanOrEqual(try document.nodes(forXPath: "//failure").count, 1)
+        XCTAssertTrue(try String(contentsOfFile: summary, encoding: .utf8).contains("| ✗ | latency-p50:vlm | 2 | C |"))
+    }
+}
