@@ -68,13 +68,15 @@ public struct Comparison: Sendable {
             let here = runs.filter { $0.streams == streams }
             let options = here.map(\.option).uniqued().sorted()
             for metric in metrics ?? Metric.all(in: runs) {
+                // A metric no run here has is not a row; one the runs cannot support is,
+                // saying why.
+                guard here.contains(where: { metric.value(in: $0) != nil }) else { continue }
                 var summaries: [OptionSummary] = []
                 for option in options {
                     let values = Self.values(metric, here.filter { $0.option == option })
                     seed &+= 1
-                    summaries.append(Self.summary(option: option, values: values, settings: settings, seed: seed))
+                    summaries.append(Self.summary(option: option, metric: metric, values: values, settings: settings, seed: seed))
                 }
-                guard summaries.contains(where: { !$0.values.isEmpty }) else { continue }
                 var pairs: [Pair] = []
                 for (i, a) in summaries.enumerated() {
                     for b in summaries[(i + 1)...] {
@@ -117,9 +119,10 @@ public struct Comparison: Sendable {
         }
     }
 
-    static func summary(option: String, values: [Double], settings: Settings, seed: UInt64) -> OptionSummary {
+    static func summary(option: String, metric: Metric, values: [Double], settings: Settings, seed: UInt64) -> OptionSummary {
         guard !values.isEmpty else {
-            return OptionSummary(option: option, values: [], median: .insufficient("no run with enough data"), interval: nil)
+            let reason = metric.percentile.map { "p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames in a run" } ?? "no run has it"
+            return OptionSummary(option: option, values: [], median: .insufficient(reason), interval: nil)
         }
         let median = Descriptive.median(values)
         let interval = values.count >= 3
@@ -131,10 +134,11 @@ public struct Comparison: Sendable {
 
     static func pair(_ a: OptionSummary, _ b: OptionSummary, settings: Settings, seed: UInt64) -> Pair {
         var pair = Pair(baseline: a.option, other: b.option, pValue: .insufficient("n = \(min(a.values.count, b.values.count))"))
-        guard a.values.count >= 2, b.values.count >= 2 else {
-            pair.pValue = .insufficient("n = \(min(a.values.count, b.values.count))")
+        if case .insufficient(let reason) = a.values.isEmpty ? a.median : b.median, a.values.isEmpty || b.values.isEmpty {
+            pair.pValue = .insufficient(reason)
             return pair
         }
+        guard a.values.count >= 2, b.values.count >= 2 else { return pair }
         pair.pValue = MannWhitney.test(a.values, b.values).map(\.pValue)
         let medianA = Descriptive.median(a.values), medianB = Descriptive.median(b.values)
         if medianA != 0 {

@@ -41,8 +41,9 @@ final class ComparisonTests: XCTestCase {
     func testAPercentileFromTooFewFramesIsNotReported() throws {
         let runs = RunFactory.runs(4, option: "A", medianMs: 1000, frames: 50, seed: 1)
         let comparison = try Comparison.make(scenario: "s", runs: runs, metrics: [Metric(.latencyP99, "vlm"), Metric(.latencyP50, "vlm")])
-        XCTAssertEqual(comparison.cells.count, 1, "p99 needs more than 50 frames a run; p50 does not")
-        XCTAssertEqual(comparison.cells[0].metric, Metric(.latencyP50, "vlm"))
+        XCTAssertEqual(comparison.cells.count, 2)
+        XCTAssertEqual(comparison.cells[0].options[0].median, .insufficient("p99 needs ≥ 500 frames in a run"), "50 frames a run")
+        guard case .value = comparison.cells[1].options[0].median else { return XCTFail("p50 needs 10 frames") }
     }
 
     /// Must show: mixed environments are not pooled unless asked.
