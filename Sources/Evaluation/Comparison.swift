@@ -17,6 +17,9 @@ public struct Comparison: Sendable {
         public var resamples = 10_000
         public var seed: UInt64 = 1
         public var allowMixedEnvironments = false
+        /// Equivalence margin of the TOST, relative to the first option's mean: two options
+        /// are called equivalent when their means differ by less than this, shown at alpha.
+        public var equivalenceMargin = 0.10
         public init() {}
     }
 
@@ -36,6 +39,8 @@ public struct Comparison: Sendable {
         public var ratio: Double?
         public var ratioInterval: ConfidenceInterval?
         public var cliffsDelta: Double?
+        /// Welch TOST within ± the margin (unadjusted); nil when not computable.
+        public var equivalence: Equivalence.Result?
         public var verdict: String = ""
     }
 
@@ -104,7 +109,8 @@ public struct Comparison: Sendable {
         for ((c, p), adjusted) in zip(positions, Holm.adjust(pValues)) { cells[c].pairs[p].adjustedP = adjusted }
         for c in cells.indices {
             for p in cells[c].pairs.indices {
-                cells[c].pairs[p].verdict = Self.verdict(cells[c].pairs[p], metric: cells[c].metric, alpha: settings.alpha)
+                cells[c].pairs[p].verdict = Self.verdict(cells[c].pairs[p], metric: cells[c].metric, alpha: settings.alpha,
+                                                         margin: settings.equivalenceMargin)
             }
         }
         return Comparison(scenario: scenario, settings: settings, runs: runs.count, environments: environments, cells: cells)
@@ -147,16 +153,27 @@ public struct Comparison: Sendable {
                                                          resamples: settings.resamples, method: .percentile, seed: seed).valueOrNil
         }
         pair.cliffsDelta = EffectSize.cliffsDelta(a.values, b.values).valueOrNil
+        let margin = settings.equivalenceMargin * abs(Descriptive.mean(a.values))
+        if margin > 0 {
+            pair.equivalence = Equivalence.tost(a.values, b.values, margin: margin, alpha: settings.alpha).valueOrNil
+        }
         return pair
     }
 
     /// "C's vlm latency p99 is 41 % lower than A's [35 %, 47 %], p = 0.002".
-    static func verdict(_ pair: Pair, metric: Metric, alpha: Double) -> String {
+    static func verdict(_ pair: Pair, metric: Metric, alpha: Double, margin: Double) -> String {
         guard case .value = pair.pValue, let adjusted = pair.adjustedP else {
             if case .insufficient(let reason) = pair.pValue { return "insufficient data (\(reason))" }
             return "insufficient data"
         }
-        guard adjusted < alpha else { return "no significant difference (\(pText(adjusted)))" }
+        guard adjusted < alpha else {
+            // Not different is not the same as equivalent: the TOST says which.
+            let within = "±\(format3(margin * 100)) %"
+            guard let tost = pair.equivalence else { return "no significant difference (\(pText(adjusted)))" }
+            return tost.equivalent
+                ? "no significant difference (\(pText(adjusted))); equivalent within \(within) (TOST \(pText(tost.pValue)))"
+                : "no significant difference (\(pText(adjusted))), but equivalence within \(within) is not shown (TOST \(pText(tost.pValue)))"
+        }
         guard let ratio = pair.ratio else {
             return "\(pair.other) differs from \(pair.baseline) (\(pText(adjusted)))"
         }

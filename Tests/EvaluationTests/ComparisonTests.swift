@@ -23,6 +23,8 @@ final class ComparisonTests: XCTestCase {
         let pair = try XCTUnwrap(comparison.cells.first?.pairs.first)
         XCTAssertTrue(pair.verdict.hasPrefix("no significant difference (p = "), pair.verdict)
         XCTAssertGreaterThan(try XCTUnwrap(pair.adjustedP), 0.05)
+        XCTAssertTrue(pair.verdict.hasSuffix("; equivalent within ±10 % (TOST p < 0.001)") || pair.verdict.contains("equivalent within ±10 % (TOST p = 0.0"),
+                      "6 runs a side with 5 % noise pin the means within 10 %: \(pair.verdict)")
     }
 
     /// Must show: n = 1 per option gives "insufficient data (n = 1)", no p-value invented.
