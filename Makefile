@@ -4,7 +4,11 @@
 SWIFT ?= swift
 APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
-RUN_ARGS ?= Scenarios/decision-checkpoint.yaml --duration 10s --warmup 2s
+# The main job: P001's decision checkpoint with a quick profile (3 repetitions of 13 s,
+# about 5 minutes on 2 cores), then its report. Resumes: completed runs in the quick
+# database are kept; delete it to measure again. RUN_ARGS adds sweep flags.
+QUICK_DB := Reports/checkpoint-quick.sqlite
+RUN_ARGS ?=
 
 .PHONY: deps build release run test bench
 
@@ -25,7 +29,9 @@ release: deps
 	$(SWIFT) build -c release --product scalebench
 
 run: release
-	.build/release/scalebench run $(RUN_ARGS)
+	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) \
+	  --repetitions 3 --duration 13s --warmup 1s --cooldown 0s $(RUN_ARGS)
+	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -14,13 +14,15 @@ public struct Report {
     public var fits: [ScalingFit]
     var charts: [ReportChart]
     public var environments: [EnvironmentSummary]
+    public var checkpoint: DecisionCheckpoint?
 
     public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
                             settings: Comparison.Settings = .init()) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
-                      charts: ReportCharts.make(runs: runs, comparison: comparison, fits: fits), environments: environments)
+                      charts: ReportCharts.make(runs: runs, comparison: comparison, fits: fits), environments: environments,
+                      checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings))
     }
 
     /// The charts as (file name, SVG text), for writing beside the Markdown.
@@ -31,6 +33,7 @@ public struct Report {
     public func markdown(chartFolder: String) -> String {
         var out = "# \(scenario): scalebench report\n\n"
         out += summaryLine() + "\n\n"
+        if let checkpoint { out += checkpoint.markdown() }
         out += "## Options side by side\n\n"
         out += "Median over repetitions [\(Int(comparison.settings.level * 100)) % bootstrap CI of the median; none below 3 runs]; "
         out += "n = runs that support the metric.\n\n"

@@ -28,6 +28,8 @@ public struct RunRecord: Sendable {
     public var fairness: [(worker: String, jain: Double, servedFPS: [Double])]
     public var faults: [FaultRecord]
     public var crossStreamDrops: Int64
+    /// The fully resolved scenario the run ran (nil if it cannot be read back).
+    public var scenario: RunScenario?
 
     /// The option as people name it: `A`, `B single-inbox`, `C drop-new` …
     public var option: String {
@@ -99,7 +101,8 @@ extension ResultsDatabase {
                         .map { FaultRecord(fault: $0["fault"], kind: $0["kind"], latencyP99DeltaMs: $0["latency_p99_delta_ms"],
                                            dropFractionDelta: $0["drop_fraction_delta"], processedFPSChange: $0["processed_fps_change"],
                                            otherStreams: $0["other_streams"]) },
-                    crossStreamDrops: try Self.crossStreamDrops(db, run: id))
+                    crossStreamDrops: try Self.crossStreamDrops(db, run: id),
+                    scenario: try? JSONDecoder().decode(RunScenario.self, from: Data((row["scenario_json"] as String).utf8)))
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import ResultsStore
+import ScaleBench
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

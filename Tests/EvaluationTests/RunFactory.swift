@@ -23,7 +23,7 @@ enum RunFactory {
             kinds: [KindRecord(worker: kind, latency: latency, meanDropFraction: 0.1 * runFactor, meanServedFPS: 2 / runFactor,
                                processed: Int64(frames))],
             processCores: cores * random.lognormal(zeta: 0, sigma: noise), peakRSSBytes: 100 << 20,
-            devices: [], fairness: [], faults: [], crossStreamDrops: 0)
+            devices: [], fairness: [], faults: [], crossStreamDrops: 0, scenario: nil)
     }
 
     static func runs(_ count: Int, option: String = "C", streams: Int = 4, medianMs: Double, cores: Double = 1, noise: Double = 0.05,

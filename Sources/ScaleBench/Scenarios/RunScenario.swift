@@ -49,6 +49,9 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var devices: [DeviceSpec] = []
     /// Faults injected during the measured window (scenario files only).
     public var faults: [Fault] = []
+    /// Service levels and decision criteria, for the report (scenario files only; not
+    /// part of the scenario's identity).
+    public var checkpoint: Checkpoint?
 
     public init() {}
 
