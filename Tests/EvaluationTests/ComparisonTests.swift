@@ -1,6 +1,7 @@
 import Analysis
 @testable import Evaluation
 @testable import ResultsStore
+import ScaleBench
 import XCTest
 
 final class ComparisonTests: XCTestCase {

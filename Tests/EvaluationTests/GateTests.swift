@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 @testable import Evaluation
 @testable import ResultsStore
+import ScaleBench
 import XCTest
 
 /// The gate's statistics over seeded trials: no flakes on noise, a real slowdown caught.

@@ -90,7 +90,7 @@ final class ScenarioFileTests: XCTestCase {
     func testBadScenariosAreLocatedWithKeyPathAndWhatIsAllowed() {
         let cases: [(text: String, expected: String)] = [
             (Self.good.replacingOccurrences(of: "duration: 5s", with: "durration: 5s"),
-             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults"),
+             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults, checkpoint"),
             (Self.good.replacingOccurrences(of: "  fps: 15", with: "  fps: fast"),
              "Scenarios/x.yaml:6 capture.fps: expected a number above 0 to 1000, got 'fast'"),
             (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: -3"),
@@ -153,6 +153,32 @@ final class ScenarioFileTests: XCTestCase {
         three.streams = 3
         XCTAssertEqual(TopologyPlan.build(three).infeasibilities(devices: three.devices).map(\.description),
                        ["gpu0: needs 24.0 GB (describer 3 × 8.0 GB) but has 16.0 GB"])
+    }
+
+    func testACheckpointReadsItsLevelsAndCriteriaAndChecksThem() throws {
+        let checkpoint = """
+        checkpoint:
+          service-levels:
+            - {metric: "latency-p99:vlm", max: 2000}
+          criteria:
+            - {item: "A within 25 %", metric: cpu-cores, streams: [4], option: A, versus: C, within: 25%}
+        """
+        let file = try parse(Self.good + "\n" + checkpoint)
+        XCTAssertEqual(file.base.checkpoint, Checkpoint(
+            serviceLevels: [.init(metric: Metric(.latencyP99, "vlm"), max: 2000)],
+            criteria: [.init(item: "A within 25 %", metric: Metric(.processCores), streams: [4], option: .independentPipelines,
+                             versus: .hybrid, rule: .within(0.25))]))
+        let cases: [(String, String)] = [
+            (checkpoint.replacingOccurrences(of: "latency-p99:vlm", with: "latency-p99:vml"),
+             "Scenarios/x.yaml:23 checkpoint.service-levels[0].metric: unknown worker \"vml\" (known: person-detector, vlm)"),
+            (checkpoint.replacingOccurrences(of: "streams: [4]", with: "streams: [5]"),
+             "Scenarios/x.yaml:25 checkpoint.criteria[0].streams[0]: 5 is not a stream count of the scenario (4)"),
+            (checkpoint.replacingOccurrences(of: "within: 25%", with: "within: 25%, exceeds: 10%"),
+             "Scenarios/x.yaml:25 checkpoint.criteria[0]: expected one of within: or exceeds: (a margin such as 25%)"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(problem(Self.good + "\n" + text)?.description, expected)
+        }
     }
 
     /// Edit distance suggests only what is close.

@@ -1,0 +1,75 @@
+import Analysis
+@testable import Evaluation
+@testable import ResultsStore
+import ScaleBench
+import XCTest
+
+/// The checkpoint's items and recommendation from known data.
+final class DecisionCheckpointTests: XCTestCase {
+    /// A scenario whose option A cannot fit its GPU, with three criteria and two levels.
+    func scenario() throws -> RunScenario {
+        var scenario = RunScenario()
+        scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
+        scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]
+        scenario.sharedWorkers = ["vlm"]
+        scenario.checkpoint = Checkpoint(
+            serviceLevels: [.init(metric: Metric(.latencyP99, "vlm"), max: 1000), .init(metric: Metric(.processCores), max: 1.5)],
+            criteria: [
+                .init(item: "A within 25 % of C", metric: Metric(.processCores), streams: [4], option: .independentPipelines, versus: .hybrid, rule: .within(0.25)),
+                .init(item: "B within 25 % of C", metric: Metric(.processCores), streams: [4], option: .globalPipeline, versus: .hybrid, rule: .within(0.25)),
+                .init(item: "B exceeds C by 25 %", metric: Metric(.processCores), streams: [4], option: .globalPipeline, versus: .hybrid, rule: .exceeds(0.25)),
+            ])
+        return scenario
+    }
+
+    func runs(bCores: Double, cCores: Double) throws -> [RunRecord] {
+        let scenario = try scenario()
+        return (RunFactory.runs(5, option: "B", medianMs: 400, cores: bCores, noise: 0.01, seed: 1)
+            + RunFactory.runs(5, option: "C", medianMs: 400, cores: cCores, noise: 0.01, seed: 2)).map { run in
+            var run = run
+            run.scenario = scenario
+            return run
+        }
+    }
+
+    func checkpoint(bCores: Double, cCores: Double) throws -> DecisionCheckpoint {
+        let runs = try runs(bCores: bCores, cCores: cCores)
+        var settings = Comparison.Settings()
+        settings.resamples = 2000
+        let comparison = try Comparison.make(scenario: "s", runs: runs, settings: settings)
+        return try XCTUnwrap(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings))
+    }
+
+    func testItemsAreMetNotMetOrInfeasibleWithTheirEvidence() throws {
+        let close = try checkpoint(bCores: 1.05, cCores: 1.0)
+        XCTAssertEqual(close.items.map(\.status), [.notMet, .met, .notMet])
+        XCTAssertEqual(close.items[0].evidence, "option A is infeasible at 4 streams: gpu0: needs 32.0 GB (vlm 4 × 8.0 GB) but has 16.0 GB")
+        XCTAssertTrue(close.items[1].evidence.hasPrefix("CPU cores at 4 streams: B is 10"), close.items[1].evidence)
+        XCTAssertTrue(close.items[1].evidence.hasSuffix("within +25 % with confidence"), close.items[1].evidence)
+        XCTAssertEqual(close.infeasible.map(\.option), ["A"])
+
+        let far = try checkpoint(bCores: 1.6, cCores: 1.0)
+        XCTAssertEqual(far.items.map(\.status), [.notMet, .notMet, .met])
+    }
+
+    func testTheRecommendationTakesTheCheapestOptionMeetingEveryLevel() throws {
+        let far = try checkpoint(bCores: 1.6, cCores: 1.0)
+        XCTAssertEqual(far.standings.map(\.option), ["B", "C"])
+        XCTAssertEqual(far.standings.map(\.status), [.notMet, .met], "B's 1.6 cores break the 1.5-core level")
+        let recommendation = try XCTUnwrap(far.recommendations.first)
+        XCTAssertEqual(recommendation.option, "C")
+        XCTAssertEqual(recommendation.streams, [4])
+
+        let close = try checkpoint(bCores: 1.05, cCores: 1.0)
+        let second = try XCTUnwrap(close.recommendations.first)
+        XCTAssertEqual(second.option, "C", "both meet the levels; C costs less")
+        XCTAssertTrue(second.reason.contains("B also meets them, at significantly more CPU"), second.reason)
+        XCTAssertTrue(close.markdown().contains("- 4 streams: **option C** — "), close.markdown())
+    }
+
+    func testNoCheckpointDeclaredGivesNoSection() throws {
+        let runs = RunFactory.runs(3, medianMs: 1, seed: 1)
+        let comparison = try Comparison.make(scenario: "s", runs: runs)
+        XCTAssertNil(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: .init()))
+    }
+}
