@@ -90,35 +90,7 @@ public struct DecisionCheckpoint: Sendable {
             for option in runs.map(\.option).uniqued().sorted() {
                 let here = runs.filter { $0.streams == streams && $0.option == option }
                 guard !here.isEmpty else { continue }
-                var status = Status.met, evidence: [String] = []
-                for level in checkpoint.serviceLevels {
-                    // A latency percentile is a statement about frames: judged on the
-                    // configuration's pooled histograms, when they hold frames enough.
-                    if let percentile = level.metric.percentile, let kind = level.metric.subject {
-                        var pool = LatencyHistogram()
-                        for run in here { if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) } }
-                        guard Validity.supports(percentile: percentile, samples: Int(pool.count)),
-                              let value = pool.milliseconds(atPercentile: percentile) else {
-                            if status == .met { status = .insufficient }
-                            evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.count))")
-                            continue
-                        }
-                        let met = level.isMet(by: value)
-                        if !met { status = .notMet }
-                        evidence.append("\(level): \(met ? "met" : "NOT met") (\(Report.number(value)) over the \(pool.count) frames of \(here.count) runs)")
-                        continue
-                    }
-                    let values = Comparison.values(level.metric, here)
-                    guard !values.isEmpty else {
-                        if status == .met { status = .insufficient }
-                        evidence.append("\(level): insufficient data (\(level.metric.percentile.map { "p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames a run" } ?? "no run has it"))")
-                        continue
-                    }
-                    let median = Descriptive.median(values)
-                    let met = level.isMet(by: median)
-                    if !met { status = .notMet }
-                    evidence.append("\(level): \(met ? "met" : "NOT met") (median \(Report.number(median)) over \(values.count) runs)")
-                }
+                let (status, evidence) = judge(here, levels: checkpoint.serviceLevels)
                 let cores = Comparison.values(Metric(.processCores), here)
                 standings.append(Standing(option: option, streams: streams, status: status, evidence: evidence,
                                           cores: cores.isEmpty ? nil : Descriptive.median(cores)))
@@ -128,6 +100,41 @@ public struct DecisionCheckpoint: Sendable {
         return DecisionCheckpoint(checkpoint: checkpoint, items: items, infeasible: infeasible, standings: standings,
                                   recommendations: recommend(standings: standings, counts: counts, runs: runs, comparison: comparison,
                                                              alpha: settings.alpha))
+    }
+
+    /// Whether a configuration's runs meet every service level, with the evidence: each
+    /// level on the runs' median, a latency percentile on their pooled histograms.
+    public static func judge(_ here: [RunRecord], levels: [Checkpoint.ServiceLevel]) -> (Status, [String]) {
+        var status = Status.met, evidence: [String] = []
+        for level in levels {
+            // A latency percentile is a statement about frames: judged on the
+            // configuration's pooled histograms, when they hold frames enough.
+            if let percentile = level.metric.percentile, let kind = level.metric.subject {
+                var pool = LatencyHistogram()
+                for run in here { if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) } }
+                guard Validity.supports(percentile: percentile, samples: Int(pool.count)),
+                      let value = pool.milliseconds(atPercentile: percentile) else {
+                    if status == .met { status = .insufficient }
+                    evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.count))")
+                    continue
+                }
+                let met = level.isMet(by: value)
+                if !met { status = .notMet }
+                evidence.append("\(level): \(met ? "met" : "NOT met") (\(Report.number(value)) over the \(pool.count) frames of \(here.count) runs)")
+                continue
+            }
+            let values = Comparison.values(level.metric, here)
+            guard !values.isEmpty else {
+                if status == .met { status = .insufficient }
+                evidence.append("\(level): insufficient data (\(level.metric.percentile.map { "p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames a run" } ?? "no run has it"))")
+                continue
+            }
+            let median = Descriptive.median(values)
+            let met = level.isMet(by: median)
+            if !met { status = .notMet }
+            evidence.append("\(level): \(met ? "met" : "NOT met") (median \(Report.number(median)) over \(values.count) runs)")
+        }
+        return (status, evidence)
     }
 
     static func evaluate(_ criterion: Checkpoint.Criterion, streams: Int, runs: [RunRecord], comparison: Comparison,

@@ -115,4 +115,36 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertGreaterThanOrEqual(try document.nodes(forXPath: "//failure").count, 1)
         XCTAssertTrue(try String(contentsOfFile: summary, encoding: .utf8).contains("| ✗ | latency-p50:vlm | 2 | C |"))
     }
+
+    /// Capacity: one shared 50 ms worker serves 20 frames/s; at ≥ 4.5 fps per stream the
+    /// search must land on 4 streams (5 gives 4.0), probing 1, 2, 4, 8, 6, 5.
+    func testCapacityFindsTheLargestCountMeetingTheServiceLevels() throws {
+        let file = path("cap.yaml")
+        try """
+        name: cap
+        streams: 1
+        topology: C
+        duration: 4s
+        warmup: 500ms
+        capture: {fps: 30, resolution: 160x120}
+        workers:
+          - {kind: "offload:constant(50ms)", name: vlm, shared: true}
+        checkpoint:
+          service-levels:
+            - {metric: "served-fps:vlm", min: 4.5}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let db = path("cap.sqlite")
+        let outcome = try runCLI(["capacity", file, "--db", db, "--max-streams", "8", "--quiet"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.hasSuffix("capacity: 4 streams (5 misses a service level)\n"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps: NOT met (median 4.00 over 1 runs)"), outcome.stdout)
+        let probed = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { Int($0.split(separator: " ")[0])! }
+        XCTAssertEqual(probed, [1, 2, 4, 5, 6, 8])
+        // Resumes: a second search reuses the stored runs and answers the same.
+        let again = try runCLI(["capacity", file, "--db", db, "--max-streams", "8"])
+        XCTAssertEqual(again.stdout, outcome.stdout)
+        XCTAssertFalse(again.stderr.contains("run 1/1"), "nothing runs again: \(again.stderr)")
+        let noLevels = try runCLI(["capacity", path("nope.yaml")])
+        XCTAssertEqual(noLevels.status, 2)
+    }
 }

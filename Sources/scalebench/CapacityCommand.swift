@@ -1,0 +1,94 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import ResultsStore
+import ScaleBench
+
+struct CapacityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capacity",
+        abstract: "Find the largest stream count at which an option meets the scenario's service levels.",
+        discussion: """
+        A bounded search over stream counts: doubling from --start until a count misses a
+        service level (or --max-streams), then bisecting. Each probed count runs the
+        scenario's repetitions in real time; the runs are stored like a sweep's, under
+        the scenario's name with "-capacity", so an interrupted search resumes. The
+        service levels are the scenario's checkpoint.service-levels.
+
+        Example: scalebench capacity Scenarios/hospital-10.yaml --topology C --max-streams 64
+        """)
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(parsing: .unconditional, help: "First stream count probed.")
+    var start: Int = 1
+
+    @Option(name: .customLong("max-streams"), parsing: .unconditional, help: "Largest stream count probed.")
+    var maxStreams: Int = 64
+
+    @Option(parsing: .unconditional, help: "Runs per probed count (default: the file's repetitions).")
+    var repetitions: Int?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        guard let file = try scenarioOptions.loadFile() else { throw UsageError("capacity needs a scenario file with checkpoint.service-levels") }
+        guard let levels = file.base.checkpoint?.serviceLevels, !levels.isEmpty else {
+            throw UsageError("\(file.path): no checkpoint.service-levels to search against (see Scenarios/README.md)")
+        }
+        guard scenarioOptions.streams == nil else { throw UsageError("--streams: capacity chooses the stream counts; bound them with --start and --max-streams") }
+        let topology: TopologyKind
+        if let text = scenarioOptions.topology {
+            guard let kind = TopologyKind(rawValue: text.uppercased()) else { throw UsageError("--topology \(text): expected A, B or C") }
+            topology = kind
+        } else {
+            guard file.topologies.count == 1 else { throw UsageError("--topology: \(file.path) lists several; choose one of \(file.topologies.map(\.rawValue).joined(separator: ", "))") }
+            topology = file.topologies[0]
+        }
+        guard (1...RunScenario.streamRange.upperBound).contains(start), (start...RunScenario.streamRange.upperBound).contains(maxStreams) else {
+            throw UsageError("--start \(start) --max-streams \(maxStreams): expected 1 ≤ start ≤ max-streams ≤ \(RunScenario.streamRange.upperBound)")
+        }
+        let runs = repetitions ?? file.repetitions
+        guard (1...1000).contains(runs) else { throw UsageError("--repetitions \(runs): expected an integer from 1 to 1000") }
+        guard let database = try storeOptions.open() else { throw UsageError("--no-store: capacity stores its runs; give --db") }
+        let base = try scenarioOptions.makeScenario(file: file, streams: start, topology: topology, validate: false)
+        let name = "\(file.name)-capacity"
+        let trap = SignalTrap()
+        let provenance = Provenance.current()
+        let search = CapacitySearch(start: start, bound: maxStreams)
+
+        let (capacity, probes) = try search.run { streams -> CapacitySearch.Probe in
+            let plan = SweepPlan(name: name, base: base, topologies: [topology], streams: [streams], repetitions: runs,
+                                 sharedWorkers: file.base.sharedWorkers)
+            let scenario = plan.identity(of: plan.cells[0]).scenario
+            try ScenarioOptions.check(scenario, file: file)
+            let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            if !reasons.isEmpty {
+                return CapacitySearch.Probe(streams: streams, meets: false, evidence: ["infeasible: " + reasons.map(\.description).joined(separator: "; ")])
+            }
+            let done = try database.completedSweepKeys()
+            for cell in plan.cells where !done.contains(plan.identity(of: cell).sweepKey) {
+                try trap.exitIfSignalled()
+                if !quiet { FileHandleStderr.write("capacity: option \(topology.rawValue) × \(streams) streams, run \(cell.repetition + 1)/\(runs)\n") }
+                _ = try database.execute(plan.identity(of: cell), provenance: provenance, options: RealtimeExecutor.Options(cancel: trap.cancel))
+                try trap.exitIfSignalled()
+            }
+            let here = try database.records(scenario: name).filter { $0.streams == streams && $0.topology == topology.rawValue }
+            let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels)
+            if !quiet { FileHandleStderr.write("capacity: \(streams) streams: \(status.rawValue)\n") }
+            return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence)
+        }
+
+        print("scalebench capacity \(file.path) · option \(topology.rawValue) · service levels: " + levels.map(\.description).joined(separator: "; "))
+        for probe in probes.sorted(by: { $0.streams < $1.streams }) {
+            print("  \(probe.streams) streams: " + probe.evidence.joined(separator: " ").replacingOccurrences(of: ":  ", with: ": "))
+        }
+        switch capacity {
+        case nil: print("capacity: none — option \(topology.rawValue) misses a service level already at \(start) streams")
+        case let value? where value == maxStreams: print("capacity: at least \(value) streams (the bound; raise --max-streams to look further)")
+        case let value?: print("capacity: \(value) streams (\(value + 1) misses a service level)")
+        }
+    }
+}
