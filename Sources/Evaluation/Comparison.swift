@@ -56,6 +56,27 @@ public struct Comparison: Sendable {
     public var scenario: String
     public var settings: Settings
     public var runs: Int
+
+    /// When the sample sizes make significance impossible, a sentence that says so: the
+    /// smallest two-sided Mann-Whitney p with n and m runs and no ties is 2 / C(n+m, n),
+    /// and Holm multiplies the smallest p by the number of comparisons.
+    public var powerNote: String? {
+        let pairs = cells.flatMap { cell in cell.pairs.compactMap { pair -> (Int, Int)? in
+            guard let a = cell.options.first(where: { $0.option == pair.baseline }), let b = cell.options.first(where: { $0.option == pair.other }),
+                  a.values.count >= 2, b.values.count >= 2 else { return nil }
+            return (a.values.count, b.values.count)
+        } }
+        guard let smallest = pairs.min(by: { Self.smallestP($0.0, $0.1) > Self.smallestP($1.0, $1.1) }) else { return nil }
+        let floor = Self.smallestP(smallest.0, smallest.1) * Double(pairs.count)
+        guard floor >= settings.alpha else { return nil }
+        return "with \(smallest.0) and \(smallest.1) runs the smallest possible Mann-Whitney p is \(formatP(Self.smallestP(smallest.0, smallest.1))), \(formatP(min(1, floor))) after Holm over \(pairs.count) comparisons: no difference can reach alpha \(format3(settings.alpha)) — run more repetitions (5–6 per option and stream count)"
+    }
+
+    static func smallestP(_ n: Int, _ m: Int) -> Double {
+        var combinations = 1.0
+        for i in 0..<min(n, m) { combinations = combinations * Double(n + m - i) / Double(i + 1) }
+        return min(1, 2 / combinations)
+    }
     public var environments: [String]
     public var cells: [Cell]
 

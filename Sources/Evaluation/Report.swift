@@ -37,6 +37,7 @@ public struct Report {
         out += "## Options side by side\n\n"
         out += "Median over repetitions [\(Int(comparison.settings.level * 100)) % bootstrap CI of the median; none below 3 runs]; "
         out += "n = runs that support the metric.\n\n"
+        if let note = comparison.powerNote { out += "**Note**: \(note).\n\n" }
         for streams in comparison.cells.map(\.streams).uniqued() {
             let cells = comparison.cells.filter { $0.streams == streams }
             let options = cells.first?.options.map(\.option) ?? []

@@ -63,13 +63,15 @@ public enum ContentHash {
 
     /// The scenario as canonical JSON (sorted keys) and its hash.
     /// The resolved scenario as JSON, and the hash of what it measures: the checkpoint's
-    /// criteria are left out, so revising them keeps a sweep resumable.
+    /// criteria and the gate's thresholds are left out, so revising them keeps a sweep
+    /// resumable.
     public static func scenario(_ scenario: RunScenario) -> (json: String, hash: String) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: (try? encoder.encode(scenario)) ?? Data(), as: UTF8.self)
         var measured = scenario
         measured.checkpoint = nil
+        measured.gate = nil
         let identity = String(decoding: (try? encoder.encode(measured)) ?? Data(), as: UTF8.self)
         return (json, hex(identity))
     }

@@ -127,8 +127,8 @@ struct GateCommand: ParsableCommand {
     @Option(name: .customLong("threshold"), help: "QUANTITY=VALUE or METRIC=VALUE, e.g. latency-p99=15% or drop-fraction:vlm=0.1; repeat for several.")
     var thresholds: [String] = []
 
-    @Option(help: "Significance level (after Holm's correction).")
-    var alpha: Double = 0.05
+    @Option(help: "Significance level after Holm's correction (default: the scenario's gate.alpha, or 0.05).")
+    var alpha: Double?
 
     @Option(help: "realtime or simulated runs.")
     var mode: String = "realtime"
@@ -140,9 +140,18 @@ struct GateCommand: ParsableCommand {
     var summary: String?
 
     func run() throws {
-        guard alpha > 0, alpha < 1 else { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
+        if let alpha, !(alpha > 0 && alpha < 1) { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
+        let base = try Self.select(baseline, flag: "--baseline", mode: mode)
+        let next = try Self.select(candidate, flag: "--candidate", mode: mode)
         var settings = Gate.Settings()
-        settings.alpha = alpha
+        // The baseline scenario's gate defaults first; flags override them.
+        let defaults = base.last(where: { $0.scenario?.gate != nil })?.scenario?.gate
+        if let value = defaults?.alpha { settings.alpha = value }
+        if let alpha { settings.alpha = alpha }
+        for (key, value) in defaults?.thresholds ?? [:] {
+            if let quantity = Metric.Quantity(rawValue: key) { settings.thresholds[quantity] = value }
+            else if let metric = Metric.parse(key) { settings.metricThresholds[metric] = value }
+        }
         if !metrics.isEmpty {
             settings.metrics = try metrics.map { text in
                 guard let metric = Metric.parse(text) else { throw UsageError("--metric \(text): expected \(Metric.grammar)") }
@@ -167,8 +176,6 @@ struct GateCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: folder) else { throw UsageError("\(path): the folder \(folder) does not exist") }
         }
-        let base = try Self.select(baseline, flag: "--baseline", mode: mode)
-        let next = try Self.select(candidate, flag: "--candidate", mode: mode)
         let gate: Gate
         do {
             gate = try Gate.make(baseline: base, candidate: next, settings: settings)

@@ -61,3 +61,16 @@ public struct Checkpoint: Sendable, Equatable, Codable {
         self.criteria = criteria
     }
 }
+
+/// A scenario's defaults for `scalebench gate`: the significance level and, per quantity
+/// (`latency-p99`) or metric (`latency-p99:vlm`), the worst change allowed — relative,
+/// except drop fractions (absolute). Flags override them. Not part of the identity.
+public struct GateDefaults: Sendable, Equatable, Codable {
+    public var alpha: Double?
+    public var thresholds: [String: Double] = [:]
+
+    public init(alpha: Double? = nil, thresholds: [String: Double] = [:]) {
+        self.alpha = alpha
+        self.thresholds = thresholds
+    }
+}

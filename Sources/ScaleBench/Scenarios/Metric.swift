@@ -31,7 +31,7 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         case .latencyP50: return "\(subject ?? "") latency p50"
         case .dropFraction: return "\(subject ?? "") drop fraction"
         case .servedFPS: return "\(subject ?? "") fps per stream"
-        case .processCores: return "CPU cores"
+        case .processCores: return "process CPU"
         case .peakRSS: return "peak RSS"
         case .modelMemory: return "\(subject ?? "") model memory"
         }

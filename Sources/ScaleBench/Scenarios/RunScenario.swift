@@ -52,6 +52,8 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// Service levels and decision criteria, for the report (scenario files only; not
     /// part of the scenario's identity).
     public var checkpoint: Checkpoint?
+    /// Defaults of the regression gate (scenario files only; not part of the identity).
+    public var gate: GateDefaults?
 
     public init() {}
 

@@ -8,7 +8,7 @@ struct ScenarioReader {
     init(file: String) { self.file = file }
 
     static let topKeys = ["name", "description", "streams", "topology", "duration", "warmup", "repetitions", "seed",
-                          "cooldown", "capture", "workers", "devices", "options", "faults", "checkpoint"]
+                          "cooldown", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
                               "decode", "decode-threads", "loop", "reconnect-scale", "fatal-decode-errors"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances"]
@@ -16,6 +16,7 @@ struct ScenarioReader {
     static let optionKeys = ["inbox", "shared-instances", "framebuffer-slot", "scheduling", "fanout-threshold"]
     static let faultKeys = ["kind", "at", "stream", "worker", "duration", "factor"]
     static let checkpointKeys = ["service-levels", "criteria"]
+    static let gateKeys = ["alpha", "thresholds"]
     static let serviceLevelKeys = ["metric", "max", "min"]
     static let criterionKeys = ["item", "metric", "streams", "option", "versus", "within", "exceeds"]
 
@@ -70,6 +71,7 @@ struct ScenarioReader {
             scenario.faults = try items(faults).map { item throws(ScenarioFileError) in try readFault(item) }
         }
         if let checkpoint = top["checkpoint"] { scenario.checkpoint = try readCheckpoint(checkpoint, scenario: scenario, counts: counts) }
+        if let gate = top["gate"] { scenario.gate = try readGate(gate, scenario: scenario) }
         return ScenarioFile(path: file, name: name, summary: summary, base: scenario, streamCounts: counts,
                             topologies: topologies, repetitions: repetitions, cooldown: cooldown, lines: [:])
     }
@@ -215,6 +217,26 @@ struct ScenarioReader {
             default: throw item.error("expected one of within: or exceeds: (a margin such as 25%)")
             }
             result.criteria.append(Checkpoint.Criterion(item: name, metric: metric, streams: streams, option: option, versus: versus, rule: rule))
+        }
+        return result
+    }
+
+    /// `gate: {alpha: 0.05, thresholds: {latency-p99: 10%, "drop-fraction:vlm": 0.1}}`.
+    private mutating func readGate(_ value: YAMLValue, scenario: RunScenario) throws(ScenarioFileError) -> GateDefaults {
+        let gate = try entries(value, Self.gateKeys)
+        var result = GateDefaults()
+        result.alpha = try gate["alpha"]?.double(in: 0...0.5, openBelow: true)
+        if let thresholds = gate["thresholds"] {
+            guard case .mapping(let mapping) = thresholds.node else { throw thresholds.error("expected a mapping of metric to threshold, got \(thresholds.shape)") }
+            for (keyNode, valueNode) in mapping {
+                let key = YAMLValue(node: keyNode, path: thresholds.path, file: file)
+                let text = try key.string("a quantity or metric")
+                let quantities = Metric.Quantity.allCases.map(\.rawValue)
+                if !quantities.contains(text) { _ = try readMetric(key, scenario: scenario) }
+                let entry = YAMLValue(node: valueNode, path: "\(thresholds.path).\(text)", file: file)
+                lines[entry.path] = entry.line
+                result.thresholds[text] = try readShare(entry)
+            }
         }
         return result
     }

@@ -90,7 +90,7 @@ final class ScenarioFileTests: XCTestCase {
     func testBadScenariosAreLocatedWithKeyPathAndWhatIsAllowed() {
         let cases: [(text: String, expected: String)] = [
             (Self.good.replacingOccurrences(of: "duration: 5s", with: "durration: 5s"),
-             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults, checkpoint"),
+             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults, checkpoint, gate"),
             (Self.good.replacingOccurrences(of: "  fps: 15", with: "  fps: fast"),
              "Scenarios/x.yaml:6 capture.fps: expected a number above 0 to 1000, got 'fast'"),
             (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: -3"),
@@ -179,6 +179,13 @@ final class ScenarioFileTests: XCTestCase {
         for (text, expected) in cases {
             XCTAssertEqual(problem(Self.good + "\n" + text)?.description, expected)
         }
+    }
+
+    func testGateDefaultsReadQuantitiesAndMetrics() throws {
+        let file = try parse(Self.good + "\ngate: {alpha: 0.01, thresholds: {latency-p99: 15%, \"drop-fraction:vlm\": 0.1}}\n")
+        XCTAssertEqual(file.base.gate, GateDefaults(alpha: 0.01, thresholds: ["latency-p99": 0.15, "drop-fraction:vlm": 0.1]))
+        XCTAssertEqual(problem(Self.good + "\ngate: {thresholds: {\"latency-p99:gpu\": 15%}}\n")?.description,
+                       "Scenarios/x.yaml:21 gate.thresholds: unknown worker \"gpu\" (known: person-detector, vlm)")
     }
 
     /// Edit distance suggests only what is close.
