@@ -44,7 +44,7 @@ final class DecisionCheckpointTests: XCTestCase {
         let close = try checkpoint(bCores: 1.05, cCores: 1.0)
         XCTAssertEqual(close.items.map(\.status), [.notMet, .met, .notMet])
         XCTAssertEqual(close.items[0].evidence, "option A is infeasible at 4 streams: gpu0: needs 32.0 GB (vlm 4 × 8.0 GB) but has 16.0 GB")
-        XCTAssertTrue(close.items[1].evidence.hasPrefix("CPU cores at 4 streams: B is 10"), close.items[1].evidence)
+        XCTAssertTrue(close.items[1].evidence.hasPrefix("process CPU at 4 streams: B is 10"), close.items[1].evidence)
         XCTAssertTrue(close.items[1].evidence.hasSuffix("within +25 % with confidence"), close.items[1].evidence)
         XCTAssertEqual(close.infeasible.map(\.option), ["A"])
 
