@@ -152,6 +152,7 @@ public struct RealtimeExecutor {
                                final: final, clip: sources.clip,
                                window: Double(measuredEnd > windowStart ? measuredEnd - windowStart : 0) / 1e9)
         result.timeline = timeline
+        result.memory.peakRSSBytes = max(timeline.map(\.rssBytes).max() ?? 0, result.memory.rssAtEndOfWindowBytes)
         result.cancelled = cancelled
         result.fairness = plan.shared.map { shared in
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
@@ -306,7 +307,7 @@ public struct RealtimeExecutor {
             scenario: scenario, topology: plan.kind.rawValue,
             warmupSeconds: scenario.warmup.seconds, measuredSeconds: measured,
             streams: streams, pipelines: pipelines, workers: workerResults, cpu: cpu,
-            memory: MemoryResult(peakRSSBytes: ProcessResources.sample().peakRSSBytes,
+            memory: MemoryResult(peakRSSBytes: 0,
                                  rssAtEndOfWindowBytes: after.process.currentRSSBytes,
                                  framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.report.bufferBytes }),
                                  preloadedClipBytes: UInt64(clip?.memoryBytes ?? 0)),

@@ -156,6 +156,9 @@ public struct CPUResult: Sendable, Codable {
 }
 
 public struct MemoryResult: Sendable, Codable {
+    /// The largest RSS sampled during the run (every 250 ms and at the end of the
+    /// window). Not getrusage's lifetime peak: a sweep's runs share one process, and
+    /// each would otherwise report the largest run before it.
     public var peakRSSBytes: UInt64
     public var rssAtEndOfWindowBytes: UInt64
     /// Pixel buffers held by the captures' pools at the end.
