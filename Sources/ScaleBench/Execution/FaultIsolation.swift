@@ -1,17 +1,27 @@
 /// Turns the per-window counts of captures and workers into each fault's isolation
 /// figures (see ``FaultResult``).
+/// Executors hand it what they counted; the computation is theirs in common.
 enum FaultIsolation {
+    /// The real-time executor's threads' counts.
     static func results(schedule: FaultSchedule, plan: TopologyPlan, captures: [CaptureRunner], workers: [WorkerRunner],
                         measuredStart: UInt64) -> [FaultResult] {
-        let published = Dictionary(uniqueKeysWithValues: captures.map { ($0.streamID, $0.report.windows.frames) })
+        var recordersByStream: [Int: [WorkerRecorder]] = [:]
+        for worker in workers {
+            for (stream, recorder) in worker.recorders { recordersByStream[stream, default: []].append(recorder) }
+        }
+        return results(schedule: schedule, plan: plan,
+                       published: Dictionary(uniqueKeysWithValues: captures.map { ($0.streamID, $0.report.windows.frames) }),
+                       recordersByStream: recordersByStream, measuredStart: measuredStart)
+    }
+
+    /// `published`: per stream, frames its camera published in each isolation window;
+    /// `recordersByStream`: per stream, the recorders of every worker serving it.
+    static func results(schedule: FaultSchedule, plan: TopologyPlan, published: [Int: [UInt64]],
+                        recordersByStream: [Int: [WorkerRecorder]], measuredStart: UInt64) -> [FaultResult] {
         // Worker kinds serving each stream: its pipeline's own and the shared ones.
         let ownerOf = Dictionary(uniqueKeysWithValues: plan.pipelines.flatMap { p in p.streams.map { ($0, p) } })
         func kinds(of stream: Int) -> Int {
             (ownerOf[stream]?.workers.count ?? 0) + plan.shared.filter { $0.streams.contains(stream) }.count
-        }
-        var recordersByStream: [Int: [WorkerRecorder]] = [:]
-        for worker in workers {
-            for (stream, recorder) in worker.recorders { recordersByStream[stream, default: []].append(recorder) }
         }
 
         return schedule.entries.enumerated().map { index, entry in
