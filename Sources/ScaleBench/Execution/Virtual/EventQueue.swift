@@ -1,0 +1,77 @@
+/// A priority queue of timed events for the virtual executor: a binary min-heap keyed by
+/// (time, sequence number). The sequence number is the order of scheduling, so events
+/// due at the same virtual nanosecond come out in the order they were scheduled and a
+/// run never depends on the heap's internal layout (determinism).
+///
+/// Written by hand: swift-collections is not a dependency of this package.
+struct EventQueue<Event> {
+    private struct Entry {
+        let time: UInt64
+        let sequence: UInt64
+        let event: Event
+
+        @inline(__always)
+        func precedes(_ other: Entry) -> Bool {
+            time < other.time || (time == other.time && sequence < other.sequence)
+        }
+    }
+
+    private var heap: [Entry] = []
+    private var scheduled: UInt64 = 0
+
+    init(reserving capacity: Int = 0) { heap.reserveCapacity(capacity) }
+
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
+
+    /// Time of the earliest event, nil when empty.
+    var nextTime: UInt64? { heap.first?.time }
+
+    /// Events scheduled so far (pushes), for statistics.
+    var scheduledCount: UInt64 { scheduled }
+
+    mutating func schedule(_ event: Event, at time: UInt64) {
+        heap.append(Entry(time: time, sequence: scheduled, event: event))
+        scheduled &+= 1
+        siftUp(heap.count - 1)
+    }
+
+    /// Removes and returns the earliest event (ties: the first scheduled).
+    mutating func pop() -> (time: UInt64, event: Event)? {
+        guard let first = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return (first.time, first.event)
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        let entry = heap[child]
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry.precedes(heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        let entry = heap[parent]
+        let count = heap.count
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            let right = left + 1
+            let smaller = right < count && heap[right].precedes(heap[left]) ? right : left
+            guard heap[smaller].precedes(entry) else { break }
+            heap[parent] = heap[smaller]
+            parent = smaller
+        }
+        heap[parent] = entry
+    }
+}

@@ -1,0 +1,141 @@
+/// A pipeline's FrameSupplier in virtual time: its inbox (the original's single slot, or
+/// option B's per-stream ``FrameBufferPolicy``) and the slots it fans out to.
+///
+/// The distribution loop is instantaneous here, so a published frame is taken from the
+/// inbox at the instant it arrives and the inbox never drops one (the closed forms of
+/// queueing.md assume the same). The inbox still runs through the pure policies, so its
+/// accounting line is the realtime one.
+struct VirtualSupplier {
+    let plan: PipelinePlan
+    // One of the two inboxes is set. Optionals rather than an enum with payloads, so
+    // the policies mutate in place (an enum payload would be copied, arrays and all,
+    // on every frame).
+    private var single: LatestFrameSlot<VirtualFrame>?
+    private var perStream: FrameBufferPolicy<VirtualFrame>?
+    /// Each stream's slot index in the per-stream inbox.
+    private let slotOf: [Int: Int]
+    /// Inbox drops where one stream's frame overwrote another's (single inbox only).
+    var inboxCrossStreamDrops: UInt64 = 0
+    /// Frames distributed: the last seq assigned.
+    var distributed: UInt64 = 0
+    var chunkedFanOuts: UInt64 = 0
+    /// Whether a fan-out to this many subscribers would be split into chunks in real
+    /// time. Delivery is instantaneous here either way; only the count is kept.
+    let chunked: Bool
+    /// Indices of the own workers' slots, in subscription order.
+    var workerSlots: [Int] = []
+    /// Indices of the shared frame-buffers subscribed to this supplier.
+    var frameBuffers: [Int] = []
+
+    init(plan: PipelinePlan, subscribers: Int, fanOutThreshold: Int) {
+        self.plan = plan
+        switch plan.inbox {
+        case .single:
+            single = LatestFrameSlot(policy: .overwrite)
+            slotOf = [:]
+        case .perStream(let streams, let scheduling):
+            perStream = FrameBufferPolicy(streams: streams.count, slotPolicy: .overwrite, scheduling: scheduling)
+            slotOf = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1, $0) })
+        }
+        chunked = FanOutPlan(workerCount: subscribers, threshold: fanOutThreshold) != .sequential
+    }
+
+    mutating func publish(_ frame: VirtualFrame) {
+        if single != nil {
+            if let waiting = single!.waiting, waiting.stream != frame.stream, !single!.isClosed { inboxCrossStreamDrops &+= 1 }
+            single!.offer(frame)
+        } else {
+            perStream!.offer(frame, stream: slotOf[frame.stream]!)
+        }
+    }
+
+    /// The distribution loop's next frame, numbered and stamped; nil when the inbox is empty.
+    mutating func takeForDistribution(at now: UInt64) -> VirtualFrame? {
+        var taken: VirtualFrame?
+        if single != nil {
+            if case .item(let frame) = single!.take() { taken = frame }
+        } else {
+            taken = perStream!.next()?.item
+        }
+        guard var frame = taken else { return nil }
+        distributed += 1
+        frame.seq = distributed
+        frame.distributedAt = now
+        if chunked { chunkedFanOuts += 1 }
+        return frame
+    }
+
+    mutating func close() {
+        if single != nil {
+            single!.close()
+        } else {
+            for index in perStream!.slots.indices { perStream!.close(stream: index) }
+        }
+    }
+
+    /// Offered, dropped and cross-stream drops of the inbox, for the window figures.
+    var inboxCounters: SlotCounters {
+        if let single { return SlotCounters(single, crossStreamDrops: inboxCrossStreamDrops) }
+        var total = SlotCounters()
+        for slot in perStream!.slots {
+            total.offered += slot.offered
+            total.totalDrops += slot.totalDrops
+        }
+        return total
+    }
+
+    /// The inbox's end-of-run balance (all streams' slots added up).
+    var inboxBalance: (taken: UInt64, dropped: UInt64, inFlight: UInt64) {
+        let slots = single.map { [$0] } ?? perStream!.slots
+        return slots.map(SlotBalance.init).reduce((0, 0, 0)) { ($0.0 + $1.taken, $0.1 + $1.totalDrops, $0.2 + $1.inFlightAtStop) }
+    }
+}
+
+/// A worker's own slot on its pipeline's supplier (overwrite), with the realtime
+/// mailbox's cross-stream count.
+struct VirtualSlot {
+    var slot = LatestFrameSlot<VirtualFrame>(policy: .overwrite)
+    var crossStreamDrops: UInt64 = 0
+
+    mutating func offer(_ frame: VirtualFrame) {
+        if let waiting = slot.waiting, waiting.stream != frame.stream, !slot.isClosed { crossStreamDrops &+= 1 }
+        slot.offer(frame)
+    }
+}
+
+/// A shared worker kind's frame-buffer (option C, and option B's pools): the pure
+/// ``FrameBufferPolicy`` with one slot per stream, or one slot for all streams (option B's
+/// single inbox), and the instances that take from it.
+struct VirtualFrameBuffer {
+    let plan: SharedWorkerPlan
+    var policy: FrameBufferPolicy<VirtualFrame>
+    /// Slot index of each stream (all 0 for a shared slot).
+    let slotOf: [Int: Int]
+    /// In a shared slot: drops of one stream's frame by another stream's.
+    var crossStreamDrops: UInt64 = 0
+    /// Indices of the worker instances taking from this buffer.
+    var instances: [Int] = []
+
+    init(plan: SharedWorkerPlan) {
+        self.plan = plan
+        slotOf = Dictionary(uniqueKeysWithValues: plan.streams.enumerated().map { ($1, plan.sharedSlot ? 0 : $0) })
+        policy = FrameBufferPolicy(streams: plan.sharedSlot ? 1 : plan.streams.count, slotPolicy: plan.slotPolicy,
+                                   scheduling: plan.scheduling)
+    }
+
+    mutating func offer(_ frame: VirtualFrame) {
+        let slot = slotOf[frame.stream]!
+        if plan.sharedSlot, let waiting = policy.slots[slot].waiting, waiting.stream != frame.stream, !policy.slots[slot].isClosed {
+            crossStreamDrops &+= 1
+        }
+        policy.offer(frame, stream: slot)
+    }
+
+    func counters(stream: Int) -> SlotCounters {
+        SlotCounters(policy.slots[slotOf[stream]!], crossStreamDrops: crossStreamDrops)
+    }
+
+    mutating func close() {
+        for index in policy.slots.indices { policy.close(stream: index) }
+    }
+}
