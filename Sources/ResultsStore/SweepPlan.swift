@@ -19,10 +19,13 @@ public struct SweepPlan: Sendable {
     public let cells: [Cell]
     /// The kinds options B and C share (option A shares none).
     public let sharedWorkers: [String]
+    /// `realtime` or `simulated`: part of every cell's key, so the two never mix.
+    public let mode: String
 
     public init(name: String, base: RunScenario, topologies: [TopologyKind], streams: [Int], repetitions: Int,
-                sharedWorkers: [String]? = nil) {
+                sharedWorkers: [String]? = nil, mode: String = "realtime") {
         self.name = name
+        self.mode = mode
         self.base = base
         self.sharedWorkers = sharedWorkers ?? base.sharedWorkers
         // The matrix axes are not part of the scenario's identity: a resumed sweep may add
@@ -57,6 +60,6 @@ public struct SweepPlan: Sendable {
         scenario.sharedWorkers = cell.topology == .independentPipelines ? [] : sharedWorkers
         scenario.streams = cell.streams
         scenario.seed = cell.seed
-        return RunIdentity(scenarioName: name, scenario: scenario, repetition: cell.repetition, baseHash: baseHash)
+        return RunIdentity(scenarioName: name, scenario: scenario, repetition: cell.repetition, mode: mode, baseHash: baseHash)
     }
 }

@@ -33,6 +33,8 @@ struct CapacityCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var modeOption: ModeOption
+
     func run() throws {
         guard let file = try scenarioOptions.loadFile() else { throw UsageError("capacity needs a scenario file with checkpoint.service-levels") }
         guard let levels = file.base.checkpoint?.serviceLevels, !levels.isEmpty else {
@@ -58,10 +60,11 @@ struct CapacityCommand: ParsableCommand {
         let trap = SignalTrap()
         let provenance = Provenance.current()
         let search = CapacitySearch(start: start, bound: maxStreams)
+        let mode = try modeOption.validated()
 
         let (capacity, probes) = try search.run { streams -> CapacitySearch.Probe in
             let plan = SweepPlan(name: name, base: base, topologies: [topology], streams: [streams], repetitions: runs,
-                                 sharedWorkers: file.base.sharedWorkers)
+                                 sharedWorkers: file.base.sharedWorkers, mode: mode)
             let scenario = plan.identity(of: plan.cells[0]).scenario
             try ScenarioOptions.check(scenario, file: file)
             let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
@@ -72,10 +75,11 @@ struct CapacityCommand: ParsableCommand {
             for cell in plan.cells where !done.contains(plan.identity(of: cell).sweepKey) {
                 try trap.exitIfSignalled()
                 if !quiet { FileHandleStderr.write("capacity: option \(topology.rawValue) × \(streams) streams, run \(cell.repetition + 1)/\(runs)\n") }
-                _ = try database.execute(plan.identity(of: cell), provenance: provenance, options: RealtimeExecutor.Options(cancel: trap.cancel))
+                _ = try RunExecution.run(plan.identity(of: cell), database: database, provenance: provenance,
+                                         options: RealtimeExecutor.Options(cancel: trap.cancel))
                 try trap.exitIfSignalled()
             }
-            let here = try database.records(scenario: name).filter { $0.streams == streams && $0.topology == topology.rawValue }
+            let here = try database.records(scenario: name, mode: mode).filter { $0.streams == streams && $0.topology == topology.rawValue }
             let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels)
             if !quiet { FileHandleStderr.write("capacity: \(streams) streams: \(status.rawValue)\n") }
             return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence)

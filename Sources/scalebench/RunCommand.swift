@@ -40,6 +40,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var modeOption: ModeOption
+
     @Option(help: "Scenario name the run is stored under (default: the scenario file's name, or cli-run).")
     var name: String?
 
@@ -58,6 +60,7 @@ struct RunCommand: ParsableCommand {
                              + reasons.map(\.description).joined(separator: "; "))
         }
         let name = self.name ?? file?.name ?? "cli-run"
+        let mode = try modeOption.validated()
         if let path = events {
             let url = URL(fileURLWithPath: path)
             guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path) else {
@@ -68,17 +71,8 @@ struct RunCommand: ParsableCommand {
         let trap = SignalTrap()
         var options = RealtimeExecutor.Options(keepEvents: events != nil, cancel: trap.cancel)
         options.trace = storeOptions.trace
-        let result: RunResult, kept: [WorkerEvent]
-        do {
-            if let database {
-                (result, kept) = try database.execute(RunIdentity(scenarioName: name, scenario: scenario),
-                                                      provenance: .current(), options: options)
-            } else {
-                (result, kept) = try RealtimeExecutor(scenario: scenario, options: options).run()
-            }
-        } catch let error as VideoError {
-            throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
-        }
+        let (result, kept) = try RunExecution.run(RunIdentity(scenarioName: name, scenario: scenario, mode: mode),
+                                                  database: database, options: options)
         // The result is printed before anything else can fail: a completed run is never lost.
         print(json ? try RunRenderer.json(result) : RunRenderer.table(result))
         if let path = events {
@@ -114,6 +108,7 @@ struct RunCommand: ParsableCommand {
             kinds = [kind]
         }
         let cells = counts.flatMap { count in kinds.map { (count, $0) } }
+        let mode = try modeOption.validated()
         // Every cell is checked before the first run starts.
         let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
         let database = try storeOptions.open()
@@ -128,19 +123,9 @@ struct RunCommand: ParsableCommand {
                 outcomes.append((scenario.streams, scenario.topology, .infeasible(reasons)))
                 continue
             }
-            FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration))\n")
-            let options = RealtimeExecutor.Options(cancel: trap.cancel)
-            let result: RunResult
-            do {
-                if let database {
-                    result = try database.execute(RunIdentity(scenarioName: name ?? file.name, scenario: scenario),
-                                                  provenance: .current(), options: options).result
-                } else {
-                    result = try RealtimeExecutor(scenario: scenario, options: options).run().result
-                }
-            } catch let error as VideoError {
-                throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
-            }
+            FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration)\(mode == "simulated" ? ", simulated" : ""))\n")
+            let result = try RunExecution.run(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode),
+                                              database: database, options: RealtimeExecutor.Options(cancel: trap.cancel)).result
             outcomes.append((scenario.streams, scenario.topology, .ran(result)))
         }
         print("scalebench run \(file.path) · \(file.name)\(file.summary.map { " · \($0)" } ?? "")\n")

@@ -38,6 +38,8 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var modeOption: ModeOption
+
     func run() throws {
         let file = try scenarioOptions.loadFile()
         let counts: [Int]
@@ -83,7 +85,7 @@ struct SweepCommand: ParsableCommand {
             throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
-                             sharedWorkers: file?.base.sharedWorkers ?? scenarioOptions.shared)
+                             sharedWorkers: file?.base.sharedWorkers ?? scenarioOptions.shared, mode: try modeOption.validated())
         // Every cell is checked before the first run starts.
         for cell in plan.cells { try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file) }
         let known = try database.scenarioHashes(named: name)
@@ -111,12 +113,8 @@ struct SweepCommand: ParsableCommand {
             var options = RealtimeExecutor.Options(cancel: trap.cancel)
             options.trace = storeOptions.trace
             options.onSample = { sample in progress.sample(sample) }
-            do {
-                let (result, _) = try database.execute(identity, provenance: provenance, options: options)
-                progress.finished(position, cell: cell, result: result)
-            } catch let error as VideoError {
-                throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
-            }
+            let (result, _) = try RunExecution.run(identity, database: database, provenance: provenance, options: options)
+            progress.finished(position, cell: cell, result: result)
         }
         progress.done()
         try trap.exitIfSignalled()

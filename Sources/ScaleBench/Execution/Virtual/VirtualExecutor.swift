@@ -36,12 +36,22 @@ public struct VirtualExecutor {
     /// (recorded and live video have no arrival model), or a `pixels` worker.
     public func run() throws -> RunResult {
         try scenario.validate()
+        try Self.check(scenario)
+        let run = try VirtualRun(scenario: scenario)
+        let (before, after) = run.run()
+        return run.result(before: before, after: after)
+    }
+
+    /// What a simulation cannot run, refused before anything starts: a source other
+    /// than synthetic, a `pixels` worker (its cost is the real work on real pixels).
+    public static func check(_ scenario: RunScenario) throws(ScenarioError) {
         guard scenario.source == .synthetic else {
             throw ScenarioError(key: "source", value: "\(scenario.source)",
                                 allowed: "synthetic in a simulated run (recorded and live video arrive when they arrive; run them in real time)")
         }
-        let run = try VirtualRun(scenario: scenario)
-        let (before, after) = run.run()
-        return run.result(before: before, after: after)
+        if let worker = scenario.workers.first(where: { $0.cost == .pixels }) {
+            throw ScenarioError(key: "worker \(worker.name)", value: "pixels",
+                                allowed: "offload or cpu cost models in a simulated run (pixels does real work on real frames; run it in real time)")
+        }
     }
 }
