@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 QUICK_DB := Reports/checkpoint-quick.sqlite
 RUN_ARGS ?=
 
-.PHONY: deps build release run test bench
+.PHONY: deps build release run test bench bench-simpy
 
 deps:
 	@missing=""; \
@@ -39,3 +39,7 @@ test: deps
 
 bench: release
 	.build/release/scalebench bench mailbox
+
+# queueing.md §1 in SimPy beside the simulated executor (installs SimPy from PyPI).
+bench-simpy: release
+	SCALEBENCH=.build/release/scalebench benchmarks/simpy/compare.sh
