@@ -9,6 +9,7 @@
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_sf_psi.h>
 
 // Globals Swift 6 sees as shared mutable state, read through functions instead.
 static inline const gsl_rng_type *scalebench_gsl_mt19937(void) { return gsl_rng_mt19937; }

@@ -12,7 +12,9 @@ public struct Report {
     public var runs: [RunRecord]
     public var comparison: Comparison
     public var fits: [ScalingFit]
+    /// Charts with data to draw; the others are named in `undrawn` with the reason.
     var charts: [ReportChart]
+    var undrawn: [ReportChart]
     public var environments: [EnvironmentSummary]
     public var checkpoint: DecisionCheckpoint?
 
@@ -20,8 +22,9 @@ public struct Report {
                             settings: Comparison.Settings = .init()) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
+        let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
-                      charts: ReportCharts.make(runs: runs, comparison: comparison, fits: fits), environments: environments,
+                      charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
                       checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings))
     }
 
@@ -59,6 +62,9 @@ public struct Report {
             }
         }
         out += "## Charts\n\n" + charts.map { "![\($0.chart.title)](\(chartFolder)/\($0.id).svg)" }.joined(separator: "\n\n") + "\n\n"
+        if !undrawn.isEmpty {
+            out += "Not drawn: " + undrawn.map { "\($0.chart.title) — \($0.chart.emptyMessage)" }.joined(separator: "; ") + ".\n\n"
+        }
         out += fitsMarkdown()
         out += faultsMarkdown()
         out += environmentMarkdown()

@@ -56,9 +56,13 @@ public enum RunRenderer {
         if !result.fairness.isEmpty { out += "\n" }
 
         let c = result.cpu
+        if result.mode == "simulated" {
+            out += "CPU and memory: not measured (simulated time)\n"
+        } else {
         out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
         out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
         out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
+        }
         for device in result.devices {
             out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs\n",
                           device.device, device.modelMemoryGB, device.memoryGB, device.sharing, device.usage.busySeconds,

@@ -20,6 +20,8 @@ public struct RunResult: Sendable, Codable {
     public var timeline: [TimelineSample] = []
     /// The run was stopped before the end of its window (e.g. SIGINT).
     public var cancelled = false
+    /// `realtime`, or `simulated` (virtual time: no CPU, memory or timeline figures).
+    public var mode = "realtime"
     /// Per injected fault, its effect on the other streams.
     public var faults: [FaultResult] = []
     /// Per declared device: modelled model memory and measured sharing.
@@ -29,7 +31,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices
+        case events, fairness, timeline, cancelled, faults, devices, mode
     }
 }
 

@@ -97,6 +97,7 @@ extension VirtualRun {
             memory: MemoryResult(peakRSSBytes: 0, rssAtEndOfWindowBytes: 0, framePoolBytes: 0, preloadedClipBytes: 0),
             accounting: Accounting(lines: lines),
             events: recorders.reduce(0) { $0 + $1.processedTotal })
+        result.mode = "simulated"
         result.fairness = plan.shared.map { shared in
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
             return FairnessResult(worker: shared.spec.name, servedFPS: served, jain: Fairness.jain(served))
