@@ -63,6 +63,7 @@ let package = Package(
                 "ResultsStore",
                 "Benchmarks",
                 "Evaluation",
+                "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

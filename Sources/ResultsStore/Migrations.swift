@@ -130,6 +130,20 @@ enum Migrations {
                 PRIMARY KEY (run_id, fault_index)
             );
 
+            -- Service-time fits of a run's worker kinds (scalebench calibrate), from its trace.
+            CREATE TABLE calibration (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                worker TEXT NOT NULL,
+                family TEXT NOT NULL CHECK (family IN ('lognormal', 'gamma')),
+                chosen INTEGER NOT NULL,
+                mean_ms REAL NOT NULL,
+                sd_ms REAL NOT NULL,
+                ks_distance REAL NOT NULL,
+                ks_p REAL NOT NULL,
+                samples INTEGER NOT NULL,
+                PRIMARY KEY (run_id, worker, family)
+            );
+
             -- Per declared device: modelled model memory beside its measured sharing.
             CREATE TABLE device_usage (
                 run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,

@@ -53,7 +53,8 @@ struct RunCommand: ParsableCommand {
             let kinds = scenarioOptions.topology == nil ? file.topologies.count : 1
             if counts * kinds > 1 { return try runMatrix(file) }
         }
-        let scenario = try scenarioOptions.makeScenario(file: file)
+        var scenario = try scenarioOptions.makeScenario(file: file)
+        try modeOption.calibrate(&scenario, db: storeOptions.db)
         let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
         if !reasons.isEmpty {
             throw UsageError("topology \(scenario.topology.rawValue) with \(scenario.streams) streams is infeasible, nothing was run: "

@@ -79,7 +79,8 @@ struct SweepCommand: ParsableCommand {
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
         }
-        let base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
+        var base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
+        try modeOption.calibrate(&base, db: storeOptions.db)
         let name = self.name ?? file?.name ?? "cli-sweep"
         guard let database = try storeOptions.open() else {
             throw UsageError("--no-store: a sweep needs a results database (--db)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -145,4 +146,55 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         let noLevels = try runCLI(["capacity", path("nope.yaml")])
         XCTAssertEqual(noLevels.status, 2)
     }
+
+    /// Calibration: a traced real-time run's service times fitted and stored, then used
+    /// by a simulation of the same scenario.
+    func testCalibrateFitsATracedRunAndASimulationUsesTheFits() throws {
+        let file = path("cal.yaml"), db = path("cal.sqlite")
+        try """
+        name: cal
+        streams: 2
+        topology: C
+        duration: 3s
+        warmup: 300ms
+        capture: {fps: 20, resolution: 160x120}
+        workers:
+          - {kind: "offload:gamma(60ms,15ms)", name: vlm, shared: true}
+          - {kind: offload:5ms, name: light}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--trace"]).status, 0)
+        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--name", "untraced"]).status, 0)
+        let queue = try DatabaseQueueReader(path: db)
+        let traced = try queue.string("SELECT id FROM run WHERE scenario_name = 'cal'")
+        let untraced = try queue.string("SELECT id FROM run WHERE scenario_name = 'untraced'")
+
+        let calibrate = try runCLI(["calibrate", String(traced.prefix(8)), "--db", db])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        let vlm = try XCTUnwrap(calibrate.stdout.split(separator: "\n").first { $0.hasPrefix("vlm") && $0.hasSuffix("chosen") })
+        let mean = try XCTUnwrap(Double(vlm.split(separator: " ", omittingEmptySubsequences: true)[2]))
+        XCTAssertEqual(mean, 60, accuracy: 6, "the fitted mean of a 60 ms service: \(vlm)")
+
+        let simulated = try runCLI(["run", file, "--db", db, "--mode", "simulated", "--calibrated", String(traced.prefix(8)), "--json"])
+        XCTAssertEqual(simulated.status, 0, simulated.stderr)
+        XCTAssertTrue(simulated.stdout.contains("\"cost\" : \"offload:lognormal(") || simulated.stdout.contains("\"cost\" : \"offload:gamma("), simulated.stdout)
+        XCTAssertFalse(simulated.stdout.contains("offload:gamma(60ms,15ms)"), "the scenario's own distribution was replaced")
+
+        for (arguments, message) in [
+            (["calibrate", untraced, "--db", db], "scalebench: error: \(untraced): the run has no trace; run it again with --trace\n"),
+            (["calibrate", "zzzz", "--db", db], "scalebench: error: zzzz: no run with that id in \(db)\n"),
+            (["run", file, "--db", db, "--mode", "simulated", "--calibrated", String(untraced.prefix(8))],
+             "scalebench: error: --calibrated \(untraced.prefix(8)): the run has no calibration; run `scalebench calibrate \(untraced.prefix(8))` first\n"),
+        ] {
+            let outcome = try runCLI(arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments)")
+            XCTAssertEqual(outcome.stderr, message)
+        }
+    }
+}
+
+/// One-value queries on a results database, for tests.
+struct DatabaseQueueReader {
+    let queue: DatabaseQueue
+    init(path: String) throws { queue = try DatabaseQueue(path: path) }
+    func string(_ sql: String) throws -> String { try queue.read { try String.fetchOne($0, sql: sql) ?? "" } }
 }

@@ -1,0 +1,78 @@
+import GRDB
+import ScaleBench
+
+/// A worker kind's fitted service-time distribution, as stored by `scalebench calibrate`.
+public struct CalibrationRecord: Sendable, Equatable {
+    public var worker: String
+    /// `lognormal` or `gamma`.
+    public var family: String
+    /// The family that fits best (smaller Kolmogorov–Smirnov distance).
+    public var chosen: Bool
+    public var meanMs: Double
+    public var sdMs: Double
+    public var ksDistance: Double
+    public var ksP: Double
+    public var samples: Int
+
+    public init(worker: String, family: String, chosen: Bool, meanMs: Double, sdMs: Double, ksDistance: Double, ksP: Double, samples: Int) {
+        self.worker = worker
+        self.family = family
+        self.chosen = chosen
+        self.meanMs = meanMs
+        self.sdMs = sdMs
+        self.ksDistance = ksDistance
+        self.ksP = ksP
+        self.samples = samples
+    }
+
+    /// The chosen fit as a service distribution (mean and sd, as scenarios write them).
+    public var distribution: ServiceDistribution {
+        let mean = Duration(nanoseconds: UInt64((meanMs * 1e6).rounded())), sd = Duration(nanoseconds: UInt64((sdMs * 1e6).rounded()))
+        return family == "gamma" ? .gamma(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
+    }
+}
+
+extension ResultsDatabase {
+    /// The run whose id is `prefix` or starts with it; nil when none, an error when several.
+    public func runID(matching prefix: String) throws -> String? {
+        let ids = try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM run WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                                arguments: [prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+        }
+        guard ids.count <= 1 else { throw StoreError(path: path, reason: "run id '\(prefix)' matches several runs; give more of it") }
+        return ids.first
+    }
+
+    /// Service times (ns) per worker kind from the run's trace (empty without `--trace`).
+    public func serviceTimes(run: String) throws -> [String: [Double]] {
+        try pool.read { db in
+            var times: [String: [Double]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT worker, end_ns - start_ns AS service FROM frame_trace WHERE run_id = ?", arguments: [run])
+            while let row = try rows.next() { times[row["worker"], default: []].append(Double(row["service"] as Int64)) }
+            return times
+        }
+    }
+
+    /// Replaces the run's calibration with these fits.
+    public func storeCalibration(_ records: [CalibrationRecord], run: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM calibration WHERE run_id = ?", arguments: [run])
+            for r in records {
+                try db.execute(sql: """
+                    INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [run, r.worker, r.family, r.chosen, r.meanMs, r.sdMs, r.ksDistance, r.ksP, r.samples])
+            }
+        }
+    }
+
+    /// The run's chosen fits, by worker kind.
+    public func calibration(run: String) throws -> [CalibrationRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calibration WHERE run_id = ? AND chosen = 1 ORDER BY worker", arguments: [run]).map {
+                CalibrationRecord(worker: $0["worker"], family: $0["family"], chosen: $0["chosen"], meanMs: $0["mean_ms"], sdMs: $0["sd_ms"],
+                                  ksDistance: $0["ks_distance"], ksP: $0["ks_p"], samples: $0["samples"])
+            }
+        }
+    }
+}
