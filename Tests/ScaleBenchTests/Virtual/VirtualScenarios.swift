@@ -32,7 +32,6 @@ enum VirtualScenarios {
         return scenario
     }
 
-    static func long() -> Bool { ProcessInfo.processInfo.environment["SCALEBENCH_LONG"] == "1" }
 }
 
 /// §1: one worker, one latest-frame slot, Poisson arrivals of rate λ, service S. All
