@@ -17,15 +17,18 @@ public struct Report {
     var undrawn: [ReportChart]
     public var environments: [EnvironmentSummary]
     public var checkpoint: DecisionCheckpoint?
+    /// Simulated runs of the scenario beside the real-time ones, when both exist.
+    public var simulation: SimulationCheck?
 
     public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
-                            settings: Comparison.Settings = .init()) throws(EvaluationError) -> Report {
+                            settings: Comparison.Settings = .init(), simulated: [RunRecord] = []) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
         let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
                       charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
-                      checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings))
+                      checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings),
+                      simulation: SimulationCheck.make(realtime: runs, simulated: simulated))
     }
 
     /// The charts as (file name, SVG text), for writing beside the Markdown.
@@ -66,6 +69,7 @@ public struct Report {
             out += "Not drawn: " + undrawn.map { "\($0.chart.title) — \($0.chart.emptyMessage)" }.joined(separator: "; ") + ".\n\n"
         }
         out += fitsMarkdown()
+        if let simulation { out += simulation.markdown() }
         out += faultsMarkdown()
         out += environmentMarkdown()
         out += methodology()

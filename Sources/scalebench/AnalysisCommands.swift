@@ -81,8 +81,10 @@ struct ReportCommand: ParsableCommand {
         let environments = try source.database.environmentDescriptions(runs.map(\.environment).uniquedStrings())
             .map { EnvironmentSummary(fingerprint: $0.fingerprint, text: $0.text) }
         let report: Report
+        // Real-time reports set the scenario's simulated runs beside their own.
+        let simulated = options.mode == "realtime" ? try source.database.records(scenario: name, mode: "simulated") : []
         do {
-            report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings)
+            report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated)
         } catch {
             throw UsageError(error.description)
         }

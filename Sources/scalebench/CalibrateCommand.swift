@@ -52,10 +52,11 @@ struct CalibrateCommand: ParsableCommand {
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         print("calibration of run \(id):")
         for row in rows {
-            print(row.enumerated().map { column, cell in
+            let line = row.enumerated().map { column, cell in
                 column < 2 || column == 7 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  "))
+            }.joined(separator: "  ")
+            print(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
         }
     }
 }

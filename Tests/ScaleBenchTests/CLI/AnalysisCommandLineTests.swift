@@ -178,6 +178,13 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertEqual(simulated.status, 0, simulated.stderr)
         XCTAssertTrue(simulated.stdout.contains("\"cost\" : \"offload:lognormal(") || simulated.stdout.contains("\"cost\" : \"offload:gamma("), simulated.stdout)
         XCTAssertFalse(simulated.stdout.contains("offload:gamma(60ms,15ms)"), "the scenario's own distribution was replaced")
+        // The report sets the calibrated simulation beside the real-time run: its prediction error.
+        XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path, "--resamples", "200"]).status, 0)
+        let report = try String(contentsOfFile: path("cal.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("## Simulated beside real time"), report)
+        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| 2 | C | vlm fps per stream |") })
+        let error = try XCTUnwrap(Double(row.split(separator: "|")[5].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " %", with: "")))
+        XCTAssertLessThan(abs(error), 15, "a calibrated simulation predicts the served rate: \(row)")
 
         for (arguments, message) in [
             (["calibrate", untraced, "--db", db], "scalebench: error: \(untraced): the run has no trace; run it again with --trace\n"),
