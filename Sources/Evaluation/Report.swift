@@ -24,7 +24,7 @@ public struct Report {
                             settings: Comparison.Settings = .init(), simulated: [RunRecord] = []) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
-        let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits)
+        let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits, simulated: simulated)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
                       charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
                       checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings),

@@ -11,7 +11,7 @@ struct ReportChart {
 }
 
 enum ReportCharts {
-    static func make(runs: [RunRecord], comparison: Comparison, fits: [ScalingFit]) -> [ReportChart] {
+    static func make(runs: [RunRecord], comparison: Comparison, fits: [ScalingFit], simulated: [RunRecord] = []) -> [ReportChart] {
         var charts: [ReportChart] = []
         let options = runs.map(\.option).uniqued().sorted()
         let kinds = runs.flatMap { $0.kinds.map(\.worker) }.uniqued()
@@ -35,15 +35,27 @@ enum ReportCharts {
                 yLabel: "fraction of frames", series: series)))
         }
 
-        // Per stream count, each option's median with its CI, from the comparison.
+        // Per stream count, each option's median with its CI, from the comparison; and,
+        // dashed, the medians of the simulated runs (often at counts real time cannot reach).
         func versusStreams(_ metric: Metric, id: String, title: String, yLabel: String) -> ReportChart {
-            let series = options.map { option in
+            var series = options.map { option in
                 SVGChart.Series(name: option, points: comparison.cells.filter { $0.metric == metric }.compactMap { cell in
                     guard let summary = cell.options.first(where: { $0.option == option }), case .value(let median) = summary.median else { return nil }
                     return SVGChart.Point(x: Double(cell.streams), y: median, low: summary.interval?.lower, high: summary.interval?.upper)
                 })
             }
-            return ReportChart(id: id, chart: SVGChart(title: title, xLabel: "streams", yLabel: yLabel, series: series))
+            for option in simulated.map(\.option).uniqued().sorted() {
+                let points = simulated.filter { $0.option == option }.map(\.streams).uniqued().sorted().compactMap { streams -> SVGChart.Point? in
+                    let values = Comparison.values(metric, simulated.filter { $0.option == option && $0.streams == streams })
+                    return values.isEmpty ? nil : SVGChart.Point(x: Double(streams), y: Descriptive.median(values))
+                }
+                if !points.isEmpty { series.append(SVGChart.Series(name: "\(option) simulated", points: points, style: .dashed)) }
+            }
+            // Stream counts spanning more than a decade read better on a log axis.
+            let xs = series.flatMap { $0.points.map(\.x) }
+            let logX = (xs.max() ?? 1) / max(xs.min() ?? 1, 1) > 10
+            return ReportChart(id: id, chart: SVGChart(title: title, xLabel: logX ? "streams (log scale)" : "streams", yLabel: yLabel,
+                                                       series: series, logX: logX))
         }
         for kind in kinds {
             charts.append(percentileVersusStreams(99, kind: kind, runs: runs, options: options, comparison: comparison))
@@ -52,6 +64,8 @@ enum ReportCharts {
                                         yLabel: "latency p50, ms"))
             charts.append(versusStreams(Metric(.dropFraction, kind), id: "drops-\(slug(kind))",
                                         title: "\(kind) drop fraction vs streams", yLabel: "drop fraction"))
+            charts.append(versusStreams(Metric(.servedFPS, kind), id: "served-\(slug(kind))",
+                                        title: "\(kind) served fps per stream vs streams", yLabel: "fps per stream"))
         }
 
         // CPU cores with the fitted curves, extrapolated.
