@@ -89,10 +89,18 @@ struct CapacityCommand: ParsableCommand {
         for probe in probes.sorted(by: { $0.streams < $1.streams }) {
             print("  \(probe.streams) streams: " + probe.evidence.joined(separator: " ").replacingOccurrences(of: ":  ", with: ": "))
         }
+        // Insufficient data counts as a miss in the search (it cannot show the levels are
+        // met), and the answer says so.
+        func insufficient(_ streams: Int) -> Bool {
+            probes.first { $0.streams == streams }?.evidence.first?.hasPrefix(DecisionCheckpoint.Status.insufficient.rawValue) ?? false
+        }
         switch capacity {
+        case nil where insufficient(start):
+            print("capacity: undetermined — insufficient data at \(start) streams; run longer (--duration), more repetitions, or from a larger --start")
         case nil: print("capacity: none — option \(topology.rawValue) misses a service level already at \(start) streams")
         case let value? where value == maxStreams: print("capacity: at least \(value) streams (the bound; raise --max-streams to look further)")
-        case let value?: print("capacity: \(value) streams (\(value + 1) misses a service level)")
+        case let value?:
+            print("capacity: \(value) streams (\(value + 1) " + (insufficient(value + 1) ? "has insufficient data to show the service levels are met)" : "misses a service level)"))
         }
     }
 }
