@@ -21,7 +21,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
-        XCTAssertEqual(tables, ["accounting", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
+        XCTAssertEqual(tables, ["accounting", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
                                 "grdb_migrations", "run", "stream_metrics", "timeline", "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
         XCTAssertEqual(migrations, ["v1"])
