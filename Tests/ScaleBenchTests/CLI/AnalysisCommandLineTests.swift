@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ResultsStore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -57,7 +58,11 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertEqual(try runCLI(["export", "--db", empty]).status, 2, "export does not create it either")
         _ = try runCLI(["run", "--db", empty, "--streams", "1", "--duration", "100ms", "--warmup", "0s", "--fps", "10", "--stress",
                         "--resolution", "160x120", "--worker", "offload:1ms", "--name", "x"])
+        let fresh = path("fresh.sqlite")
+        _ = try ResultsDatabase(path: fresh)
         let cases: [([String], String)] = [
+            (["compare", "--db", fresh], "scalebench: error: \(fresh): no completed realtime runs\n"),
+            (["report", "--db", fresh, "--out", folder.path], "scalebench: error: \(fresh): no completed realtime runs\n"),
             (["compare", "--db", path("none.sqlite")], "scalebench: error: --db \(path("none.sqlite")): no such database\n"),
             (["compare", "--db", empty, "nope"], "scalebench: error: scenario nope: no completed realtime runs of it in \(empty) (it has: x)\n"),
             (["report", "--db", empty, "--out", path("missing")], "scalebench: error: --out \(path("missing")): no such folder\n"),
