@@ -4,7 +4,8 @@ import ScaleBench
 /// A worker kind's fitted service-time distribution, as stored by `scalebench calibrate`.
 public struct CalibrationRecord: Sendable, Equatable {
     public var worker: String
-    /// `lognormal` or `gamma`.
+    /// `lognormal`, `gamma`, or `empirical` (the measured values themselves, chosen when
+    /// neither family fits).
     public var family: String
     /// The family that fits best (smaller Kolmogorov–Smirnov distance).
     public var chosen: Bool
@@ -13,8 +14,11 @@ public struct CalibrationRecord: Sendable, Equatable {
     public var ksDistance: Double
     public var ksP: Double
     public var samples: Int
+    /// The measured durations (ns), for the empirical fallback only.
+    public var values: [UInt64]?
 
-    public init(worker: String, family: String, chosen: Bool, meanMs: Double, sdMs: Double, ksDistance: Double, ksP: Double, samples: Int) {
+    public init(worker: String, family: String, chosen: Bool, meanMs: Double, sdMs: Double, ksDistance: Double, ksP: Double, samples: Int,
+                values: [UInt64]? = nil) {
         self.worker = worker
         self.family = family
         self.chosen = chosen
@@ -23,10 +27,12 @@ public struct CalibrationRecord: Sendable, Equatable {
         self.ksDistance = ksDistance
         self.ksP = ksP
         self.samples = samples
+        self.values = values
     }
 
     /// The chosen fit as a service distribution (mean and sd, as scenarios write them).
     public var distribution: ServiceDistribution {
+        if family == "empirical", let values { return .empirical(samples: values) }
         let mean = Duration(nanoseconds: UInt64((meanMs * 1e6).rounded())), sd = Duration(nanoseconds: UInt64((sdMs * 1e6).rounded()))
         return family == "gamma" ? .gamma(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
     }
@@ -59,9 +65,10 @@ extension ResultsDatabase {
             try db.execute(sql: "DELETE FROM calibration WHERE run_id = ?", arguments: [run])
             for r in records {
                 try db.execute(sql: """
-                    INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [run, r.worker, r.family, r.chosen, r.meanMs, r.sdMs, r.ksDistance, r.ksP, r.samples])
+                    INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples, values_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [run, r.worker, r.family, r.chosen, r.meanMs, r.sdMs, r.ksDistance, r.ksP, r.samples,
+                                     r.values.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }])
             }
         }
     }
@@ -71,7 +78,10 @@ extension ResultsDatabase {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM calibration WHERE run_id = ? AND chosen = 1 ORDER BY worker", arguments: [run]).map {
                 CalibrationRecord(worker: $0["worker"], family: $0["family"], chosen: $0["chosen"], meanMs: $0["mean_ms"], sdMs: $0["sd_ms"],
-                                  ksDistance: $0["ks_distance"], ksP: $0["ks_p"], samples: $0["samples"])
+                                  ksDistance: $0["ks_distance"], ksP: $0["ks_p"], samples: $0["samples"],
+                                  values: ($0["values_json"] as String?).map { text in
+                                      text.dropFirst().dropLast().split(separator: ",").compactMap { UInt64($0) }
+                                  })
             }
         }
     }

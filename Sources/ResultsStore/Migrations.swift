@@ -134,13 +134,15 @@ enum Migrations {
             CREATE TABLE calibration (
                 run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
                 worker TEXT NOT NULL,
-                family TEXT NOT NULL CHECK (family IN ('lognormal', 'gamma')),
+                family TEXT NOT NULL CHECK (family IN ('lognormal', 'gamma', 'empirical')),
                 chosen INTEGER NOT NULL,
                 mean_ms REAL NOT NULL,
                 sd_ms REAL NOT NULL,
                 ks_distance REAL NOT NULL,
                 ks_p REAL NOT NULL,
                 samples INTEGER NOT NULL,
+                -- The measured durations (ns, JSON array) of an empirical fallback.
+                values_json TEXT,
                 PRIMARY KEY (run_id, worker, family)
             );
 

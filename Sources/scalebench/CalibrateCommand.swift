@@ -39,12 +39,24 @@ struct CalibrateCommand: ParsableCommand {
                 rows.append([worker, "–", "–", "–", "–", "–", "\(times[worker]!.count)", "not fitted (too few or equal values)"])
                 continue
             }
+            // Neither family fits (KS p < 0.05 for the closer one): the measured values
+            // themselves are the distribution.
+            let fallback = fits[0].ksPValue < 0.05
             for (index, fit) in fits.enumerated() {
-                records.append(CalibrationRecord(worker: worker, family: fit.family.rawValue, chosen: index == 0, meanMs: fit.mean,
+                records.append(CalibrationRecord(worker: worker, family: fit.family.rawValue, chosen: index == 0 && !fallback, meanMs: fit.mean,
                                                  sdMs: fit.standardDeviation, ksDistance: fit.ksDistance, ksP: fit.ksPValue, samples: fit.count))
-                let note = index > 0 ? "" : fit.ksPValue < 0.05 ? "chosen; neither family fits well (KS p < 0.05)" : "chosen"
+                let note = index > 0 ? "" : fallback ? "closest family, but KS p < 0.05" : "chosen"
                 rows.append([worker, fit.family.rawValue, String(format: "%.3f", fit.mean), String(format: "%.3f", fit.standardDeviation),
                              String(format: "%.4f", fit.ksDistance), String(format: "%.3g", fit.ksPValue), "\(fit.count)", note])
+            }
+            if fallback {
+                let values = times[worker]!.map { UInt64($0.rounded()) }
+                let ms = values.map { Double($0) / 1e6 }
+                let mean = Descriptive.mean(ms), sd = Descriptive.standardDeviation(ms).valueOrNil ?? 0
+                records.append(CalibrationRecord(worker: worker, family: "empirical", chosen: true, meanMs: mean, sdMs: sd,
+                                                 ksDistance: 0, ksP: 1, samples: values.count, values: values))
+                rows.append([worker, "empirical", String(format: "%.3f", mean), String(format: "%.3f", sd), "–", "–", "\(values.count)",
+                             "chosen: the measured values, drawn uniformly"])
             }
         }
         guard !records.isEmpty else { throw UsageError("\(runID): no worker kind has values enough to fit (10 or more, not all equal)") }

@@ -12,12 +12,16 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
     case exponential(mean: Duration)
     case lognormal(mean: Duration, sd: Duration)
     case gamma(mean: Duration, sd: Duration)
+    /// Measured durations drawn uniformly: a calibration's fallback when no family fits.
+    /// Not written by users (no grammar); stored with the scenario that uses it.
+    case empirical(samples: [UInt64])
 
     public var meanNanos: Double {
         switch self {
         case .constant(let d): return Double(d.nanoseconds)
         case .uniform(let lo, let hi): return (Double(lo.nanoseconds) + Double(hi.nanoseconds)) / 2
         case .exponential(let mean), .lognormal(let mean, _), .gamma(let mean, _): return Double(mean.nanoseconds)
+        case .empirical(let samples): return samples.isEmpty ? 0 : samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
         }
     }
 
@@ -40,6 +44,9 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             // Shape k = m²/s², scale θ = s²/m.
             let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
             value = random.gamma(shape: (m * m) / (s * s), scale: (s * s) / m)
+        case .empirical(let samples):
+            guard !samples.isEmpty else { return 0 }
+            return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
         }
         return value.isFinite && value > 0 ? UInt64(value.rounded()) : 0
     }
@@ -51,6 +58,7 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
         case .exponential(let mean): return "exponential(\(mean))"
         case .lognormal(let mean, let sd): return "lognormal(\(mean),\(sd))"
         case .gamma(let mean, let sd): return "gamma(\(mean),\(sd))"
+        case .empirical(let samples): return "empirical(\(samples.count) samples, mean \(Duration(nanoseconds: UInt64(meanNanos.rounded()))))"
         }
     }
 

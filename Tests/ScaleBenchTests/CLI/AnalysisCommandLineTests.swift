@@ -204,6 +204,38 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
     }
 }
 
+extension AnalysisCommandLineTests {
+    /// Uniform service times are neither lognormal nor gamma: with a thousand of them the
+    /// KS test says so, and the calibration falls back to the measured values.
+    func testCalibrationFallsBackToTheMeasuredValuesWhenNoFamilyFits() throws {
+        let file = path("uniform.yaml"), db = path("uniform.sqlite")
+        try """
+        name: uniform
+        streams: 4
+        duration: 9s
+        warmup: 300ms
+        capture: {fps: 30, resolution: 160x120}
+        workers:
+          - {kind: "offload:uniform(10ms,20ms)", name: flat}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--trace"]).status, 0)
+        let id = try DatabaseQueueReader(path: db).string("SELECT id FROM run")
+        let calibrate = try runCLI(["calibrate", id, "--db", db])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        XCTAssertTrue(calibrate.stdout.contains("closest family, but KS p < 0.05"), calibrate.stdout)
+        XCTAssertTrue(calibrate.stdout.contains("flat    empirical") || calibrate.stdout.contains("flat  empirical"), calibrate.stdout)
+        let simulated = try runCLI(["run", file, "--db", db, "--mode", "simulated", "--calibrated", id, "--json"])
+        XCTAssertEqual(simulated.status, 0, simulated.stderr)
+        XCTAssertTrue(simulated.stdout.contains("\"cost\" : \"offload:empirical("), simulated.stdout)
+        // Drawing the measured values: the simulated service p50 is the measured one's.
+        let data = Data(simulated.stdout.utf8)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let worker = try XCTUnwrap((json["workers"] as? [[String: Any]])?.first)
+        let service = try XCTUnwrap((worker["serviceMs"] as? [String: Any])?["p50"] as? Double)
+        XCTAssertEqual(service, 15, accuracy: 1.5)
+    }
+}
+
 /// One-value queries on a results database, for tests.
 struct DatabaseQueueReader {
     let queue: DatabaseQueue
