@@ -226,11 +226,3 @@ public func formatP(_ p: Double) -> String {
 public func pText(_ p: Double) -> String {
     p < 0.001 ? "p < 0.001" : "p = " + formatP(p)
 }
-
-extension Sequence where Element: Hashable {
-    /// The elements in first-seen order, each once.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

@@ -13,7 +13,7 @@ extension Comparison {
             for cell in here {
                 rows.append(["\(cell.metric.label)\(cell.metric.unit.isEmpty ? "" : " \(cell.metric.unit)")"] + cell.options.map { Report.summaryText($0) })
             }
-            out += "\n" + RunRendererAlign.align(rows) + "\n"
+            out += "\n" + RunRenderer.align(rows, leftColumns: 1) + "\n"
             for cell in here {
                 for pair in cell.pairs {
                     out += "  \(cell.metric.label), \(pair.other) vs \(pair.baseline): \(pair.verdict)\n"
@@ -34,19 +34,5 @@ extension Comparison {
             out += "\n" + here.flatMap { cell in cell.pairs.map { "- \(cell.metric.label), \($0.other) vs \($0.baseline): \($0.verdict)" } }.joined(separator: "\n") + "\n\n"
         }
         return out
-    }
-}
-
-/// Left-aligned first column, right-aligned others.
-enum RunRendererAlign {
-    static func align(_ rows: [[String]]) -> String {
-        guard let first = rows.first else { return "" }
-        let widths = (0..<first.count).map { column in rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }

@@ -33,27 +33,20 @@ public struct ScalingFit: Sendable {
                 let points = runs.filter { $0.option == option }.compactMap { run in metric.value(in: run).map { (Double(run.streams), $0) } }
                 guard points.count >= 3, Set(points.map(\.0)).count >= 2 else { continue }
                 let x = points.map(\.0), y = points.map(\.1)
-                if case .value(let fit) = Fit.linear(x, y) {
+                func add(_ model: Model, _ first: (Double, ConfidenceInterval), _ second: (Double, ConfidenceInterval), _ rSquared: Double,
+                         _ predict: @escaping @Sendable (Double) -> Fit.Prediction) {
                     fits.append(ScalingFit(
-                        option: option, metric: metric, model: .linear, points: points.count,
-                        first: (fit.intercept, fit.interceptInterval(level: level)), second: (fit.slope, fit.slopeInterval(level: level)),
-                        rSquared: fit.rSquared,
-                        extrapolations: extrapolateTo.map { n in
-                            let p = fit.predict(at: Double(n), level: level)
-                            return (n, p.value, p.prediction)
-                        },
-                        predictor: { fit.predict(at: $0, level: level).value }))
+                        option: option, metric: metric, model: model, points: points.count, first: first, second: second, rSquared: rSquared,
+                        extrapolations: extrapolateTo.map { n in let p = predict(Double(n)); return (n, p.value, p.prediction) },
+                        predictor: { predict($0).value }))
+                }
+                if case .value(let fit) = Fit.linear(x, y) {
+                    add(.linear, (fit.intercept, fit.interceptInterval(level: level)), (fit.slope, fit.slopeInterval(level: level)),
+                        fit.rSquared) { fit.predict(at: $0, level: level) }
                 }
                 if y.allSatisfy({ $0 > 0 }), case .value(let fit) = Fit.powerLaw(x, y) {
-                    fits.append(ScalingFit(
-                        option: option, metric: metric, model: .powerLaw, points: points.count,
-                        first: (fit.a, fit.aInterval(level: level)), second: (fit.b, fit.bInterval(level: level)),
-                        rSquared: fit.rSquared,
-                        extrapolations: extrapolateTo.map { n in
-                            let p = fit.predict(at: Double(n), level: level)
-                            return (n, p.value, p.prediction)
-                        },
-                        predictor: { fit.predict(at: $0, level: level).value }))
+                    add(.powerLaw, (fit.a, fit.aInterval(level: level)), (fit.b, fit.bInterval(level: level)),
+                        fit.rSquared) { fit.predict(at: $0, level: level) }
                 }
             }
         }

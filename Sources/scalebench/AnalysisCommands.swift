@@ -78,7 +78,7 @@ struct ReportCommand: ParsableCommand {
         }
         let source = try AnalysisSource(path: db)
         let (name, runs) = try source.runs(scenario: scenario, mode: options.mode, flag: "scenario")
-        let environments = try source.database.environmentDescriptions(runs.map(\.environment).uniquedStrings())
+        let environments = try source.database.environmentDescriptions(runs.map(\.environment).uniqued())
             .map { EnvironmentSummary(fingerprint: $0.fingerprint, text: $0.text) }
         let report: Report
         // Real-time reports set the scenario's simulated runs beside their own.
@@ -201,12 +201,5 @@ struct GateCommand: ParsableCommand {
     static func number(_ text: String) -> Double? {
         if text.hasSuffix("%") { return Double(text.dropLast()).map { $0 / 100 } }
         return Double(text)
-    }
-}
-
-extension Array where Element == String {
-    func uniquedStrings() -> [String] {
-        var seen = Set<String>()
-        return filter { seen.insert($0).inserted }
     }
 }

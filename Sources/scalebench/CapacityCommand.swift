@@ -43,8 +43,7 @@ struct CapacityCommand: ParsableCommand {
         guard scenarioOptions.streams == nil else { throw UsageError("--streams: capacity chooses the stream counts; bound them with --start and --max-streams") }
         let topology: TopologyKind
         if let text = scenarioOptions.topology {
-            guard let kind = TopologyKind(rawValue: text.uppercased()) else { throw UsageError("--topology \(text): expected A, B or C") }
-            topology = kind
+            topology = try ScenarioOptions.topologyKind(text)
         } else {
             guard file.topologies.count == 1 else { throw UsageError("--topology: \(file.path) lists several; choose one of \(file.topologies.map(\.rawValue).joined(separator: ", "))") }
             topology = file.topologies[0]

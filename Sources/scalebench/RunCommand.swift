@@ -103,10 +103,7 @@ struct RunCommand: ParsableCommand {
             counts = [count]
         }
         if let topology = scenarioOptions.topology {
-            guard let kind = TopologyKind(rawValue: topology.uppercased()) else {
-                throw UsageError("--topology \(topology): expected A, B or C")
-            }
-            kinds = [kind]
+            kinds = [try ScenarioOptions.topologyKind(topology)]
         }
         let cells = counts.flatMap { count in kinds.map { (count, $0) } }
         let mode = try modeOption.validated()

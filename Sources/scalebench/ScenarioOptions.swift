@@ -117,9 +117,7 @@ struct ScenarioOptions: ParsableArguments {
             scenario.workers = try workers.map { text in try parse("--worker", text) { try WorkerSpec.parse($0) } }
         }
         if kind == nil, let topology {
-            guard let chosen = TopologyKind(rawValue: topology.uppercased()) else {
-                throw UsageError("--topology \(topology): expected \(TopologyKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
-            }
+            let chosen = try Self.topologyKind(topology)
             scenario.topology = chosen
             if chosen == .independentPipelines { scenario.sharedWorkers = [] }
             else if let file { scenario.sharedWorkers = file.base.sharedWorkers }
@@ -201,6 +199,14 @@ struct ScenarioOptions: ParsableArguments {
             }
             throw UsageError("--\(error.key) \(error.value): expected \(error.allowed)")
         }
+    }
+
+    /// `A`, `b`, `C` (one topology); `flag` names where it came from in the message.
+    static func topologyKind(_ text: String, flag: String = "--topology") throws -> TopologyKind {
+        guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
+            throw UsageError("\(flag) \(text): expected \(TopologyKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        return kind
     }
 
     func parse<T>(_ flag: String, _ text: String, _ body: (String) throws -> T) throws -> T {

@@ -55,16 +55,10 @@ struct SweepCommand: ParsableCommand {
         let kinds: [TopologyKind]
         if let single = scenarioOptions.topology {
             guard topologies == nil else { throw UsageError("--topology \(single): give the sweep's topologies once, with --topologies") }
-            guard let kind = TopologyKind(rawValue: single.uppercased()) else {
-                throw UsageError("--topology \(single): expected A, B or C (or --topologies A,B,C)")
-            }
-            kinds = [kind]
+            kinds = [try ScenarioOptions.topologyKind(single)]
         } else if let topologies {
-            kinds = try topologies.split(separator: ",").map { text -> TopologyKind in
-                guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
-                    throw UsageError("--topologies \(topologies): expected a comma-separated list of \(TopologyKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
+            kinds = try topologies.split(separator: ",").map { text in
+                try ScenarioOptions.topologyKind(String(text), flag: "--topologies")
             }
         } else {
             kinds = file?.topologies ?? [.independentPipelines]

@@ -87,11 +87,3 @@ extension RunResult {
 extension Array where Element == Double {
     var mean: Double? { isEmpty ? nil : reduce(0, +) / Double(count) }
 }
-
-extension Sequence where Element: Hashable {
-    /// The elements in first-seen order, each once.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

@@ -100,7 +100,7 @@ public enum RunRenderer {
     private static func mib(_ bytes: UInt64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
     /// Left-aligns the first `leftColumns` columns, right-aligns the rest.
-    static func align(_ rows: [[String]], leftColumns: Int) -> String {
+    public static func align(_ rows: [[String]], leftColumns: Int) -> String {
         guard let first = rows.first else { return "" }
         let widths = (0..<first.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
