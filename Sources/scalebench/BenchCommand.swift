@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the workbench's own components.",
-        subcommands: [MailboxBench.self, DecodeBench.self, StoreBench.self])
+        subcommands: [MailboxBench.self, DecodeBench.self, StoreBench.self, SimulationBench.self])
 }
 
 struct MailboxBench: ParsableCommand {
@@ -123,5 +123,72 @@ struct StoreBench: ParsableCommand {
         guard (1_000...100_000_000).contains(rows) else { throw UsageError("--rows \(rows): expected an integer from 1000 to 100000000") }
         guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
         print(try StoreBenchmark.run(rows: rows, repetitions: repetitions, folder: URL(fileURLWithPath: folder)).text())
+    }
+}
+
+struct SimulationBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulation",
+        abstract: "Events and frames per second of the simulated-time executor.",
+        discussion: """
+        Cases: queueing.md §1's single-worker model (one stream, Poisson 30/s, one
+        latest-frame slot; constant 50 ms and exponential 33.3 ms service) for --frames
+        frames, as benchmarks/simpy runs it in SimPy; then each --scenario file, its first
+        topology unless --topology, its duration unless --duration. Build, simulation and
+        summary are timed apart in this process; medians of the repetitions.
+        Example: scalebench bench simulation --scenario benchmarks/scale-1000.yaml --frames 0 --repetitions 1
+        """)
+
+    @Option(parsing: .unconditional, help: "Frames of the single-worker model (0: leave it out).")
+    var frames: Int = 1_000_000
+
+    @Option(help: "A scenario file to simulate; repeat for several (default: Scenarios/nursing-home-32.yaml, option C, 1 hour).")
+    var scenario: [String] = []
+
+    @Option(help: "Topology of the scenario files (default: each file's first; C for the default file).")
+    var topology: String?
+
+    @Option(parsing: .unconditional, help: "Measured virtual time of the scenario files (default: each file's; 1h for the default file).")
+    var duration: String?
+
+    @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
+    var repetitions: Int = 5
+
+    func run() throws {
+        guard frames == 0 || (1_000...1_000_000_000).contains(frames) else {
+            throw UsageError("--frames \(frames): expected 0 or an integer from 1000 to 1000000000")
+        }
+        guard (1...100).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 100") }
+        var cases: [SimulationBenchmark.Case] = []
+        if frames > 0 {
+            for (label, service) in [("constant 50 ms", "offload:constant(50ms)"), ("exponential 33.3 ms", "offload:exponential(33.333333ms)")] {
+                var model = RunScenario()
+                model.streams = 1
+                model.fps = 30
+                model.arrival = .poisson
+                model.resolution = Resolution(width: 160, height: 120)
+                model.workers = [try WorkerSpec.parse(service)]
+                model.duration = .seconds(Double(frames) / 30)
+                model.warmup = .seconds(Double(frames) / 600)
+                cases.append(.init(name: "§1 single worker, \(label)", scenario: model))
+            }
+        }
+        let files = scenario.isEmpty ? ["Scenarios/nursing-home-32.yaml"] : scenario
+        for path in files {
+            let file: ScenarioFile
+            do { file = try ScenarioFile.load(path: path) } catch { throw UsageError(error.description) }
+            let kind = try topology.map { try ScenarioOptions.topologyKind($0) } ?? (scenario.isEmpty ? .hybrid : file.topologies[0])
+            var model = file.scenario(streams: file.streamCounts[0], topology: kind)
+            if let text = duration ?? (scenario.isEmpty ? "1h" : nil) {
+                do { model.duration = try Duration.parse(text) } catch { throw UsageError("--duration \(text): \(error.message)") }
+            }
+            do {
+                try model.validate()
+                try VirtualExecutor.check(model)
+            } catch { throw UsageError("\(path): \(error)") }
+            cases.append(.init(name: "\(file.name) option \(kind.rawValue)", scenario: model))
+        }
+        let (machine, rows) = try SimulationBenchmark.run(cases, repetitions: repetitions)
+        print(SimulationBenchmark.markdown(machine: machine, rows: rows, repetitions: repetitions))
     }
 }

@@ -109,6 +109,7 @@ struct RunCommand: ParsableCommand {
         let mode = try modeOption.validated()
         // Every cell is checked before the first run starts.
         let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
+        for scenario in scenarios { try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode)) }
         let database = try storeOptions.open()
         let trap = SignalTrap()
         var outcomes: [(streams: Int, topology: TopologyKind, outcome: MatrixOutcome)] = []

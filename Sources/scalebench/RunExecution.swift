@@ -54,7 +54,18 @@ enum RunExecution {
         } catch let error as VideoError {
             throw UsageError("--source \(error.url): \(error.reason) (\(error.call))")
         } catch let error as ScenarioError {
-            throw UsageError("--mode \(identity.mode): \(error.key) \(error.value): expected \(error.allowed)")
+            throw usage(error, mode: identity.mode)
         }
+    }
+
+    /// A simulated run's refusals (source, `pixels` workers, the memory and horizon
+    /// budget), for commands that check every cell before the first one starts.
+    static func checkBeforeStart(_ identity: RunIdentity) throws {
+        guard identity.mode == "simulated" else { return }
+        do { try VirtualExecutor.check(identity.scenario) } catch { throw usage(error, mode: identity.mode) }
+    }
+
+    private static func usage(_ error: ScenarioError, mode: String) -> UsageError {
+        UsageError("--mode \(mode): \(error.key) \(error.value): expected \(error.allowed)")
     }
 }

@@ -82,7 +82,10 @@ struct SweepCommand: ParsableCommand {
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
                              sharedWorkers: file?.base.sharedWorkers ?? scenarioOptions.shared, mode: try modeOption.validated())
         // Every cell is checked before the first run starts.
-        for cell in plan.cells { try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file) }
+        for cell in plan.cells {
+            try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)
+            try RunExecution.checkBeforeStart(plan.identity(of: cell))
+        }
         let known = try database.scenarioHashes(named: name)
         if !known.isEmpty && !known.contains(plan.baseHash) {
             throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(plan.baseHash)); use another --name or --db")

@@ -81,7 +81,9 @@ public struct WorkerFaults: Sendable {
 
     /// How many times longer a service starting at `time` takes.
     public func slowdown(at time: UInt64) -> Double {
-        slowdowns.filter { time >= $0.start && time < $0.end }.reduce(1) { $0 * $1.factor }
+        var factor = 1.0
+        for slowdown in slowdowns where time >= slowdown.start && time < slowdown.end { factor *= slowdown.factor }
+        return factor
     }
 }
 

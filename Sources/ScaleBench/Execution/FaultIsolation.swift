@@ -5,19 +5,19 @@ enum FaultIsolation {
     /// The real-time executor's threads' counts.
     static func results(schedule: FaultSchedule, plan: TopologyPlan, captures: [CaptureRunner], workers: [WorkerRunner],
                         measuredStart: UInt64) -> [FaultResult] {
-        var recordersByStream: [Int: [WorkerRecorder]] = [:]
+        var windowsByStream: [Int: [WindowCounts]] = [:]
         for worker in workers {
-            for (stream, recorder) in worker.recorders { recordersByStream[stream, default: []].append(recorder) }
+            for (stream, recorder) in worker.recorders { windowsByStream[stream, default: []].append(recorder.windows) }
         }
         return results(schedule: schedule, plan: plan,
                        published: Dictionary(uniqueKeysWithValues: captures.map { ($0.streamID, $0.report.windows.frames) }),
-                       recordersByStream: recordersByStream, measuredStart: measuredStart)
+                       windowsByStream: windowsByStream, measuredStart: measuredStart)
     }
 
     /// `published`: per stream, frames its camera published in each isolation window;
-    /// `recordersByStream`: per stream, the recorders of every worker serving it.
+    /// `windowsByStream`: per stream, the window counts of every worker serving it.
     static func results(schedule: FaultSchedule, plan: TopologyPlan, published: [Int: [UInt64]],
-                        recordersByStream: [Int: [WorkerRecorder]], measuredStart: UInt64) -> [FaultResult] {
+                        windowsByStream: [Int: [WindowCounts]], measuredStart: UInt64) -> [FaultResult] {
         // Worker kinds serving each stream: its pipeline's own and the shared ones.
         let ownerOf = Dictionary(uniqueKeysWithValues: plan.pipelines.flatMap { p in p.streams.map { ($0, p) } })
         func kinds(of stream: Int) -> Int {
@@ -35,9 +35,9 @@ enum FaultIsolation {
                     let kindCount = kinds(of: stream)
                     rows += kindCount
                     expected += (published[stream]?[window] ?? 0) * UInt64(kindCount)
-                    for recorder in recordersByStream[stream] ?? [] {
-                        processed += recorder.windows.frames[window]
-                        latency.add(recorder.windows.latency[window])
+                    for counts in windowsByStream[stream] ?? [] {
+                        processed += counts.frames[window]
+                        latency.add(counts.latency[window])
                     }
                 }
                 let quantiles = latency.quantiles

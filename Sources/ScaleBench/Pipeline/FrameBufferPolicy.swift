@@ -72,6 +72,8 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
     private let weights: [Double]
     /// Frames served per stream.
     public private(set) var served: [UInt64]
+    /// Slots with a frame waiting, so that an empty buffer answers without a scan.
+    private var waitingCount = 0
 
     public init(streams: Int, slotPolicy: SlotPolicy, scheduling: SchedulingPolicy) {
         precondition(streams >= 1, "a frame-buffer needs at least one stream")
@@ -95,6 +97,7 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
     @discardableResult
     public mutating func offer(_ item: Item, stream: Int) -> LatestFrameSlot<Item>.OfferOutcome {
         let outcome = slots[stream].offer(item)
+        if outcome == .stored { waitingCount += 1 }
         // A stored or overwriting frame is the slot's newest arrival; a rejected one
         // (drop-new) leaves the waiting frame's ticket as it was.
         if outcome == .stored || outcome == .droppedWaiting {
@@ -105,25 +108,12 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
     }
 
     /// The next frame the shared worker should serve, and its stream; nil when no stream
-    /// has a frame waiting.
+    /// has a frame waiting. Scans the slots without allocating: it runs for every frame
+    /// of option B's per-stream inbox, in real time and in simulation.
     public mutating func next() -> (stream: Int, item: Item)? {
-        let waiting = slots.indices.filter { slots[$0].isOccupied }
-        guard !waiting.isEmpty else { return nil }
-        let chosen: Int
-        switch scheduling {
-        case .fifo:
-            chosen = waiting.min { tickets[$0] < tickets[$1] }!
-        case .roundRobin:
-            chosen = waiting.first { $0 > lastServed } ?? waiting[0]
-        case .leastRecentlyServed:
-            chosen = waiting.min { servedAt[$0] < servedAt[$1] }!
-        case .priority:
-            let total = waiting.reduce(0) { $0 + weights[$1] }
-            for stream in waiting { credit[stream] += weights[stream] }
-            chosen = waiting.max { credit[$0] < credit[$1] || (credit[$0] == credit[$1] && $0 > $1) }!
-            credit[chosen] -= total
-        }
+        guard let chosen = choose() else { return nil }
         guard case .item(let item) = slots[chosen].take() else { return nil }
+        waitingCount -= 1
         lastServed = chosen
         served[chosen] += 1
         picks += 1
@@ -131,9 +121,45 @@ public struct FrameBufferPolicy<Item: Sendable>: Sendable {
         return (chosen, item)
     }
 
+    /// The stream the scheduling policy picks among those with a frame waiting (ties: the
+    /// lowest stream), nil when none is waiting.
+    private mutating func choose() -> Int? {
+        guard waitingCount > 0 else { return nil }
+        var chosen: Int?
+        switch scheduling {
+        case .fifo:
+            for stream in slots.indices where slots[stream].isOccupied && (chosen == nil || tickets[stream] < tickets[chosen!]) {
+                chosen = stream
+            }
+        case .roundRobin:
+            // The first waiting stream after the last one served, else the first waiting.
+            for stream in slots.indices where slots[stream].isOccupied {
+                if stream > lastServed { return stream }
+                if chosen == nil { chosen = stream }
+            }
+        case .leastRecentlyServed:
+            for stream in slots.indices where slots[stream].isOccupied && (chosen == nil || servedAt[stream] < servedAt[chosen!]) {
+                chosen = stream
+            }
+        case .priority:
+            var total = 0.0
+            for stream in slots.indices where slots[stream].isOccupied {
+                total += weights[stream]
+                credit[stream] += weights[stream]
+                if chosen == nil || credit[stream] > credit[chosen!] { chosen = stream }
+            }
+            if let chosen { credit[chosen] -= total }
+        }
+        return chosen
+    }
+
     /// Closes one stream's slot: a waiting frame is discarded, later offers ignored.
     @discardableResult
-    public mutating func close(stream: Int) -> Item? { slots[stream].close() }
+    public mutating func close(stream: Int) -> Item? {
+        let discarded = slots[stream].close()
+        if discarded != nil { waitingCount -= 1 }
+        return discarded
+    }
 
     /// Every stream's slot is closed (and so empty).
     public var isClosed: Bool { slots.allSatisfy(\.isClosed) }

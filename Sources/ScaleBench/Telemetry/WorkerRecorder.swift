@@ -1,26 +1,8 @@
 /// What one worker thread measures, owned by that thread alone: no locks, and nothing
-/// allocated per frame (histograms are allocated up front).
-///
-/// For each processed frame: capture → distribution → service start → service end.
-/// Frames whose service ends inside the measured window `[windowStart, windowEnd)` go
-/// into the histograms; every frame counts in `processedTotal` for the accounting.
+/// allocated per frame (histograms are allocated up front). The figures are its
+/// ``ServiceMeasurements``; the recorder adds the optional frame trace.
 public final class WorkerRecorder: @unchecked Sendable {
-    public let windowStart: UInt64
-    public let windowEnd: UInt64
-    /// Capture → service end.
-    public private(set) var latency = LatencyHistogram()
-    /// Capture → service start: how old the frame was when the worker got to it.
-    public private(set) var age = LatencyHistogram()
-    /// Service start → end.
-    public private(set) var service = LatencyHistogram()
-    /// Distribution → service start: the slot hand-off plus waiting for the worker.
-    public private(set) var handoff = LatencyHistogram()
-    public private(set) var processedInWindow: UInt64 = 0
-    public private(set) var processedTotal: UInt64 = 0
-    /// Frames taken but lost because the worker crashed with them in hand (a fault).
-    public private(set) var lostToFault: UInt64 = 0
-    /// Processed frames and their latencies per fault-isolation window, by capture time.
-    public private(set) var windows: WindowCounts
+    public private(set) var measurements: ServiceMeasurements
     /// Every processed frame's timestamps, when tracing (reserved up front).
     public private(set) var trace: [FrameTraceRecord] = []
     private let worker: String?
@@ -28,30 +10,33 @@ public final class WorkerRecorder: @unchecked Sendable {
     /// `traceWorker` names the worker in trace records; nil records no trace.
     public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0,
                 faultWindows: [(start: UInt64, end: UInt64)] = []) {
-        self.windowStart = windowStart
-        self.windowEnd = windowEnd
-        windows = WindowCounts(windows: faultWindows, latencies: true)
+        measurements = ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faultWindows)
         worker = traceWorker
         if traceWorker != nil { trace.reserveCapacity(expectedFrames) }
     }
 
+    public var windowStart: UInt64 { measurements.windowStart }
+    public var windowEnd: UInt64 { measurements.windowEnd }
+    public var latency: LatencyHistogram { measurements.latency }
+    public var age: LatencyHistogram { measurements.age }
+    public var service: LatencyHistogram { measurements.service }
+    public var handoff: LatencyHistogram { measurements.handoff }
+    public var processedInWindow: UInt64 { measurements.processedInWindow }
+    public var processedTotal: UInt64 { measurements.processedTotal }
+    public var lostToFault: UInt64 { measurements.lostToFault }
+    public var windows: WindowCounts { measurements.windows }
+
     @inline(__always)
     public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64) {
-        processedTotal += 1
-        if !windows.windows.isEmpty { windows.count(capturedAt: frame.capturedAt, latency: serviceEnd &- frame.capturedAt) }
+        measurements.record(capturedAt: frame.capturedAt, distributedAt: frame.distributedAt,
+                            serviceStart: serviceStart, serviceEnd: serviceEnd)
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
                                           distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd))
         }
-        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
-        processedInWindow += 1
-        latency.record(serviceEnd &- frame.capturedAt)
-        age.record(serviceStart &- frame.capturedAt)
-        service.record(serviceEnd &- serviceStart)
-        handoff.record(serviceStart &- frame.distributedAt)
     }
 
-    public func recordLost(_ frame: Frame) { lostToFault += 1 }
+    public func recordLost(_ frame: Frame) { measurements.recordLost() }
 }
 
 /// What a worker emits for each processed frame.

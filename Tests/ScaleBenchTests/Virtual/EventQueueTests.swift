@@ -10,9 +10,19 @@ final class VirtualEventQueueTests: XCTestCase {
         queue.schedule("b", at: 20)
         queue.schedule("c3", at: 30)
         queue.schedule("a2", at: 10)
-        var order: [String] = []
+        XCTAssertEqual(queue.count, 6)
+        XCTAssertEqual(queue.pop()?.event, "a")
+        // Popped, not yet refilled: the count and the next time already leave it out.
+        XCTAssertEqual(queue.count, 5)
+        XCTAssertEqual(queue.nextTime(), 10)
+        var order = ["a"]
         while let (_, event) = queue.pop() { order.append(event) }
         XCTAssertEqual(order, ["a", "a2", "b", "c1", "c2", "c3"])
+        XCTAssertTrue(queue.isEmpty)
+        XCTAssertNil(queue.nextTime())
+        queue.schedule("d", at: 5)
+        XCTAssertEqual(queue.count, 1)
+        XCTAssertEqual(queue.pop()?.event, "d")
         XCTAssertTrue(queue.isEmpty)
     }
 

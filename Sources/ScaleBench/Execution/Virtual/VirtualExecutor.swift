@@ -35,16 +35,48 @@ public struct VirtualExecutor {
     /// invalid scenario or one a simulation cannot run: a source other than synthetic
     /// (recorded and live video have no arrival model), or a `pixels` worker.
     public func run() throws -> RunResult {
+        var simulation = try prepare()
+        simulation.simulate()
+        return simulation.result()
+    }
+
+    /// The simulation built and not yet run, so that a benchmark can time building,
+    /// simulating and summarising apart. Throws as ``run()``.
+    public func prepare() throws -> Simulation {
         try scenario.validate()
         try Self.check(scenario)
-        let run = try VirtualRun(scenario: scenario)
-        let (before, after) = run.run()
-        return run.result(before: before, after: after)
+        return Simulation(run: try VirtualRun(scenario: scenario))
+    }
+
+    /// A prepared simulation: ``simulate()`` once, then ``result()``.
+    public struct Simulation {
+        private var run: VirtualRun
+        private var boundaries: (before: VirtualBoundary, after: VirtualBoundary)?
+
+        init(run: VirtualRun) { self.run = run }
+
+        /// Runs the event loop to the end of the measured window and drains it.
+        public mutating func simulate() {
+            precondition(boundaries == nil, "a simulation runs once")
+            boundaries = run.run()
+        }
+
+        /// Events taken from the queue so far (arrivals, service ends, device checks,
+        /// crashes and restarts, stale ones included: each costs a pop).
+        public var handledEvents: UInt64 { run.handledEvents }
+
+        public func result() -> RunResult {
+            guard let boundaries else { preconditionFailure("simulate() first") }
+            return run.result(before: boundaries.before, after: boundaries.after)
+        }
     }
 
     /// What a simulation cannot run, refused before anything starts: a source other
-    /// than synthetic, a `pixels` worker (its cost is the real work on real pixels).
-    public static func check(_ scenario: RunScenario) throws(ScenarioError) {
+    /// than synthetic, a `pixels` worker (its cost is the real work on real pixels), and
+    /// a ``SimulationBudget`` over `availableBytes` (default: this machine's available
+    /// memory) or over what a row's histograms can count.
+    public static func check(_ scenario: RunScenario,
+                             availableBytes: Double = SimulationBudget.availableMemory()) throws(ScenarioError) {
         guard scenario.source == .synthetic else {
             throw ScenarioError(key: "source", value: "\(scenario.source)",
                                 allowed: "synthetic in a simulated run (recorded and live video arrive when they arrive; run them in real time)")
@@ -53,5 +85,6 @@ public struct VirtualExecutor {
             throw ScenarioError(key: "worker \(worker.name)", value: "pixels",
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real frames; run it in real time)")
         }
+        try SimulationBudget(scenario).check(availableBytes: availableBytes)
     }
 }

@@ -53,7 +53,7 @@ extension VirtualRun {
         for stream in 0..<plan.streamCount {
             let pipeline = pipelineOf[stream]!
             for (position, spec) in suppliers[pipeline].plan.workers.enumerated() {
-                rows.append((pipeline, stream, spec, suppliers[pipeline].workerSlots[position], nil))
+                rows.append((pipeline, stream, spec, suppliers[pipeline].workerSlots.lowerBound + position, nil))
             }
             for (kind, buffer) in buffers.enumerated() where buffer.plan.streams.contains(stream) {
                 rows.append((pipeline, stream, buffer.plan.spec, nil, kind))
@@ -69,7 +69,7 @@ extension VirtualRun {
                 let buffer = buffers[row.buffer!]
                 (a, b) = (before.buffers[row.buffer!][row.stream]!, after.buffers[row.buffer!][row.stream]!)
                 if !buffer.plan.sharedSlot {
-                    let end = SlotBalance(buffer.policy.slots[buffer.slotOf[row.stream]!])
+                    let end = SlotBalance(buffer.policy.slots[buffer.slotOf[row.stream]])
                     appendRowLines(&lines, row.stream, row.spec.name,
                                    input: buffer.plan.fedByGlobalSupplier ? end.offered : suppliers[row.pipeline].distributed, end: end)
                 }

@@ -1,13 +1,16 @@
-/// What can happen at a virtual instant.
+/// What can happen at a virtual instant. Indices and counters are 32-bit so that a
+/// queue entry takes 32 bytes, not 40: the heap moves entries on every event.
 enum VirtualEvent {
     /// Capture `stream`'s next frame is due.
-    case arrival(stream: Int)
-    /// Worker `worker`'s service number `service` ends (on a host or its own accelerator).
-    case serviceEnd(worker: Int, service: UInt64)
-    /// A job on device `device` may have finished (stale unless `generation` is current).
-    case deviceCheck(device: Int, generation: UInt64)
-    case crash(worker: Int)
-    case restart(worker: Int)
+    case arrival(stream: Int32)
+    /// Worker `worker`'s service number `service` (its low 32 bits) ends, on a host or
+    /// its own accelerator.
+    case serviceEnd(worker: Int32, service: UInt32)
+    /// A job on device `device` may have finished (stale unless `generation`, low 32
+    /// bits, is current).
+    case deviceCheck(device: Int32, generation: UInt32)
+    case crash(worker: Int32)
+    case restart(worker: Int32)
 }
 
 /// The components of one topology plan and their state in virtual time, driven by an
@@ -17,7 +20,11 @@ enum VirtualEvent {
 ///
 /// Virtual time starts at 0 with the first arrivals (the realtime run's start, without
 /// its lead), the measured window is `[warm-up, warm-up + duration)`.
-final class VirtualRun {
+///
+/// A value type on purpose: its arrays of component values are mutated in place inside
+/// its mutating methods, which the compiler checks for exclusive access statically. As a
+/// class, every such access cost a dynamic exclusivity check, a third of the event loop.
+struct VirtualRun {
     let scenario: RunScenario
     let plan: TopologyPlan
     let windowStart: UInt64
@@ -34,14 +41,27 @@ final class VirtualRun {
     var devices: [VirtualDevice] = []
     /// One per result row (stream × worker kind); a shared kind's instances record the
     /// same row, as the realtime executor merges their recorders per row.
-    var recorders: [WorkerRecorder] = []
+    var recorders: [ServiceMeasurements] = []
     var recorderOf: [RowKey: Int] = [:]
+    /// The recorder of stream s and worker kind k at `s × kindCount + k` (−1: the kind
+    /// does not serve the stream): the per-frame lookup, without hashing.
+    private var rowIndex: [Int32]
+    private let kindCount: Int
+    /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
+    /// row's measurements in order when the row's batch fills and at the end. Recording
+    /// one service touches the row's four histograms (86 KB each, scattered over
+    /// hundreds of MB at 1000 streams): a batch pays those cache misses once for many
+    /// services. The result is the same as recording each at once.
+    private var pending: [PendingService] = []
+    private var pendingCount: [Int] = []
+    private static let batch = 16
+
+    private struct PendingService {
+        var capturedAt: UInt64 = 0, distributedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
+    }
 
     private var queue = EventQueue<VirtualEvent>(reserving: 64)
     private var now: UInt64 = 0
-    /// One pixel buffer shared by every frame handed to a ``WorkerRecorder`` (it needs a
-    /// ``Frame``; nothing reads its pixels).
-    private let pixels = PixelBuffer(byteCount: 1)
     /// Events handled, for the speed figure.
     private(set) var handledEvents: UInt64 = 0
 
@@ -59,13 +79,20 @@ final class VirtualRun {
         let deviceIndex = Dictionary(uniqueKeysWithValues: scenario.devices.enumerated().map { ($1.name, $0) })
         devices = scenario.devices.map(VirtualDevice.init)
         let pipelineOf = Dictionary(uniqueKeysWithValues: plan.pipelines.enumerated().flatMap { index, p in p.streams.map { ($0, index) } })
+        let kinds = (plan.pipelines.flatMap { $0.workers.map(\.name) } + plan.shared.map(\.spec.name)).uniqued()
+        let kindOf = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+        kindCount = kinds.count
+        rowIndex = Array(repeating: -1, count: plan.streamCount * kinds.count)
 
-        func recorder(stream: Int, worker: String) -> Int {
-            let key = RowKey(stream: stream, worker: worker)
-            if let index = recorderOf[key] { return index }
-            recorders.append(WorkerRecorder(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faults.windows))
-            recorderOf[key] = recorders.count - 1
-            return recorders.count - 1
+        /// Makes the rows of `streams` × `worker` (once) and returns the worker's kind index.
+        func kindWithRows(_ worker: String, serving streams: [Int]) -> Int {
+            let kind = kindOf[worker]!
+            for stream in streams where rowIndex[stream * kindCount + kind] < 0 {
+                rowIndex[stream * kindCount + kind] = Int32(recorders.count)
+                recorderOf[RowKey(stream: stream, worker: worker)] = recorders.count
+                recorders.append(ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faults.windows))
+            }
+            return kind
         }
 
         // Which shared kinds each supplier delivers to (as the realtime executor attaches them).
@@ -81,18 +108,18 @@ final class VirtualRun {
         // Seeds, phases and fault lookups exactly as the realtime executor derives them.
         let phaseFPS = 1 / (1 / scenario.rate)
         for (index, pipeline) in plan.pipelines.enumerated() {
-            var supplier = VirtualSupplier(plan: pipeline, subscribers: pipeline.workers.count + attached[index].count,
+            var supplier = VirtualSupplier(plan: pipeline, streamCount: plan.streamCount, subscribers: pipeline.workers.count + attached[index].count,
                                            fanOutThreshold: scenario.fanOutThreshold)
             supplier.frameBuffers = attached[index]
+            supplier.workerSlots = slots.count..<slots.count + pipeline.workers.count
             for (position, spec) in pipeline.workers.enumerated() {
-                supplier.workerSlots.append(slots.count)
                 slotReader.append(workers.count)
                 workers.append(try VirtualWorker(
                     spec: spec, source: .slot(slots.count),
                     seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(position)),
                     device: spec.device.flatMap { deviceIndex[$0] },
                     faults: faults.worker(spec.name, stream: pipeline.streams[0]),
-                    recorders: Dictionary(uniqueKeysWithValues: pipeline.streams.map { ($0, recorder(stream: $0, worker: spec.name)) })))
+                    kind: kindWithRows(spec.name, serving: pipeline.streams)))
                 slots.append(VirtualSlot())
             }
             suppliers.append(supplier)
@@ -106,7 +133,7 @@ final class VirtualRun {
         }
         captures.sort { $0.stream < $1.stream }
         for (kind, shared) in plan.shared.enumerated() {
-            var buffer = VirtualFrameBuffer(plan: shared)
+            var buffer = VirtualFrameBuffer(plan: shared, streamCount: plan.streamCount)
             for instance in 0..<shared.instances {
                 buffer.instances.append(workers.count)
                 workers.append(try VirtualWorker(
@@ -114,25 +141,27 @@ final class VirtualRun {
                     seed: SeedSequence.derive(scenario.seed, 0x5A4E, UInt64(kind), UInt64(instance)),
                     device: shared.spec.device.flatMap { deviceIndex[$0] },
                     faults: faults.worker(shared.spec.name, stream: nil),
-                    recorders: Dictionary(uniqueKeysWithValues: shared.streams.map { ($0, recorder(stream: $0, worker: shared.spec.name)) })))
+                    kind: kindWithRows(shared.spec.name, serving: shared.streams)))
             }
             buffers.append(buffer)
         }
+        pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
+        pendingCount = Array(repeating: 0, count: recorders.count)
     }
 
     /// Runs to the end of the measured window, stops the captures and suppliers as the
     /// realtime executor does (waiting frames are discarded), lets every service in hand
     /// finish, and returns the counters at both window boundaries.
-    func run() -> (before: VirtualBoundary, after: VirtualBoundary) {
-        for index in captures.indices { queue.schedule(.arrival(stream: index), at: captures[index].schedule.next()) }
+    mutating func run() -> (before: VirtualBoundary, after: VirtualBoundary) {
+        for index in captures.indices { queue.schedule(.arrival(stream: Int32(index)), at: captures[index].schedule.next()) }
         for index in workers.indices {
             for crash in workers[index].faults.crashes {
-                queue.schedule(.crash(worker: index), at: crash.at)
-                if let restart = crash.restart { queue.schedule(.restart(worker: index), at: restart) }
+                queue.schedule(.crash(worker: Int32(index)), at: crash.at)
+                if let restart = crash.restart { queue.schedule(.restart(worker: Int32(index)), at: restart) }
             }
         }
         var before: VirtualBoundary?
-        while let next = queue.nextTime, next < windowEnd {
+        while let next = queue.nextTime(), next < windowEnd {
             // Counters are read before anything happens at the window's first instant, so
             // an event at exactly `windowStart` belongs to the window (as a service end does
             // in ``WorkerRecorder``).
@@ -157,48 +186,58 @@ final class VirtualRun {
                 continue
             }
         }
+        for row in recorders.indices { recordPending(row) }
         return (start, end)
     }
 
     // MARK: - Events
 
-    private func handle(_ event: VirtualEvent) {
+    private mutating func handle(_ event: VirtualEvent) {
         handledEvents += 1
         switch event {
-        case .arrival(let index):
+        case .arrival(let stream):
+            let index = Int(stream)
             switch captures[index].present(at: now) {
             case .end: return
             case .skip: break
             case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
             }
-            queue.schedule(.arrival(stream: index), at: captures[index].schedule.next())
+            queue.schedule(.arrival(stream: stream), at: captures[index].schedule.next())
         case .serviceEnd(let worker, let service):
-            guard workers[worker].service == service, workers[worker].inHand != nil else { return }
-            finish(worker)
+            let index = Int(worker)
+            guard UInt32(truncatingIfNeeded: workers[index].service) == service, workers[index].inHand != nil else { return }
+            finish(index)
         case .deviceCheck(let device, let generation):
-            guard devices[device].generation == generation else { return }
-            devices[device].sharing.advance(to: now)
-            let done = devices[device].jobs.filter { devices[device].sharing.isFinished(job: $0) }
-            for job in done { devices[device].sharing.remove(job: job, at: now) }
-            devices[device].jobs.removeAll { done.contains($0) }
+            let index = Int(device)
+            guard UInt32(truncatingIfNeeded: devices[index].generation) == generation else { return }
+            devices[index].sharing.advance(to: now)
+            let done = devices[index].jobs.filter { devices[index].sharing.isFinished(job: $0) }
+            for job in done { devices[index].sharing.remove(job: job, at: now) }
+            devices[index].jobs.removeAll { done.contains($0) }
             for job in done { finish(job) }
-            reschedule(device: device)
+            reschedule(device: index)
         case .crash(let worker):
-            crash(worker)
+            crash(Int(worker))
         case .restart(let worker):
-            workers[worker].down -= 1
-            takeNext(worker)
+            workers[Int(worker)].down -= 1
+            takeNext(Int(worker))
         }
     }
 
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
     /// delivers it to every subscribed slot, then idle readers take their frames.
-    private func publish(_ frame: VirtualFrame, into pipeline: Int) {
+    private mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
         suppliers[pipeline].publish(frame)
+        let ownSlots = suppliers[pipeline].workerSlots
+        let hasFrameBuffers = !suppliers[pipeline].frameBuffers.isEmpty
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
-            for slot in suppliers[pipeline].workerSlots { slots[slot].offer(distributed) }
+            for slot in ownSlots { slots[slot].offer(distributed) }
+            guard hasFrameBuffers else {
+                for slot in ownSlots { takeNext(slotReader[slot]) }
+                continue
+            }
             for buffer in suppliers[pipeline].frameBuffers { buffers[buffer].offer(distributed) }
-            for slot in suppliers[pipeline].workerSlots { takeNext(slotReader[slot]) }
+            for slot in ownSlots { takeNext(slotReader[slot]) }
             for buffer in suppliers[pipeline].frameBuffers {
                 for worker in buffers[buffer].instances where workers[worker].isReady {
                     takeNext(worker)
@@ -209,7 +248,7 @@ final class VirtualRun {
     }
 
     /// A ready worker takes the frame its source offers it, if any, and starts serving it.
-    private func takeNext(_ worker: Int) {
+    private mutating func takeNext(_ worker: Int) {
         guard workers[worker].isReady else { return }
         let frame: VirtualFrame
         switch workers[worker].source {
@@ -222,25 +261,38 @@ final class VirtualRun {
         }
         workers[worker].inHand = (frame, now)
         workers[worker].service &+= 1
-        let work = workers[worker].work(startingAt: now)
+        let work = workers[worker].drawWork(startingAt: now)
         if let device = workers[worker].device {
             devices[device].sharing.add(job: worker, work: work, at: now)
             devices[device].jobs.append(worker)
             reschedule(device: device)
         } else {
-            queue.schedule(.serviceEnd(worker: worker, service: workers[worker].service), at: now + work)
+            queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + work)
         }
     }
 
-    private func finish(_ worker: Int) {
+    private mutating func finish(_ worker: Int) {
         guard let (frame, start) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
-        recorders[workers[worker].recorders[frame.stream]!].record(telemetryFrame(frame), serviceStart: start, serviceEnd: now)
+        let row = row(frame.stream, workers[worker].kind)
+        pending[row &* Self.batch &+ pendingCount[row]] = PendingService(
+            capturedAt: frame.capturedAt, distributedAt: frame.distributedAt, start: start, end: now)
+        pendingCount[row] &+= 1
+        if pendingCount[row] == Self.batch { recordPending(row) }
         takeNext(worker)
     }
 
+    private mutating func recordPending(_ row: Int) {
+        for index in row * Self.batch..<row * Self.batch + pendingCount[row] {
+            let service = pending[index]
+            recorders[row].record(capturedAt: service.capturedAt, distributedAt: service.distributedAt,
+                                  serviceStart: service.start, serviceEnd: service.end)
+        }
+        pendingCount[row] = 0
+    }
+
     /// The worker stops at once: the frame in hand is lost (its device job cancelled).
-    private func crash(_ worker: Int) {
+    private mutating func crash(_ worker: Int) {
         workers[worker].down += 1
         guard let (frame, _) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
@@ -250,22 +302,18 @@ final class VirtualRun {
             devices[device].jobs.removeAll { $0 == worker }
             reschedule(device: device)
         }
-        recorders[workers[worker].recorders[frame.stream]!].recordLost(telemetryFrame(frame))
+        recorders[row(frame.stream, workers[worker].kind)].recordLost()
     }
 
-    private func reschedule(device: Int) {
+    private mutating func reschedule(device: Int) {
         devices[device].generation &+= 1
         if let at = devices[device].nextCheck {
-            queue.schedule(.deviceCheck(device: device, generation: devices[device].generation), at: at)
+            queue.schedule(.deviceCheck(device: Int32(device), generation: UInt32(truncatingIfNeeded: devices[device].generation)), at: at)
         }
     }
 
-    private func telemetryFrame(_ frame: VirtualFrame) -> Frame {
-        var telemetry = Frame(streamID: frame.stream, seq: frame.seq, capturedAt: frame.capturedAt, width: 1, height: 1,
-                              format: .rgb24, pixels: pixels)
-        telemetry.distributedAt = frame.distributedAt
-        return telemetry
-    }
+    @inline(__always)
+    private func row(_ stream: Int, _ kind: Int) -> Int { Int(rowIndex[stream &* kindCount &+ kind]) }
 
     // MARK: - Boundaries
 

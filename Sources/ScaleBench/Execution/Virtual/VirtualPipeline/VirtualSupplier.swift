@@ -12,8 +12,8 @@ struct VirtualSupplier {
     // on every frame).
     private var single: LatestFrameSlot<VirtualFrame>?
     private var perStream: FrameBufferPolicy<VirtualFrame>?
-    /// Each stream's slot index in the per-stream inbox.
-    private let slotOf: [Int: Int]
+    /// Each stream's slot index in the per-stream inbox, indexed by stream id.
+    private let slotOf: [Int]
     /// Inbox drops where one stream's frame overwrote another's (single inbox only).
     var inboxCrossStreamDrops: UInt64 = 0
     /// Frames distributed: the last seq assigned.
@@ -22,20 +22,21 @@ struct VirtualSupplier {
     /// Whether a fan-out to this many subscribers would be split into chunks in real
     /// time. Delivery is instantaneous here either way; only the count is kept.
     let chunked: Bool
-    /// Indices of the own workers' slots, in subscription order.
-    var workerSlots: [Int] = []
+    /// Indices of the own workers' slots, in subscription order: consecutive, so a range
+    /// (iterating it per frame costs no reference counting, as an array would).
+    var workerSlots: Range<Int> = 0..<0
     /// Indices of the shared frame-buffers subscribed to this supplier.
     var frameBuffers: [Int] = []
 
-    init(plan: PipelinePlan, subscribers: Int, fanOutThreshold: Int) {
+    init(plan: PipelinePlan, streamCount: Int, subscribers: Int, fanOutThreshold: Int) {
         self.plan = plan
         switch plan.inbox {
         case .single:
             single = LatestFrameSlot(policy: .overwrite)
-            slotOf = [:]
+            slotOf = []
         case .perStream(let streams, let scheduling):
             perStream = FrameBufferPolicy(streams: streams.count, slotPolicy: .overwrite, scheduling: scheduling)
-            slotOf = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1, $0) })
+            slotOf = positions(of: streams, among: streamCount)
         }
         chunked = FanOutPlan(workerCount: subscribers, threshold: fanOutThreshold) != .sequential
     }
@@ -45,7 +46,7 @@ struct VirtualSupplier {
             if let waiting = single!.waiting, waiting.stream != frame.stream, !single!.isClosed { inboxCrossStreamDrops &+= 1 }
             single!.offer(frame)
         } else {
-            perStream!.offer(frame, stream: slotOf[frame.stream]!)
+            perStream!.offer(frame, stream: slotOf[frame.stream])
         }
     }
 
@@ -109,22 +110,22 @@ struct VirtualSlot {
 struct VirtualFrameBuffer {
     let plan: SharedWorkerPlan
     var policy: FrameBufferPolicy<VirtualFrame>
-    /// Slot index of each stream (all 0 for a shared slot).
-    let slotOf: [Int: Int]
+    /// Slot index of each stream (all 0 for a shared slot), indexed by stream id.
+    let slotOf: [Int]
     /// In a shared slot: drops of one stream's frame by another stream's.
     var crossStreamDrops: UInt64 = 0
     /// Indices of the worker instances taking from this buffer.
     var instances: [Int] = []
 
-    init(plan: SharedWorkerPlan) {
+    init(plan: SharedWorkerPlan, streamCount: Int) {
         self.plan = plan
-        slotOf = Dictionary(uniqueKeysWithValues: plan.streams.enumerated().map { ($1, plan.sharedSlot ? 0 : $0) })
+        slotOf = positions(of: plan.streams, among: streamCount).map { plan.sharedSlot && $0 >= 0 ? 0 : $0 }
         policy = FrameBufferPolicy(streams: plan.sharedSlot ? 1 : plan.streams.count, slotPolicy: plan.slotPolicy,
                                    scheduling: plan.scheduling)
     }
 
     mutating func offer(_ frame: VirtualFrame) {
-        let slot = slotOf[frame.stream]!
+        let slot = slotOf[frame.stream]
         if plan.sharedSlot, let waiting = policy.slots[slot].waiting, waiting.stream != frame.stream, !policy.slots[slot].isClosed {
             crossStreamDrops &+= 1
         }
@@ -132,10 +133,18 @@ struct VirtualFrameBuffer {
     }
 
     func counters(stream: Int) -> SlotCounters {
-        SlotCounters(policy.slots[slotOf[stream]!], crossStreamDrops: crossStreamDrops)
+        SlotCounters(policy.slots[slotOf[stream]], crossStreamDrops: crossStreamDrops)
     }
 
     mutating func close() {
         for index in policy.slots.indices { policy.close(stream: index) }
     }
+}
+
+/// The position of each of `streams` in that list, indexed by stream id in `0..<count`
+/// (−1: not listed): the per-frame lookup of a slot, without hashing.
+private func positions(of streams: [Int], among count: Int) -> [Int] {
+    var positions = Array(repeating: -1, count: count)
+    for (position, stream) in streams.enumerated() { positions[stream] = position }
+    return positions
 }

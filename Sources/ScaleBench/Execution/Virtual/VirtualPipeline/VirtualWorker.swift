@@ -18,8 +18,8 @@ struct VirtualWorker {
     /// `cpu` worker, whose device only holds its model's memory, as in real time).
     let device: Int?
     let faults: WorkerFaults
-    /// Recorder index per stream served.
-    let recorders: [Int: Int]
+    /// Index of its worker kind, which with a frame's stream names the result row.
+    let kind: Int
 
     /// Crashes not yet restarted (> 0: down, takes no frames).
     var down = 0
@@ -31,7 +31,7 @@ struct VirtualWorker {
 
     var isReady: Bool { down == 0 && inHand == nil }
 
-    init(spec: WorkerSpec, source: Source, seed: UInt64, device: Int?, faults: WorkerFaults, recorders: [Int: Int]) throws(ScenarioError) {
+    init(spec: WorkerSpec, source: Source, seed: UInt64, device: Int?, faults: WorkerFaults, kind: Int) throws(ScenarioError) {
         switch spec.cost {
         case .offload(let distribution):
             self.distribution = distribution
@@ -47,13 +47,16 @@ struct VirtualWorker {
         self.source = source
         random = GSLRandom(seed: seed)
         self.faults = faults
-        self.recorders = recorders
+        self.kind = kind
     }
 
     /// The solo work of a service starting at `time`: a sampled time, stretched by a
     /// slowdown fault as ``WorkerEngine`` stretches it.
-    func work(startingAt time: UInt64) -> UInt64 {
-        UInt64(Double(distribution.sample(random)) * faults.slowdown(at: time))
+    /// Mutating only so that it runs on the element in place: a non-mutating call on an
+    /// array element copies the whole worker (spec, faults and all) first.
+    mutating func drawWork(startingAt time: UInt64) -> UInt64 {
+        let sampled = distribution.sample(random)
+        return faults.slowdowns.isEmpty ? sampled : UInt64(Double(sampled) * faults.slowdown(at: time))
     }
 }
 

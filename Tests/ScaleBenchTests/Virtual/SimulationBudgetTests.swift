@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import ScaleBench
+
+/// A simulation too big for the machine, or too long for its histograms, is refused
+/// with the estimate before anything starts.
+final class SimulationBudgetTests: TemporaryFolderTestCase {
+    private func scenario(streams: Int, kinds: Int, duration: Duration) throws -> RunScenario {
+        var scenario = RunScenario()
+        scenario.streams = streams
+        scenario.workers = try (0..<kinds).map { _ in try WorkerSpec.parse("offload:10ms") }
+        scenario.duration = duration
+        return scenario
+    }
+
+    func testTheEstimateCountsRowsHistogramsAndEvents() throws {
+        let budget = SimulationBudget(try scenario(streams: 1000, kinds: 2, duration: .seconds(3599)))
+        XCTAssertEqual(budget.rows, 2000)
+        XCTAssertEqual(budget.workerInstances, 2000)
+        XCTAssertEqual(budget.histogramsPerRow, 4)
+        XCTAssertEqual(budget.framesPerStream, 108_000, accuracy: 1e-6)  // 30 fps × (1 s + 3599 s)
+        XCTAssertEqual(budget.events, 108_000 * 3000, accuracy: 1)       // arrivals + a service end per row
+        // Four histograms per row dominate: more than 2000 × 4 × 60 KB.
+        XCTAssertGreaterThan(SimulationBudget.histogramBytes, 60_000)
+        XCTAssertGreaterThan(budget.bytes, 2000 * 4 * SimulationBudget.histogramBytes)
+        XCTAssertLessThan(budget.bytes, 2000 * 4 * SimulationBudget.histogramBytes + 100 * 1_048_576)
+        XCTAssertNoThrow(try budget.check(availableBytes: budget.bytes + 1))
+    }
+
+    func testMoreRowsThanMemoryAreRefusedWithTheEstimateAndHowManyStreamsFit() throws {
+        let budget = SimulationBudget(try scenario(streams: 1000, kinds: 2, duration: .seconds(10)))
+        XCTAssertThrowsError(try budget.check(availableBytes: 200 * 1_048_576)) { error in
+            let error = error as! ScenarioError
+            XCTAssertEqual(error.key, "streams")
+            XCTAssertTrue(error.value.hasPrefix("1000 (a simulation needs ≈ 0."), error.value)
+            XCTAssertTrue(error.value.contains("2000 stream × worker rows × 4 latency histograms"), error.value)
+            XCTAssertTrue(error.value.contains("this machine has 0.2 GB available"), error.value)
+            // (200 MB − 64 MB baseline) / (≈ 0.7 MB per stream): a couple of hundred streams.
+            let fitting = Int(error.allowed.split(separator: " ")[2])!
+            XCTAssertTrue((150...250).contains(fitting), error.allowed)
+            XCTAssertTrue(error.allowed.hasSuffix("not with the horizon)"), error.allowed)
+        }
+    }
+
+    func testAHorizonBeyondWhatAHistogramCountsIsRefused() throws {
+        // 30 fps × 4·10⁷ s = 1.2·10⁹ frames per stream fit; 30 fps × 2·10⁸ s do not.
+        XCTAssertNoThrow(try SimulationBudget(try scenario(streams: 1, kinds: 1, duration: .seconds(4e7))).check(availableBytes: 1e12))
+        let long = SimulationBudget(try scenario(streams: 1, kinds: 1, duration: .seconds(2e8)))
+        XCTAssertThrowsError(try long.check(availableBytes: 1e12)) { error in
+            let error = error as! ScenarioError
+            XCTAssertEqual(error.key, "duration")
+            XCTAssertTrue(error.value.contains("≈ 6e+09 frames per stream, ≈ 1.2e+10 events"), error.value)
+            XCTAssertTrue(error.allowed.hasPrefix("a horizon under 143165576.5 s at 30 fps"), error.allowed)
+        }
+    }
+
+    /// Through the CLI: one line, exit 2, and no run row in the database.
+    func testTheCommandRefusesBeforeAnythingStartsAndWritesNothing() throws {
+        let db = folder.appendingPathComponent("budget.sqlite").path
+        let workers = (0..<64).flatMap { _ in ["--worker", "offload:10ms"] }
+        // 4096 streams × 64 kinds × 4 histograms: about 90 GB, beyond any machine this runs on.
+        let big = try runCLI(["run", "--mode", "simulated", "--db", db, "--streams", "4096", "--duration", "1s"] + workers)
+        XCTAssertEqual(big.status, 2, big.stderr)
+        XCTAssertTrue(big.stderr.contains("--mode simulated: streams 4096 (a simulation needs ≈ "), big.stderr)
+        XCTAssertTrue(big.stderr.contains("262144 stream × worker rows"), big.stderr)
+        XCTAssertEqual(big.stderr.split(separator: "\n").count, 1, big.stderr)
+        let long = try runCLI(["run", "--mode", "simulated", "--db", db, "--streams", "1", "--duration", "200000000s"])
+        XCTAssertEqual(long.status, 2, long.stderr)
+        XCTAssertTrue(long.stderr.contains("--mode simulated: duration 200000001 s of warm-up and window"), long.stderr)
+        let runs = try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") }
+        XCTAssertEqual(runs, 0)
+    }
+}
