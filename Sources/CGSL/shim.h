@@ -13,6 +13,7 @@
 
 // Globals Swift 6 sees as shared mutable state, read through functions instead.
 static inline const gsl_rng_type *scalebench_gsl_mt19937(void) { return gsl_rng_mt19937; }
+static inline const gsl_rng_type *scalebench_gsl_taus2(void) { return gsl_rng_taus2; }
 static inline const char *scalebench_gsl_version(void) { return gsl_version; }
 
 #endif

@@ -11,7 +11,7 @@ public final class WorkerEngine {
 
     public init(spec: WorkerSpec, seed: UInt64, device: DeviceGate? = nil) {
         self.spec = spec
-        random = GSLRandom(seed: seed)
+        random = GSLRandom(seed: seed, algorithm: .taus2)
         self.device = device
     }
 

@@ -55,27 +55,46 @@ public struct ArrivalSchedule {
     private let random: GSLRandom
     private var index: UInt64 = 0
     private var poissonClock: Double
+    /// Arrivals drawn ahead, in order, and the position of the next one. The generator
+    /// is this schedule's alone, so drawing a batch at once gives the very same times;
+    /// its `log1p` calls then overlap instead of each waiting for the previous arrival to
+    /// be scheduled (a quarter of a simulation's time, drawn one at a time).
+    private var ahead: [UInt64] = []
+    private var aheadPosition = 0
+    private static let batch = 32
 
     public init(fps: Double, process: ArrivalProcess, phaseNanos: UInt64, seed: UInt64) {
         self.fps = fps
+        periodNanos = 1e9 / fps
         self.process = process
         self.phaseNanos = phaseNanos
-        random = GSLRandom(seed: seed)
+        random = GSLRandom(seed: seed, algorithm: .taus2)
         poissonClock = Double(phaseNanos)
     }
 
-    public var periodNanos: Double { 1e9 / fps }
+    /// 1e9 / fps, divided once: the simulator asks for every frame.
+    public let periodNanos: Double
 
     /// The next arrival, in ns after the run's start; strictly increasing.
     public mutating func next() -> UInt64 {
+        if aheadPosition == ahead.count {
+            ahead.removeAll(keepingCapacity: true)
+            for _ in 0..<Self.batch { ahead.append(draw()) }
+            aheadPosition = 0
+        }
+        defer { aheadPosition += 1 }
+        return ahead[aheadPosition]
+    }
+
+    private mutating func draw() -> UInt64 {
         defer { index += 1 }
-        let nominal = Double(phaseNanos) + Double(index) * periodNanos
+        // The nominal arrival is computed from the index, never accumulated: no drift.
         switch process {
         case .periodic:
-            return UInt64(nominal.rounded())
+            return UInt64((Double(phaseNanos) + Double(index) * periodNanos).rounded())
         case .jittered(let jitter):
             let j = min(Double(jitter.nanoseconds), periodNanos / 2 - 1)
-            return UInt64(max(nominal + random.flat(-j, j), 0).rounded())
+            return UInt64(max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).rounded())
         case .poisson:
             poissonClock += random.exponential(mean: periodNanos)
             return UInt64(poissonClock.rounded())

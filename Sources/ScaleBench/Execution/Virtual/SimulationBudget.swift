@@ -1,4 +1,3 @@
-import CGSL
 import Foundation
 
 /// What a simulation will cost, estimated from the scenario before anything starts, and
@@ -27,8 +26,8 @@ public struct SimulationBudget: Sendable, Equatable {
 
     /// Bytes of one latency histogram (its counts array, allocated whole).
     public static let histogramBytes = Double(LatencyHistogram().histogram.estimatedFootprintInBytes)
-    /// Bytes of one seeded generator (GSL's mt19937 state), one per capture and worker.
-    static let generatorBytes = Double(scalebench_gsl_mt19937().pointee.size + MemoryLayout<gsl_rng>.size)
+    /// Bytes of one seeded generator, one per capture and worker.
+    static let generatorBytes = Double(GSLRandom.Algorithm.taus2.bytes)
     /// The process before the simulation: runtime, libraries, database, scenario.
     static let baselineBytes = 64.0 * 1_048_576
     /// Per row, worker and stream: the component values around the histograms, rounded up.

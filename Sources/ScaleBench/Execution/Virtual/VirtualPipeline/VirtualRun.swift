@@ -54,7 +54,7 @@ struct VirtualRun {
     /// services. The result is the same as recording each at once.
     private var pending: [PendingService] = []
     private var pendingCount: [Int] = []
-    private static let batch = 16
+    private static let batch = 256
 
     private struct PendingService {
         var capturedAt: UInt64 = 0, distributedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0

@@ -29,6 +29,12 @@ struct VirtualWorker {
     /// is recognised as stale when its event comes out of the queue.
     var service: UInt64 = 0
 
+    /// Service times drawn ahead, in order (as ``ArrivalSchedule`` draws arrivals): the
+    /// generator is this worker's alone, so the times are the same as drawn one by one.
+    private var ahead: [UInt64] = []
+    private var aheadPosition = 0
+    private static let batch = 32
+
     var isReady: Bool { down == 0 && inHand == nil }
 
     init(spec: WorkerSpec, source: Source, seed: UInt64, device: Int?, faults: WorkerFaults, kind: Int) throws(ScenarioError) {
@@ -45,7 +51,7 @@ struct VirtualWorker {
         }
         self.spec = spec
         self.source = source
-        random = GSLRandom(seed: seed)
+        random = GSLRandom(seed: seed, algorithm: .taus2)
         self.faults = faults
         self.kind = kind
     }
@@ -55,7 +61,14 @@ struct VirtualWorker {
     /// Mutating only so that it runs on the element in place: a non-mutating call on an
     /// array element copies the whole worker (spec, faults and all) first.
     mutating func drawWork(startingAt time: UInt64) -> UInt64 {
-        let sampled = distribution.sample(random)
+        if case .constant(let work) = distribution, faults.slowdowns.isEmpty { return work.nanoseconds }
+        if aheadPosition == ahead.count {
+            ahead.removeAll(keepingCapacity: true)
+            for _ in 0..<Self.batch { ahead.append(distribution.sample(random)) }
+            aheadPosition = 0
+        }
+        let sampled = ahead[aheadPosition]
+        aheadPosition += 1
         return faults.slowdowns.isEmpty ? sampled : UInt64(Double(sampled) * faults.slowdown(at: time))
     }
 }
