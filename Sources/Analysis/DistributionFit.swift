@@ -62,12 +62,15 @@ public enum DistributionFit {
     }
 
     /// Both families, the one with the smaller KS distance first.
+    /// Fewer values than this are not fitted.
+    public static let minimumSamples = 10
+
     public static func best(_ data: [Double]) -> [Result] {
         [lognormal(data).valueOrNil, gamma(data).valueOrNil].compactMap { $0 }.sorted { $0.ksDistance < $1.ksDistance }
     }
 
     private static func check(_ data: [Double]) -> String? {
-        if data.count < 10 { return "n = \(data.count); a fit needs at least 10 values" }
+        if data.count < minimumSamples { return "n = \(data.count); a fit needs at least \(minimumSamples) values" }
         if data.contains(where: { !($0 > 0) || !$0.isFinite }) { return "values must be positive and finite" }
         return nil
     }

@@ -5,8 +5,10 @@ import ScaleBench
 
 /// Simulated runs beside the real-time ones of the same scenario: per stream count,
 /// option and metric, both medians and the simulation's error relative to real time.
-/// With `--calibrated` simulations this is the prediction error of the calibration; the
-/// real-time runs other than the calibrated one are its held-out repetitions.
+///
+/// A calibrated simulation (`--calibrated RUN`) is scored twice: against the real-time
+/// run its service times were fitted from, and against the held-out repetitions, the
+/// other real-time runs of the same configuration, which the fit never saw.
 public struct SimulationCheck: Sendable {
     public struct Row: Sendable {
         public var streams: Int
@@ -17,42 +19,97 @@ public struct SimulationCheck: Sendable {
         public var realtimeRuns: Int
         public var simulatedRuns: Int
         /// (simulated − real time) / real time; nil when real time is 0.
-        public var relativeError: Double? { realtime != 0 ? (simulated - realtime) / realtime : nil }
+        public var relativeError: Double? { Self.error(simulated, realtime) }
+
+        static func error(_ predicted: Double, _ measured: Double) -> Double? {
+            measured != 0 ? (predicted - measured) / measured : nil
+        }
     }
 
+    /// A calibrated simulation against its source run and the held-out repetitions.
+    public struct CalibratedRow: Sendable {
+        public var streams: Int
+        public var option: String
+        public var metric: Metric
+        /// The run the calibration was fitted from.
+        public var source: String
+        public var simulated: Double
+        public var simulatedRuns: Int
+        public var sourceValue: Double
+        /// Median of the held-out repetitions; nil when there are none.
+        public var heldOut: Double?
+        public var heldOutRuns: Int
+
+        public var errorAgainstSource: Double? { Row.error(simulated, sourceValue) }
+        public var errorAgainstHeldOut: Double? { heldOut.flatMap { Row.error(simulated, $0) } }
+    }
+
+    /// Uncalibrated simulations against the median of the real-time runs.
     public var rows: [Row]
+    public var calibrated: [CalibratedRow]
 
     /// Nil when there are no simulated runs to set beside the real-time ones.
     public static func make(realtime: [RunRecord], simulated: [RunRecord]) -> SimulationCheck? {
         guard !simulated.isEmpty, !realtime.isEmpty else { return nil }
         let kinds = realtime.flatMap { $0.kinds.map(\.worker) }.uniqued()
         let metrics = kinds.flatMap { [Metric(.dropFraction, $0), Metric(.latencyP50, $0), Metric(.servedFPS, $0)] }
-        var rows: [Row] = []
+        var rows: [Row] = [], calibrated: [CalibratedRow] = []
         for streams in realtime.map(\.streams).uniqued().sorted() {
             for option in realtime.map(\.option).uniqued().sorted() {
                 let real = realtime.filter { $0.streams == streams && $0.option == option }
                 let sim = simulated.filter { $0.streams == streams && $0.option == option }
                 guard !real.isEmpty, !sim.isEmpty else { continue }
+                let plain = sim.filter { $0.scenario?.calibratedFrom == nil }
+                let sources = sim.compactMap { $0.scenario?.calibratedFrom }.uniqued()
                 for metric in metrics {
-                    let r = Comparison.values(metric, real), s = Comparison.values(metric, sim)
-                    guard !r.isEmpty, !s.isEmpty else { continue }
-                    rows.append(Row(streams: streams, option: option, metric: metric, realtime: Descriptive.median(r),
-                                    simulated: Descriptive.median(s), realtimeRuns: r.count, simulatedRuns: s.count))
+                    let r = Comparison.values(metric, real), s = Comparison.values(metric, plain)
+                    if !r.isEmpty, !s.isEmpty {
+                        rows.append(Row(streams: streams, option: option, metric: metric, realtime: Descriptive.median(r),
+                                        simulated: Descriptive.median(s), realtimeRuns: r.count, simulatedRuns: s.count))
+                    }
+                    for source in sources {
+                        // The source must be a real-time run of this configuration.
+                        guard let origin = real.first(where: { $0.id == source }) else { continue }
+                        let predicted = Comparison.values(metric, sim.filter { $0.scenario?.calibratedFrom == source })
+                        let measured = Comparison.values(metric, [origin])
+                        let heldOut = Comparison.values(metric, real.filter { $0.id != source })
+                        guard !predicted.isEmpty, let sourceValue = measured.first else { continue }
+                        calibrated.append(CalibratedRow(
+                            streams: streams, option: option, metric: metric, source: source,
+                            simulated: Descriptive.median(predicted), simulatedRuns: predicted.count, sourceValue: sourceValue,
+                            heldOut: heldOut.isEmpty ? nil : Descriptive.median(heldOut), heldOutRuns: heldOut.count))
+                    }
                 }
             }
         }
-        return rows.isEmpty ? nil : SimulationCheck(rows: rows)
+        return rows.isEmpty && calibrated.isEmpty ? nil : SimulationCheck(rows: rows, calibrated: calibrated)
     }
 
     public func markdown() -> String {
         var out = "## Simulated beside real time\n\n"
-        out += "Medians of the simulated runs (mode `simulated`, virtual time: no CPU contention, no hand-off overhead) against the real-time ones of the same scenario. "
-        out += "For calibrated simulations the error is the calibration's prediction error; real-time runs other than the calibrated one are held out.\n\n"
-        out += "| streams | option | metric | real time | simulated | error | runs (real / simulated) |\n|---:|---|---|---:|---:|---:|---|\n"
-        for row in rows {
-            out += "| \(row.streams) | \(row.option) | \(row.metric.label) | \(Report.number(row.realtime)) | \(Report.number(row.simulated)) | "
-            out += "\(row.relativeError.map { String(format: "%+.1f %%", $0 * 100) } ?? "–") | \(row.realtimeRuns) / \(row.simulatedRuns) |\n"
+        func percent(_ error: Double?) -> String { error.map { String(format: "%+.1f %%", $0 * 100) } ?? "–" }
+        if !rows.isEmpty {
+            out += "Medians of the simulated runs (mode `simulated`, virtual time: no CPU contention, no hand-off overhead) against the real-time ones of the same scenario.\n\n"
+            out += "| streams | option | metric | real time | simulated | error | runs (real / simulated) |\n|---:|---|---|---:|---:|---:|---|\n"
+            for row in rows {
+                out += "| \(row.streams) | \(row.option) | \(row.metric.label) | \(Report.number(row.realtime)) | \(Report.number(row.simulated)) | "
+                out += "\(percent(row.relativeError)) | \(row.realtimeRuns) / \(row.simulatedRuns) |\n"
+            }
+            out += "\n"
         }
-        return out + "\n"
+        if !calibrated.isEmpty {
+            out += "### Calibrated simulations: prediction error\n\n"
+            out += "Simulations whose service times were fitted from a real-time run (`scalebench calibrate RUN`, then `--calibrated RUN`), "
+            out += "against that run and against the held-out repetitions: the other real-time runs of the same configuration, which the fit never saw.\n\n"
+            out += "| streams | option | metric | calibrated from | that run | simulated | error | held-out median (runs) | error vs held-out |\n"
+            out += "|---:|---|---|---|---:|---:|---:|---:|---:|\n"
+            for row in calibrated {
+                let heldOut = row.heldOut.map { "\(Report.number($0)) (\(row.heldOutRuns))" } ?? "none: run the scenario again"
+                out += "| \(row.streams) | \(row.option) | \(row.metric.label) | \(row.source.prefix(8)) | \(Report.number(row.sourceValue)) | "
+                out += "\(Report.number(row.simulated)) | \(percent(row.errorAgainstSource)) | \(heldOut) | \(percent(row.errorAgainstHeldOut)) |\n"
+            }
+            out += "\n"
+        }
+        return out
     }
 }

@@ -36,7 +36,9 @@ struct CalibrateCommand: ParsableCommand {
         for worker in times.keys.sorted() {
             let fits = DistributionFit.best(times[worker]!.map { $0 / 1e6 })
             guard !fits.isEmpty else {
-                rows.append([worker, "–", "–", "–", "–", "–", "\(times[worker]!.count)", "not fitted (too few or equal values)"])
+                var reason = "no fit"
+                if case .insufficient(let why) = DistributionFit.lognormal(times[worker]!.map { $0 / 1e6 }) { reason = why }
+                rows.append([worker, "–", "–", "–", "–", "–", "\(times[worker]!.count)", "not fitted: \(reason)"])
                 continue
             }
             // Neither family fits (KS p < 0.05 for the closer one): the measured values
@@ -59,7 +61,10 @@ struct CalibrateCommand: ParsableCommand {
                              "chosen: the measured values, drawn uniformly"])
             }
         }
-        guard !records.isEmpty else { throw UsageError("\(runID): no worker kind has values enough to fit (10 or more, not all equal)") }
+        guard !records.isEmpty else {
+            let counts = times.keys.sorted().map { "\($0) \(times[$0]!.count)" }.joined(separator: ", ")
+            throw UsageError("\(runID): no worker kind has samples enough to fit (\(counts); a fit needs at least \(DistributionFit.minimumSamples), not all equal); nothing was stored")
+        }
         try source.database.storeCalibration(records, run: id)
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         print("calibration of run \(id):")

@@ -39,6 +39,7 @@ struct ModeOption: ParsableArguments {
         guard applied > 0 else {
             throw UsageError("--calibrated \(calibrated): its fits (\(fits.map(\.worker).joined(separator: ", "))) name none of this scenario's workers (\(scenario.workers.map(\.name).joined(separator: ", ")))")
         }
+        scenario.calibratedFrom = run
     }
 }
 

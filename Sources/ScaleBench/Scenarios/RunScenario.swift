@@ -54,6 +54,10 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var checkpoint: Checkpoint?
     /// Defaults of the regression gate (scenario files only; not part of the identity).
     public var gate: GateDefaults?
+    /// The real-time run whose fitted service times this scenario's workers draw from
+    /// (`--calibrated RUN`), so that a report can score the prediction against that run
+    /// and against held-out repetitions. Nil for an uncalibrated scenario.
+    public var calibratedFrom: String?
 
     public init() {}
 

@@ -168,9 +168,11 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
           - {kind: offload:5ms, name: light}
         """.write(toFile: file, atomically: true, encoding: .utf8)
         XCTAssertEqual(try runCLI(["run", file, "--db", db, "--trace"]).status, 0)
-        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--name", "untraced"]).status, 0)
         let queue = try DatabaseQueueReader(path: db)
         let traced = try queue.string("SELECT id FROM run WHERE scenario_name = 'cal'")
+        // A second repetition the calibration never sees: the held-out one.
+        XCTAssertEqual(try runCLI(["run", file, "--db", db]).status, 0)
+        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--name", "untraced"]).status, 0)
         let untraced = try queue.string("SELECT id FROM run WHERE scenario_name = 'untraced'")
 
         let calibrate = try runCLI(["calibrate", String(traced.prefix(8)), "--db", db])
@@ -183,13 +185,18 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertEqual(simulated.status, 0, simulated.stderr)
         XCTAssertTrue(simulated.stdout.contains("\"cost\" : \"offload:lognormal(") || simulated.stdout.contains("\"cost\" : \"offload:gamma("), simulated.stdout)
         XCTAssertFalse(simulated.stdout.contains("offload:gamma(60ms,15ms)"), "the scenario's own distribution was replaced")
-        // The report sets the calibrated simulation beside the real-time run: its prediction error.
+        // The report scores the calibrated simulation against the run it came from and
+        // against the held-out repetition.
         XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path, "--resamples", "200"]).status, 0)
         let report = try String(contentsOfFile: path("cal.md"), encoding: .utf8)
-        XCTAssertTrue(report.contains("## Simulated beside real time"), report)
-        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| 2 | C | vlm fps per stream |") })
-        let error = try XCTUnwrap(Double(row.split(separator: "|")[5].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " %", with: "")))
-        XCTAssertLessThan(abs(error), 15, "a calibrated simulation predicts the served rate: \(row)")
+        XCTAssertTrue(report.contains("### Calibrated simulations: prediction error"), report)
+        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| 2 | C | vlm fps per stream | \(traced.prefix(8)) |") },
+                                report)
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        func percent(_ cell: String) throws -> Double { try XCTUnwrap(Double(cell.replacingOccurrences(of: " %", with: "")), cell) }
+        XCTAssertTrue(cells[7].hasSuffix("(1)"), "one held-out repetition: \(row)")
+        XCTAssertLessThan(abs(try percent(cells[6])), 15, "against its source run: \(row)")
+        XCTAssertLessThan(abs(try percent(cells[8])), 15, "against the held-out repetition: \(row)")
 
         for (arguments, message) in [
             (["calibrate", untraced, "--db", db], "scalebench: error: \(untraced): the run has no trace; run it again with --trace\n"),
@@ -205,6 +212,43 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
 }
 
 extension AnalysisCommandLineTests {
+    /// A kind with too few traced services is not fitted, and says why; a run where no
+    /// kind has enough is refused with the counts, and nothing is stored.
+    func testCalibrationFromTooFewSamplesSaysSo() throws {
+        let file = path("few.yaml"), db = path("few.sqlite")
+        try """
+        name: few
+        streams: 1
+        duration: 1s
+        warmup: 200ms
+        capture: {fps: 20, resolution: 160x120}
+        workers:
+          - {kind: "offload:lognormal(5ms,1ms)", name: light}
+          - {kind: "offload:lognormal(400ms,40ms)", name: heavy}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runCLI(["run", file, "--db", db, "--trace"]).status, 0)
+        let queue = try DatabaseQueueReader(path: db)
+        let id = try queue.string("SELECT id FROM run")
+        let calibrate = try runCLI(["calibrate", id, "--db", db])
+        XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
+        let heavy = try XCTUnwrap(calibrate.stdout.split(separator: "\n").first { $0.hasPrefix("heavy") }, calibrate.stdout)
+        XCTAssertTrue(heavy.contains("not fitted: n = "), String(heavy))
+        XCTAssertTrue(heavy.hasSuffix("a fit needs at least 10 values"), String(heavy))
+        XCTAssertEqual(try queue.string("SELECT group_concat(DISTINCT worker) FROM calibration"), "light")
+
+        // Only the heavy kind, for half a second: nothing to fit at all.
+        let sparse = try runCLI(["run", "--db", db, "--name", "sparse", "--trace", "--streams", "1", "--fps", "10", "--duration", "500ms",
+                                 "--warmup", "0s", "--resolution", "160x120", "--worker", "offload:lognormal(300ms,30ms)"])
+        XCTAssertEqual(sparse.status, 0, sparse.stderr)
+        let sparseID = try queue.string("SELECT id FROM run WHERE scenario_name = 'sparse'")
+        let refused = try runCLI(["calibrate", sparseID, "--db", db])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.hasPrefix("scalebench: error: \(sparseID): no worker kind has samples enough to fit (offload:lognormal(300ms,30ms) "), refused.stderr)
+        XCTAssertTrue(refused.stderr.hasSuffix("a fit needs at least 10, not all equal); nothing was stored\n"), refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1)
+        XCTAssertEqual(try queue.string("SELECT COUNT(*) FROM calibration WHERE run_id = '\(sparseID)'"), "0")
+    }
+
     /// Uniform service times are neither lognormal nor gamma: with a thousand of them the
     /// KS test says so, and the calibration falls back to the measured values.
     func testCalibrationFallsBackToTheMeasuredValuesWhenNoFamilyFits() throws {
