@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 QUICK_DB := Reports/checkpoint-quick.sqlite
 RUN_ARGS ?=
 
-.PHONY: deps build release run test bench bench-simpy
+.PHONY: deps build release run test bench bench-simpy bench-simulation simulation-check
 
 deps:
 	@missing=""; \
@@ -43,3 +43,15 @@ bench: release
 # queueing.md §1 in SimPy beside the simulated executor (installs SimPy from PyPI).
 bench-simpy: release
 	SCALEBENCH=.build/release/scalebench benchmarks/simpy/compare.sh
+
+# Events and frames per second of the simulated executor: queueing.md §1, nursing-home-32
+# option C for an hour, and the 1000-stream hour (about a minute).
+bench-simulation: release
+	.build/release/scalebench bench simulation
+	.build/release/scalebench bench simulation --frames 0 --scenario benchmarks/scale-1000.yaml --repetitions 1
+
+# Real time against simulated time on benchmarks/agreement.yaml, and a calibrated
+# simulation's prediction error against its source run and held-out repetitions
+# (about 3 minutes; report in Reports/agreement.md).
+simulation-check: release
+	SCALEBENCH=.build/release/scalebench benchmarks/simulation-check.sh

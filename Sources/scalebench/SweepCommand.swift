@@ -74,21 +74,26 @@ struct SweepCommand: ParsableCommand {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
         }
         var base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
-        try modeOption.calibrate(&base, db: storeOptions.db)
         let name = self.name ?? file?.name ?? "cli-sweep"
+        let sharedWorkers = file?.base.sharedWorkers ?? scenarioOptions.shared
+        // The scenario's settings as written: a calibrated simulation models the same
+        // scenario (its workers draw fitted times), so it may join the same name.
+        let settingsHash = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
+                                     sharedWorkers: sharedWorkers, mode: try modeOption.validated()).baseHash
+        try modeOption.calibrate(&base, db: storeOptions.db)
         guard let database = try storeOptions.open() else {
             throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
-                             sharedWorkers: file?.base.sharedWorkers ?? scenarioOptions.shared, mode: try modeOption.validated())
+                             sharedWorkers: sharedWorkers, mode: try modeOption.validated())
         // Every cell is checked before the first run starts.
         for cell in plan.cells {
             try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)
             try RunExecution.checkBeforeStart(plan.identity(of: cell))
         }
         let known = try database.scenarioHashes(named: name)
-        if !known.isEmpty && !known.contains(plan.baseHash) {
-            throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(plan.baseHash)); use another --name or --db")
+        if !known.isEmpty && !known.contains(settingsHash) && !known.contains(plan.baseHash) {
+            throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(settingsHash)); use another --name or --db")
         }
 
         let done = try database.completedSweepKeys()

@@ -12,8 +12,8 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
     case exponential(mean: Duration)
     case lognormal(mean: Duration, sd: Duration)
     case gamma(mean: Duration, sd: Duration)
-    /// Measured durations drawn uniformly: a calibration's fallback when no family fits.
-    /// Not written by users (no grammar); stored with the scenario that uses it.
+    /// Measured durations drawn uniformly: a calibration's fallback when no family fits
+    /// (`empirical(D1,D2,…)` in a scenario). Stored with every value.
     case empirical(samples: [UInt64])
 
     public var meanNanos: Double {
@@ -63,7 +63,15 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
     }
 
     /// What ``parse(_:)`` accepts, for error messages.
-    public static let grammar = "DURATION | constant(D) | uniform(LOW,HIGH) | exponential(MEAN) | lognormal(MEAN,SD) | gamma(MEAN,SD), durations like 50ms, 1.5s, 200us"
+    public static let grammar = "DURATION | constant(D) | uniform(LOW,HIGH) | exponential(MEAN) | lognormal(MEAN,SD) | gamma(MEAN,SD) | empirical(D1,D2,…), durations like 50ms, 1.5s, 200us"
+
+    /// The form stored in JSON: the description, except that an empirical distribution
+    /// lists every value (its description only summarises them), so that it reads back
+    /// whole and a scenario's identity covers its values.
+    var storedText: String {
+        guard case .empirical(let samples) = self else { return description }
+        return "empirical(" + samples.map { "\($0)ns" }.joined(separator: ",") + ")"
+    }
 
     /// Parses `50ms`, `constant(50ms)`, `uniform(10ms,30ms)`, `exponential(20ms)`,
     /// `lognormal(20ms,5ms)`, `gamma(20ms,5ms)`.
@@ -94,6 +102,9 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             try expect(1)
             guard arguments[0].nanoseconds > 0 else { throw ParseError("exponential needs a mean > 0 in '\(text)'") }
             return .exponential(mean: arguments[0])
+        case "empirical":
+            guard !arguments.isEmpty else { throw ParseError("empirical takes one or more durations in '\(text)'") }
+            return .empirical(samples: arguments.map(\.nanoseconds))
         case "lognormal", "gamma":
             try expect(2)
             guard arguments[0].nanoseconds > 0, arguments[1].nanoseconds > 0 else {

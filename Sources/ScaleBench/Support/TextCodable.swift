@@ -2,6 +2,8 @@
 /// stored in JSON as that same text, so results and scenarios read like the CLI.
 protocol TextCodable: Codable, CustomStringConvertible {
     static func decode(text: String) -> Self?
+    /// The text stored; the description unless that loses something.
+    var storedText: String { get }
 }
 
 extension TextCodable {
@@ -16,8 +18,10 @@ extension TextCodable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(description)
+        try container.encode(storedText)
     }
+
+    var storedText: String { description }
 }
 
 extension Duration: TextCodable {
@@ -38,6 +42,14 @@ extension Resolution: TextCodable {
 
 extension CostModel: TextCodable {
     static func decode(text: String) -> CostModel? { try? WorkerSpec.parse(text).cost }
+
+    var storedText: String {
+        switch self {
+        case .offload(let d): return "offload:" + d.storedText
+        case .cpu(let d): return "cpu:" + d.storedText
+        case .pixels: return description
+        }
+    }
 }
 
 extension VideoSource: TextCodable {

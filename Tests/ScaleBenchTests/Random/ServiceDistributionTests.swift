@@ -60,8 +60,20 @@ final class ServiceDistributionTests: XCTestCase {
         }
     }
 
+    /// An empirical distribution's description summarises its values; what is stored lists
+    /// every one, so a calibrated scenario reads back whole (and its identity covers them).
+    func testEmpiricalValuesSurviveStorage() throws {
+        let measured = ServiceDistribution.empirical(samples: [10_123_649, 9_870_001, 10_500_000])
+        XCTAssertEqual(try ServiceDistribution.parse("empirical(10ms, 20ms)"), .empirical(samples: [10_000_000, 20_000_000]))
+        XCTAssertTrue(measured.description.hasPrefix("empirical(3 samples, mean "), measured.description)
+        let worker = WorkerSpec(name: "light", cost: .offload(measured))
+        let json = try JSONEncoder().encode(worker)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("offload:empirical(10123649ns,9870001ns,10500000ns)"))
+        XCTAssertEqual(try JSONDecoder().decode(WorkerSpec.self, from: json), worker)
+    }
+
     func testRejectsMalformedDistributions() {
-        for text in ["lognormal(20ms)", "gamma(20ms,0ms)", "uniform(30ms,10ms)", "weibull(1ms,2ms)", "lognormal(20ms,5ms", "fast", "exponential(0s)", "-5ms"] {
+        for text in ["empirical()", "lognormal(20ms)", "gamma(20ms,0ms)", "uniform(30ms,10ms)", "weibull(1ms,2ms)", "lognormal(20ms,5ms", "fast", "exponential(0s)", "-5ms"] {
             XCTAssertThrowsError(try ServiceDistribution.parse(text), text)
         }
     }

@@ -1,4 +1,4 @@
-/// A priority queue of timed events for the virtual executor: a binary min-heap keyed by
+/// A priority queue of timed events for the virtual executor: a 4-ary min-heap keyed by
 /// (time, sequence number). The sequence number is the order of scheduling, so events
 /// due at the same virtual nanosecond come out in the order they were scheduled and a
 /// run never depends on the heap's internal layout (determinism).
@@ -70,7 +70,9 @@ struct EventQueue<Event> {
         }
     }
 
-    // The sifts work on the heap's buffer directly: through the array, every step paid a
+    // A 4-ary heap: half the levels of a binary one, and a node's four children share
+    // two cache lines; measured faster on the scenarios' queues of 100–2000 events. The
+    // sifts work on the heap's buffer directly: through the array, every step paid a
     // uniqueness check and bounds checks, a measured share of each event.
 
     private mutating func siftUp(_ start: Int) {
@@ -78,7 +80,7 @@ struct EventQueue<Event> {
             var child = start
             let entry = heap[child]
             while child > 0 {
-                let parent = (child - 1) / 2
+                let parent = (child - 1) / 4
                 guard entry.precedes(heap[parent]) else { break }
                 heap[child] = heap[parent]
                 child = parent
@@ -93,13 +95,13 @@ struct EventQueue<Event> {
             let entry = heap[parent]
             let count = heap.count
             while true {
-                let left = 2 * parent + 1
-                guard left < count else { break }
-                let right = left + 1
-                let smaller = right < count && heap[right].precedes(heap[left]) ? right : left
-                guard heap[smaller].precedes(entry) else { break }
-                heap[parent] = heap[smaller]
-                parent = smaller
+                let first = 4 * parent + 1
+                guard first < count else { break }
+                var smallest = first
+                for child in first + 1..<min(first + 4, count) where heap[child].precedes(heap[smallest]) { smallest = child }
+                guard heap[smallest].precedes(entry) else { break }
+                heap[parent] = heap[smallest]
+                parent = smallest
             }
             heap[parent] = entry
         }
