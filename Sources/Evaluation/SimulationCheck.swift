@@ -52,7 +52,7 @@ public struct SimulationCheck: Sendable {
     public static func make(realtime: [RunRecord], simulated: [RunRecord]) -> SimulationCheck? {
         guard !simulated.isEmpty, !realtime.isEmpty else { return nil }
         let kinds = realtime.flatMap { $0.kinds.map(\.worker) }.uniqued()
-        let metrics = kinds.flatMap { [Metric(.dropFraction, $0), Metric(.latencyP50, $0), Metric(.servedFPS, $0)] }
+        let metrics = kinds.flatMap { [Metric(.dropFraction, $0), Metric(.latencyP50, $0), Metric(.latencyP99, $0), Metric(.servedFPS, $0)] }
         var rows: [Row] = [], calibrated: [CalibratedRow] = []
         for streams in realtime.map(\.streams).uniqued().sorted() {
             for option in realtime.map(\.option).uniqued().sorted() {

@@ -69,6 +69,8 @@ struct SweepCommand: ParsableCommand {
         if let cooldown {
             do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
         }
+        // The pause lets the machine settle between real-time runs; virtual time needs none.
+        if try modeOption.validated() == "simulated" { pause = .seconds(0) }
         let parts = shard.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
