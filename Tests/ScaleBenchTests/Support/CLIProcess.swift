@@ -17,10 +17,14 @@ enum CLIProcess {
         return folder.appendingPathComponent("scalebench")
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// `environment` adds to (or overrides) this process's environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -36,4 +40,6 @@ enum CLIProcess {
 private final class CLIBundleAnchor {}
 
 /// Runs the CLI; for test cases.
-func runCLI(_ arguments: [String]) throws -> CLIProcess.Outcome { try CLIProcess.run(arguments) }
+func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess.Outcome {
+    try CLIProcess.run(arguments, environment: environment)
+}

@@ -14,6 +14,13 @@ final class SimulationBudgetTests: TemporaryFolderTestCase {
         return scenario
     }
 
+    func testAnEnvironmentLimitLowersTheAvailableMemory() {
+        let machine = SimulationBudget.availableMemory(environment: [:])
+        XCTAssertGreaterThan(machine, 0)
+        XCTAssertEqual(SimulationBudget.availableMemory(environment: ["SCALEBENCH_MEMORY_LIMIT": "0.5"]), min(machine, 536_870_912))
+        XCTAssertEqual(SimulationBudget.availableMemory(environment: ["SCALEBENCH_MEMORY_LIMIT": "lots"]), machine, accuracy: machine * 0.05)
+    }
+
     func testTheEstimateCountsRowsHistogramsAndEvents() throws {
         let budget = SimulationBudget(try scenario(streams: 1000, kinds: 2, duration: .seconds(3599)))
         XCTAssertEqual(budget.rows, 2000)
@@ -58,13 +65,20 @@ final class SimulationBudgetTests: TemporaryFolderTestCase {
     /// Through the CLI: one line, exit 2, and no run row in the database.
     func testTheCommandRefusesBeforeAnythingStartsAndWritesNothing() throws {
         let db = folder.appendingPathComponent("budget.sqlite").path
-        let workers = (0..<64).flatMap { _ in ["--worker", "offload:10ms"] }
-        // 4096 streams × 64 kinds × 4 histograms: about 90 GB, beyond any machine this runs on.
-        let big = try runCLI(["run", "--mode", "simulated", "--db", db, "--streams", "4096", "--duration", "1s"] + workers)
+        let workers = (0..<8).flatMap { _ in ["--worker", "offload:10ms"] }
+        // 1000 streams × 8 kinds × 4 histograms: about 2.9 GB, against a 1 GB limit (the
+        // limit makes the test the same on any machine; without it, MemAvailable counts).
+        let limit = ["SCALEBENCH_MEMORY_LIMIT": "1"]
+        let big = try runCLI(["run", "--mode", "simulated", "--db", db, "--streams", "1000", "--duration", "1s"] + workers, environment: limit)
         XCTAssertEqual(big.status, 2, big.stderr)
-        XCTAssertTrue(big.stderr.contains("--mode simulated: streams 4096 (a simulation needs ≈ "), big.stderr)
-        XCTAssertTrue(big.stderr.contains("262144 stream × worker rows"), big.stderr)
+        XCTAssertTrue(big.stderr.contains("--mode simulated: streams 1000 (a simulation needs ≈ 2.8 GB: 8000 stream × worker rows"), big.stderr)
+        XCTAssertTrue(big.stderr.contains("this machine has 1.0 GB available): expected at most 338 streams"), big.stderr)
         XCTAssertEqual(big.stderr.split(separator: "\n").count, 1, big.stderr)
+        // The same sweep is refused before its first run.
+        let sweep = try runCLI(["sweep", "--mode", "simulated", "--db", db, "--streams", "10,1000", "--duration", "1s"] + workers,
+                               environment: limit)
+        XCTAssertEqual(sweep.status, 2, sweep.stderr)
+        XCTAssertTrue(sweep.stderr.contains("streams 1000 (a simulation needs"), sweep.stderr)
         let long = try runCLI(["run", "--mode", "simulated", "--db", db, "--streams", "1", "--duration", "200000000s"])
         XCTAssertEqual(long.status, 2, long.stderr)
         XCTAssertTrue(long.stderr.contains("--mode simulated: duration 200000001 s of warm-up and window"), long.stderr)

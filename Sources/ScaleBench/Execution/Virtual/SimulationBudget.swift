@@ -71,14 +71,19 @@ public struct SimulationBudget: Sendable, Equatable {
 
     static func gigabytes(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1_073_741_824) }
 
-    /// Memory this process may still take: the kernel's MemAvailable, else the machine's
-    /// physical memory.
-    public static func availableMemory() -> Double {
+    /// Memory this process may still take: the kernel's MemAvailable (else the machine's
+    /// physical memory), or less if the environment's `SCALEBENCH_MEMORY_LIMIT` (GB) says
+    /// so — for a shared machine, or a container whose limit the kernel does not show.
+    public static func availableMemory(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
+        var available = Double(ProcessInfo.processInfo.physicalMemory)
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") {
-            return kilobytes * 1024
+            available = kilobytes * 1024
         }
-        return Double(ProcessInfo.processInfo.physicalMemory)
+        if let limit = environment["SCALEBENCH_MEMORY_LIMIT"].flatMap(Double.init), limit > 0 {
+            available = min(available, limit * 1_073_741_824)
+        }
+        return available
     }
 }

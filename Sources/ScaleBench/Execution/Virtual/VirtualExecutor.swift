@@ -73,10 +73,13 @@ public struct VirtualExecutor {
 
     /// What a simulation cannot run, refused before anything starts: a source other
     /// than synthetic, a `pixels` worker (its cost is the real work on real pixels), and
-    /// a ``SimulationBudget`` over `availableBytes` (default: this machine's available
-    /// memory) or over what a row's histograms can count.
-    public static func check(_ scenario: RunScenario,
-                             availableBytes: Double = SimulationBudget.availableMemory()) throws(ScenarioError) {
+    /// a ``SimulationBudget`` over the available memory (``SimulationBudget/availableMemory(environment:)``
+    /// unless given) or over what a row's histograms can count.
+    public static func check(_ scenario: RunScenario) throws(ScenarioError) {
+        try check(scenario, availableBytes: SimulationBudget.availableMemory())
+    }
+
+    public static func check(_ scenario: RunScenario, availableBytes: Double) throws(ScenarioError) {
         guard scenario.source == .synthetic else {
             throw ScenarioError(key: "source", value: "\(scenario.source)",
                                 allowed: "synthetic in a simulated run (recorded and live video arrive when they arrive; run them in real time)")
