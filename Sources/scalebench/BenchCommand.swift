@@ -186,6 +186,10 @@ struct SimulationBench: ParsableCommand {
                 try model.validate()
                 try VirtualExecutor.check(model)
             } catch { throw UsageError("\(path): \(error)") }
+            let reasons = TopologyPlan.build(model).infeasibilities(devices: model.devices)
+            guard reasons.isEmpty else {
+                throw UsageError("\(path): option \(kind.rawValue) with \(model.streams) streams is infeasible: " + reasons.map(\.description).joined(separator: "; "))
+            }
             cases.append(.init(name: "\(file.name) option \(kind.rawValue)", scenario: model))
         }
         let (machine, rows) = try SimulationBenchmark.run(cases, repetitions: repetitions)

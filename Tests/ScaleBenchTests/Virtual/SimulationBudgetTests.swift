@@ -85,4 +85,24 @@ final class SimulationBudgetTests: TemporaryFolderTestCase {
         let runs = try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") }
         XCTAssertEqual(runs, 0)
     }
+
+    /// `bench simulation` times real simulations and refuses what cannot run; its figures
+    /// are wall-clock speeds, so only their presence is tested (the values are in Reports).
+    func testTheSimulationBenchmarkRunsItsCasesAndRefusesAnInfeasibleOne() throws {
+        let nursingHome = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Scenarios/nursing-home-32.yaml").standardized.path
+        let bench = try runCLI(["bench", "simulation", "--frames", "3000", "--repetitions", "2", "--scenario", nursingHome,
+                                "--topology", "C", "--duration", "20s"])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let rows = bench.stdout.split(separator: "\n").filter { $0.hasPrefix("| §1") || $0.hasPrefix("| nursing-home-32") }
+        XCTAssertEqual(rows.count, 3, bench.stdout)
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            XCTAssertGreaterThan(Int(cells[3]) ?? 0, 0, "events: \(row)")
+            XCTAssertTrue(cells[9].hasSuffix(" M"), "events per second: \(row)")
+        }
+        let infeasible = try runCLI(["bench", "simulation", "--frames", "0", "--scenario", nursingHome, "--topology", "A"])
+        XCTAssertEqual(infeasible.status, 2)
+        XCTAssertTrue(infeasible.stderr.contains("option A with 32 streams is infeasible: gpu0: needs 256.0 GB"), infeasible.stderr)
+    }
 }
