@@ -25,30 +25,67 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
         }
     }
 
-    /// Draws one duration in nanoseconds (never negative).
-    public func sample(_ random: GSLRandom) -> UInt64 {
-        let value: Double
-        switch self {
-        case .constant(let d):
-            return d.nanoseconds
-        case .uniform(let lo, let hi):
-            value = random.flat(Double(lo.nanoseconds), Double(hi.nanoseconds))
-        case .exponential(let mean):
-            value = random.exponential(mean: Double(mean.nanoseconds))
-        case .lognormal(let mean, let sd):
-            // For mean m and sd s: σ² = ln(1 + s²/m²), ζ = ln m − σ²/2.
-            let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
-            let sigma2 = log1p((s * s) / (m * m))
-            value = random.lognormal(zeta: log(m) - sigma2 / 2, sigma: sigma2.squareRoot())
-        case .gamma(let mean, let sd):
-            // Shape k = m²/s², scale θ = s²/m.
-            let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
-            value = random.gamma(shape: (m * m) / (s * s), scale: (s * s) / m)
-        case .empirical(let samples):
-            guard !samples.isEmpty else { return 0 }
-            return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
+    /// Draws one duration in nanoseconds (never negative). A worker drawing per frame
+    /// keeps a ``Sampler`` instead, which derives the parameters once.
+    public func sample(_ random: GSLRandom) -> UInt64 { Sampler(self).sample(random) }
+
+    /// A distribution with its parameters derived once — a lognormal's ζ and σ (a `log`,
+    /// a `log1p` and a square root), a gamma's shape and scale — for drawing per frame.
+    /// The draws are those of ``ServiceDistribution/sample(_:)``, bit for bit.
+    public struct Sampler: Sendable {
+        private enum Form: Sendable {
+            case fixed(UInt64)
+            case uniform(low: Double, high: Double)
+            case exponential(mean: Double)
+            case lognormal(zeta: Double, sigma: Double)
+            case gamma(shape: Double, scale: Double)
+            case empirical([UInt64])
         }
-        return value.isFinite && value > 0 ? UInt64(value.rounded()) : 0
+
+        private let form: Form
+
+        public init(_ distribution: ServiceDistribution) {
+            switch distribution {
+            case .constant(let d):
+                form = .fixed(d.nanoseconds)
+            case .uniform(let lo, let hi):
+                form = .uniform(low: Double(lo.nanoseconds), high: Double(hi.nanoseconds))
+            case .exponential(let mean):
+                form = .exponential(mean: Double(mean.nanoseconds))
+            case .lognormal(let mean, let sd):
+                // For mean m and sd s: σ² = ln(1 + s²/m²), ζ = ln m − σ²/2.
+                let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
+                let sigma2 = log1p((s * s) / (m * m))
+                form = .lognormal(zeta: log(m) - sigma2 / 2, sigma: sigma2.squareRoot())
+            case .gamma(let mean, let sd):
+                // Shape k = m²/s², scale θ = s²/m.
+                let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
+                form = .gamma(shape: (m * m) / (s * s), scale: (s * s) / m)
+            case .empirical(let samples):
+                form = .empirical(samples)
+            }
+        }
+
+        /// The constant duration, nil when the distribution draws.
+        public var constant: UInt64? {
+            if case .fixed(let nanos) = form { return nanos }
+            return nil
+        }
+
+        public func sample(_ random: GSLRandom) -> UInt64 {
+            let value: Double
+            switch form {
+            case .fixed(let nanos): return nanos
+            case .uniform(let low, let high): value = random.flat(low, high)
+            case .exponential(let mean): value = random.exponential(mean: mean)
+            case .lognormal(let zeta, let sigma): value = random.lognormal(zeta: zeta, sigma: sigma)
+            case .gamma(let shape, let scale): value = random.gamma(shape: shape, scale: scale)
+            case .empirical(let samples):
+                guard !samples.isEmpty else { return 0 }
+                return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
+            }
+            return value.isFinite && value > 0 ? UInt64(value.rounded()) : 0
+        }
     }
 
     public var description: String {

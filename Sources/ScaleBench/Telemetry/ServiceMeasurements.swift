@@ -42,5 +42,24 @@ public struct ServiceMeasurements: Sendable {
         handoff.record(serviceStart &- distributedAt)
     }
 
+    /// As ``record(capturedAt:distributedAt:serviceStart:serviceEnd:)`` for a frame
+    /// distributed the instant it was captured, as in virtual time: its hand-off equals
+    /// its age, so the hand-off histogram is not recorded frame by frame but set from the
+    /// age histogram by ``handoffEqualsAge()`` once all are recorded (one histogram
+    /// increment less per frame; the same histograms).
+    @inline(__always)
+    mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) {
+        processedTotal &+= 1
+        if !windows.windows.isEmpty { windows.count(capturedAt: capturedAt, latency: serviceEnd &- capturedAt) }
+        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
+        processedInWindow &+= 1
+        latency.record(serviceEnd &- capturedAt)
+        age.record(serviceStart &- capturedAt)
+        service.record(serviceEnd &- serviceStart)
+    }
+
+    /// Completes ``recordDistributedAtCapture(capturedAt:serviceStart:serviceEnd:)``.
+    mutating func handoffEqualsAge() { handoff = age }
+
     public mutating func recordLost() { lostToFault &+= 1 }
 }

@@ -10,7 +10,8 @@ struct VirtualWorker {
 
     let spec: WorkerSpec
     let source: Source
-    let distribution: ServiceDistribution
+    /// The service distribution with its parameters derived once.
+    let sampler: ServiceDistribution.Sampler
     /// Seeded as the realtime worker of the same place in the plan, so both draw the same
     /// service times.
     let random: GSLRandom
@@ -40,10 +41,10 @@ struct VirtualWorker {
     init(spec: WorkerSpec, source: Source, seed: UInt64, device: Int?, faults: WorkerFaults, kind: Int) throws(ScenarioError) {
         switch spec.cost {
         case .offload(let distribution):
-            self.distribution = distribution
+            sampler = ServiceDistribution.Sampler(distribution)
             self.device = device
         case .cpu(let distribution):
-            self.distribution = distribution
+            sampler = ServiceDistribution.Sampler(distribution)
             self.device = nil
         case .pixels:
             throw ScenarioError(key: "worker \(spec.name)", value: "pixels",
@@ -61,10 +62,10 @@ struct VirtualWorker {
     /// Mutating only so that it runs on the element in place: a non-mutating call on an
     /// array element copies the whole worker (spec, faults and all) first.
     mutating func drawWork(startingAt time: UInt64) -> UInt64 {
-        if case .constant(let work) = distribution, faults.slowdowns.isEmpty { return work.nanoseconds }
+        if let work = sampler.constant, faults.slowdowns.isEmpty { return work }
         if aheadPosition == ahead.count {
             ahead.removeAll(keepingCapacity: true)
-            for _ in 0..<Self.batch { ahead.append(distribution.sample(random)) }
+            for _ in 0..<Self.batch { ahead.append(sampler.sample(random)) }
             aheadPosition = 0
         }
         let sampled = ahead[aheadPosition]
