@@ -4,7 +4,7 @@ import Foundation
 /// the refusals that follow from it.
 ///
 /// The executor streams every frame into fixed-size statistics, so memory grows with the
-/// number of result rows (stream × worker kind: four latency histograms each) and
+/// number of result rows (stream × worker kind: three latency histograms each) and
 /// component instances, never with the horizon. The horizon sets the event count, which
 /// costs time, and the frames one row records, which its 32-bit histogram counts bound.
 public struct SimulationBudget: Sendable, Equatable {
@@ -12,7 +12,8 @@ public struct SimulationBudget: Sendable, Equatable {
     /// Stream × worker-kind rows, each with its histograms.
     public var rows: Int
     public var workerInstances: Int
-    /// Histograms per row: latency, age, service and hand-off, plus two per fault.
+    /// Histograms per row: latency, age and service, plus two per fault (hand-off equals
+    /// age in virtual time and shares its storage).
     public var histogramsPerRow: Int
     /// Warm-up plus measured window, and the frame rate of every stream.
     public var horizonSeconds: Double
@@ -41,7 +42,7 @@ public struct SimulationBudget: Sendable, Equatable {
         streams = scenario.streams
         rows = plan.pipelines.reduce(0) { $0 + $1.workers.count * $1.streams.count } + plan.shared.reduce(0) { $0 + $1.streams.count }
         workerInstances = plan.workerInstances
-        histogramsPerRow = 4 + 2 * scenario.faults.count
+        histogramsPerRow = 3 + 2 * scenario.faults.count
         horizonSeconds = scenario.warmup.seconds + scenario.duration.seconds
         fps = scenario.rate
         framesPerStream = fps * horizonSeconds
