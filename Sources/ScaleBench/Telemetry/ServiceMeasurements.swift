@@ -32,30 +32,26 @@ public struct ServiceMeasurements: Sendable {
 
     @inline(__always)
     public mutating func record(capturedAt: UInt64, distributedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) {
-        processedTotal &+= 1
-        if !windows.windows.isEmpty { windows.count(capturedAt: capturedAt, latency: serviceEnd &- capturedAt) }
-        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
-        processedInWindow &+= 1
-        latency.record(serviceEnd &- capturedAt)
-        age.record(serviceStart &- capturedAt)
-        service.record(serviceEnd &- serviceStart)
-        handoff.record(serviceStart &- distributedAt)
+        if recordDistributedAtCapture(capturedAt: capturedAt, serviceStart: serviceStart, serviceEnd: serviceEnd) {
+            handoff.record(serviceStart &- distributedAt)
+        }
     }
 
-    /// As ``record(capturedAt:distributedAt:serviceStart:serviceEnd:)`` for a frame
-    /// distributed the instant it was captured, as in virtual time: its hand-off equals
-    /// its age, so the hand-off histogram is not recorded frame by frame but set from the
-    /// age histogram by ``handoffEqualsAge()`` once all are recorded (one histogram
-    /// increment less per frame; the same histograms).
-    @inline(__always)
-    mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) {
+    /// As ``record(capturedAt:distributedAt:serviceStart:serviceEnd:)`` without the
+    /// hand-off, for a frame distributed the instant it was captured, as in virtual time:
+    /// its hand-off equals its age, so the hand-off histogram is set from the age
+    /// histogram by ``handoffEqualsAge()`` once all are recorded (one histogram increment
+    /// less per frame; the same histograms). True when the service ended in the window.
+    @inline(__always) @discardableResult
+    mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) -> Bool {
         processedTotal &+= 1
         if !windows.windows.isEmpty { windows.count(capturedAt: capturedAt, latency: serviceEnd &- capturedAt) }
-        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return }
+        guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return false }
         processedInWindow &+= 1
         latency.record(serviceEnd &- capturedAt)
         age.record(serviceStart &- capturedAt)
         service.record(serviceEnd &- serviceStart)
+        return true
     }
 
     /// Completes ``recordDistributedAtCapture(capturedAt:serviceStart:serviceEnd:)``.

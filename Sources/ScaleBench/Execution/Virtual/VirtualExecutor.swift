@@ -61,8 +61,9 @@ public struct VirtualExecutor {
             boundaries = run.run()
         }
 
-        /// Events taken from the queue so far (arrivals, service ends, device checks,
-        /// crashes and restarts, stale ones included: each costs a pop).
+        /// Events handled so far: arrivals, service ends, device checks, crashes and
+        /// restarts, stale ones included (each costs a pop). The arrivals and faults still
+        /// queued when the window ends are discarded, not counted.
         public var handledEvents: UInt64 { run.handledEvents }
 
         public func result() -> RunResult {
