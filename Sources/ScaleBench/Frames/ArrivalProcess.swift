@@ -92,13 +92,13 @@ public struct ArrivalSchedule {
         // The nominal arrival is computed from the index, never accumulated: no drift.
         switch process {
         case .periodic:
-            return UInt64((Double(phaseNanos) + Double(index) * periodNanos).rounded())
+            return (Double(phaseNanos) + Double(index) * periodNanos).roundedNanoseconds
         case .jittered(let jitter):
             let j = min(Double(jitter.nanoseconds), periodNanos / 2 - 1)
-            return UInt64(max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).rounded())
+            return max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).roundedNanoseconds
         case .poisson:
             poissonClock += random.exponential(mean: periodNanos)
-            return UInt64(poissonClock.rounded())
+            return poissonClock.roundedNanoseconds
         }
     }
 

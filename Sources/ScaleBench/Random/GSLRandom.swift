@@ -50,8 +50,13 @@ public final class GSLRandom {
 
     public func exponential(mean: Double) -> Double { gsl_ran_exponential(pointer, mean) }
 
-    /// Lognormal with location ζ and scale σ of the underlying normal.
-    public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(pointer, zeta, sigma) }
+    /// Lognormal with location ζ and scale σ of the underlying normal: exp(ζ + σ·Z), Z drawn
+    /// by GSL's ziggurat. GSL's own `gsl_ran_lognormal` draws Z by the polar method (two
+    /// uniforms, a log and a square root, a fifth of the pairs rejected), which measured
+    /// 40 % of a lognormal draw; the ziggurat mostly takes one uniform and a table lookup.
+    public func lognormal(zeta: Double, sigma: Double) -> Double {
+        exp(zeta + sigma * gsl_ran_gaussian_ziggurat(pointer, 1))
+    }
 
     /// Gamma with shape `a` and scale `b` (mean a·b).
     public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(pointer, shape, scale) }

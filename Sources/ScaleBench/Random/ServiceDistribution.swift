@@ -84,7 +84,7 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
                 guard !samples.isEmpty else { return 0 }
                 return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
             }
-            return value.isFinite && value > 0 ? UInt64(value.rounded()) : 0
+            return value.isFinite && value > 0 ? value.roundedNanoseconds : 0
         }
     }
 

@@ -36,6 +36,9 @@ struct VirtualRun {
     var slots: [VirtualSlot] = []
     /// The worker reading each own slot.
     var slotReader: [Int] = []
+    /// The frame-buffers each supplier delivers to, supplier after supplier (see
+    /// ``VirtualSupplier/frameBuffers``).
+    private var attachedBuffers: [Int] = []
     var buffers: [VirtualFrameBuffer] = []
     var workers: [VirtualWorker] = []
     var devices: [VirtualDevice] = []
@@ -113,7 +116,8 @@ struct VirtualRun {
         for (index, pipeline) in plan.pipelines.enumerated() {
             var supplier = VirtualSupplier(plan: pipeline, streamCount: plan.streamCount, subscribers: pipeline.workers.count + attached[index].count,
                                            fanOutThreshold: scenario.fanOutThreshold)
-            supplier.frameBuffers = attached[index]
+            supplier.frameBuffers = attachedBuffers.count..<attachedBuffers.count + attached[index].count
+            attachedBuffers += attached[index]
             supplier.workerSlots = slots.count..<slots.count + pipeline.workers.count
             for (position, spec) in pipeline.workers.enumerated() {
                 slotReader.append(workers.count)
@@ -137,8 +141,8 @@ struct VirtualRun {
         captures.sort { $0.stream < $1.stream }
         for (kind, shared) in plan.shared.enumerated() {
             var buffer = VirtualFrameBuffer(plan: shared, streamCount: plan.streamCount)
+            buffer.instances = workers.count..<workers.count + shared.instances
             for instance in 0..<shared.instances {
-                buffer.instances.append(workers.count)
                 workers.append(try VirtualWorker(
                     spec: shared.spec, source: .frameBuffer(kind),
                     seed: SeedSequence.derive(scenario.seed, 0x5A4E, UInt64(kind), UInt64(instance)),
@@ -237,10 +241,10 @@ struct VirtualRun {
         let ownSlots = suppliers[pipeline].workerSlots
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
             for slot in ownSlots { slots[slot].offer(distributed) }
-            for buffer in suppliers[pipeline].frameBuffers { buffers[buffer].offer(distributed) }
+            for attached in suppliers[pipeline].frameBuffers { buffers[attachedBuffers[attached]].offer(distributed) }
             for slot in ownSlots { takeNext(slotReader[slot]) }
-            for buffer in suppliers[pipeline].frameBuffers {
-                for worker in buffers[buffer].instances where workers[worker].isReady {
+            for attached in suppliers[pipeline].frameBuffers {
+                for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
                     takeNext(worker)
                     if workers[worker].isReady { break }  // the buffer is empty
                 }

@@ -25,8 +25,9 @@ struct VirtualSupplier {
     /// Indices of the own workers' slots, in subscription order: consecutive, so a range
     /// (iterating it per frame costs no reference counting, as an array would).
     var workerSlots: Range<Int> = 0..<0
-    /// Indices of the shared frame-buffers subscribed to this supplier.
-    var frameBuffers: [Int] = []
+    /// The shared frame-buffers subscribed to this supplier: a range of the run's
+    /// ``VirtualRun/attachedBuffers`` (a range for the same reason as `workerSlots`).
+    var frameBuffers: Range<Int> = 0..<0
 
     init(plan: PipelinePlan, streamCount: Int, subscribers: Int, fanOutThreshold: Int) {
         self.plan = plan
@@ -114,8 +115,8 @@ struct VirtualFrameBuffer {
     let slotOf: [Int]
     /// In a shared slot: drops of one stream's frame by another stream's.
     var crossStreamDrops: UInt64 = 0
-    /// Indices of the worker instances taking from this buffer.
-    var instances: [Int] = []
+    /// Indices of the worker instances taking from this buffer: consecutive, a range.
+    var instances: Range<Int> = 0..<0
 
     init(plan: SharedWorkerPlan, streamCount: Int) {
         self.plan = plan
