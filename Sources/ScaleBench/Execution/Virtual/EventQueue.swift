@@ -12,6 +12,10 @@
 /// loads and stores where a heap of the ~100 pending events of a 32-stream run sifts
 /// through its levels with a hard-to-predict branch per child.
 ///
+/// With few events pending (one camera's run holds two or three) a heap is faster than
+/// the ring, which only pays from a few dozen on: the queue starts as a heap and tunes
+/// itself to one or the other.
+///
 /// Written by hand: swift-collections is not a dependency of this package.
 struct EventQueue<Event: BitwiseCopyable> {
     /// Time in the high 64 bits, sequence number in the low: one comparison orders by
@@ -29,20 +33,24 @@ struct EventQueue<Event: BitwiseCopyable> {
     private var ringCount = 0
     /// Where the next pop will take from, once ``nextTime()`` has looked (nil: look again).
     private var found: UInt64?
-    /// Events beyond the ring's end.
+    /// Events beyond the ring's end; all events while the ring is not in use.
     private var beyond = EventHeap<Event>()
+    /// Whether the ring is in use (the last tuning found enough events pending).
+    private(set) var usesRing = false
 
     private var scheduled: UInt64 = 0
     private var lastPopped: UInt64 = 0
     /// Pops and time since the last tuning, for the mean gap between events.
     private var popsSinceTuning = 0
     private var tunedAt: UInt64 = 0
-    /// Times the ring was rebuilt with another width or size (for tests).
+    /// The furthest ahead of the current time an event was scheduled since the last tuning.
+    private var longestLead: UInt64 = 0
+    /// Times the queue was rebuilt for another mode, width or ring size (for tests).
     private(set) var rebuilds = 0
     private static var tuningInterval: Int { 8192 }
 
     init(reserving capacity: Int = 0) {
-        storage = CalendarStorage(nodes: max(capacity, 64), buckets: 256)
+        storage = CalendarStorage(nodes: max(capacity, 64), buckets: 64)
     }
 
     var isEmpty: Bool { count == 0 }
@@ -64,15 +72,23 @@ struct EventQueue<Event: BitwiseCopyable> {
     /// Schedules `event` at `time`, which must not be before the last event popped.
     mutating func schedule(_ event: Event, at time: UInt64) {
         precondition(time >= lastPopped, "an event scheduled at \(time) ns, before the current virtual time \(lastPopped) ns")
-        makeUnique()
         let key = Key(time) << 64 | Key(scheduled)
         scheduled &+= 1
+        longestLead = max(longestLead, time - lastPopped)
         place(key, event)
     }
 
     /// Removes and returns the earliest event (ties: the first scheduled).
-    mutating func pop() -> (time: UInt64, event: Event)? {
-        makeUnique()
+    mutating func pop() -> (time: UInt64, event: Event)? { pop(before: .max) }
+
+    /// Removes and returns the earliest event if it is due before `limit` (the event loop
+    /// looks and takes in one call); nil when there is none.
+    mutating func pop(before limit: UInt64) -> (time: UInt64, event: Event)? {
+        if usesRing {
+            guard let next = nextTime(), next < limit else { return nil }
+        } else {
+            guard let minimum = beyond.minimum, Self.time(minimum) < limit else { return nil }
+        }
         guard let (key, event) = takeFirst() else { return nil }
         let time = Self.time(key)
         lastPopped = time
@@ -82,6 +98,8 @@ struct EventQueue<Event: BitwiseCopyable> {
     }
 
     private static func time(_ key: Key) -> UInt64 { UInt64(truncatingIfNeeded: key >> 64) }
+
+    private static func powerOfTwo(atLeast n: Int) -> Int { 1 << (Int.bitWidth - (max(n, 1) - 1).leadingZeroBitCount) }
 
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(nodes: Int(nodeCount)) }
@@ -93,7 +111,7 @@ struct EventQueue<Event: BitwiseCopyable> {
     @inline(__always)
     private mutating func place(_ key: Key, _ event: Event) {
         let bucket = Self.time(key) >> shift
-        if bucket &- cursor < UInt64(storage.bucketCount) {
+        if usesRing, bucket &- cursor < UInt64(storage.bucketCount) {
             insert(key, event, bucket: bucket)
         } else {
             beyond.push(key, event)
@@ -105,6 +123,7 @@ struct EventQueue<Event: BitwiseCopyable> {
     /// events are walked.
     @inline(__always)
     private mutating func insert(_ key: Key, _ event: Event, bucket: UInt64) {
+        makeUnique()
         let node: Int32
         if free >= 0 {
             node = free
@@ -144,11 +163,13 @@ struct EventQueue<Event: BitwiseCopyable> {
     @inline(__always)
     private mutating func takeFirst() -> (Key, Event)? {
         if ringCount == 0 {
+            guard usesRing else { return beyond.pop() }
             guard let minimum = beyond.minimum else { return nil }
             cursor = Self.time(minimum) >> shift
             moveArrivingEvents()
             found = cursor
         }
+        makeUnique()
         let bucket = found ?? firstOccupied()
         found = nil
         if bucket != cursor {
@@ -193,32 +214,38 @@ struct EventQueue<Event: BitwiseCopyable> {
     private mutating func moveArrivingEvents() {
         let end = cursor + UInt64(storage.bucketCount)
         while let minimum = beyond.minimum, Self.time(minimum) >> shift < end {
-            let (key, event) = beyond.pop()
+            let (key, event) = beyond.pop()!
             insert(key, event, bucket: Self.time(key) >> shift)
         }
     }
 
     // MARK: - Tuning
 
-    /// Every few thousand pops: buckets about as wide as the mean gap between events and
-    /// twice as many as the events, so that a bucket holds about one event and the ring
-    /// spans the pending ones. Rebuilt only when the width is off by more than a factor
-    /// of two or the ring is far too small or large: a steady run rebuilds once or twice.
+    /// Every few thousand pops: the ring from a few dozen events pending on, with
+    /// buckets about as wide as the mean gap between events and twice as many as the
+    /// events, so that a bucket holds about one event and the ring spans the pending
+    /// ones. Rebuilt only when the mode changes, the width is off by more than a factor of
+    /// two or the ring is far too small or large: a steady run rebuilds once or twice.
     private mutating func tune() {
         let gap = (lastPopped - tunedAt) / UInt64(popsSinceTuning)
         popsSinceTuning = 0
         tunedAt = lastPopped
+        let lead = longestLead
+        longestLead = 0
+        let ring = usesRing ? count >= 16 : count >= 32
         let width = UInt64(63 - max(gap, 1).leadingZeroBitCount)  // log2, rounded down
-        let buckets = max(64, min(1 << 16, 1 << (Int.bitWidth - (max(2 * count, 1) - 1).leadingZeroBitCount)))
+        // Enough buckets for the longest lead, within 16 per pending event and 2^16.
+        let buckets = max(64, min(1 << 16, Self.powerOfTwo(atLeast: 16 * count), Self.powerOfTwo(atLeast: Int(min(lead >> width, 1 << 20)) + 1)))
         let widthIsOff = width > shift + 1 || width + 1 < shift
-        let ringIsOff = count > storage.bucketCount || (storage.bucketCount > 64 && 8 * count < storage.bucketCount)
-        guard widthIsOff || ringIsOff else { return }
+        let ringIsOff = buckets > storage.bucketCount || 4 * buckets < storage.bucketCount
+        guard ring != usesRing || (ring && (widthIsOff || ringIsOff)) else { return }
         rebuilds += 1
         var pending: [(Key, Event)] = []
         pending.reserveCapacity(count)
         while let first = takeFirst() { pending.append(first) }  // in order: each goes last in its bucket
+        usesRing = ring
         shift = width
-        storage = CalendarStorage(nodes: storage.nodeCapacity, buckets: buckets)
+        storage = CalendarStorage(nodes: storage.nodeCapacity, buckets: ring ? buckets : 64)
         nodeCount = 0
         free = -1
         cursor = lastPopped >> shift
@@ -275,49 +302,5 @@ private final class CalendarStorage<Event: BitwiseCopyable> {
                        UnsafeMutableRawPointer(heads), UnsafeMutableRawPointer(tails), UnsafeMutableRawPointer(occupied)] {
             buffer.deallocate()
         }
-    }
-}
-
-/// A 4-ary min-heap of keyed events: the calendar queue's events beyond its ring. Four
-/// children share two cache lines and the heap has half a binary heap's levels.
-private struct EventHeap<Event> {
-    private var keys: [UInt128] = []
-    private var events: [Event] = []
-
-    var count: Int { keys.count }
-    var minimum: UInt128? { keys.first }
-
-    mutating func push(_ key: UInt128, _ event: Event) {
-        keys.append(key)
-        events.append(event)
-        var child = keys.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 4
-            guard key < keys[parent] else { break }
-            keys.swapAt(child, parent)
-            events.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    /// Removes the minimum (the heap is not empty).
-    mutating func pop() -> (UInt128, Event) {
-        let top = (keys[0], events[0])
-        let lastKey = keys.removeLast(), lastEvent = events.removeLast()
-        guard !keys.isEmpty else { return top }
-        var parent = 0
-        while true {
-            let first = 4 * parent + 1
-            guard first < keys.count else { break }
-            var smallest = first
-            for child in first + 1..<min(first + 4, keys.count) where keys[child] < keys[smallest] { smallest = child }
-            guard keys[smallest] < lastKey else { break }
-            keys[parent] = keys[smallest]
-            events[parent] = events[smallest]
-            parent = smallest
-        }
-        keys[parent] = lastKey
-        events[parent] = lastEvent
-        return top
     }
 }

@@ -168,12 +168,11 @@ struct VirtualRun {
             }
         }
         var before: VirtualBoundary?
-        while let next = queue.nextTime(), next < windowEnd {
+        while let (time, event) = queue.pop(before: windowEnd) {
             // Counters are read before anything happens at the window's first instant, so
             // an event at exactly `windowStart` belongs to the window (as a service end does
             // in ``WorkerRecorder``).
-            if before == nil, next >= windowStart { before = boundary() }
-            let (time, event) = queue.pop()!
+            if before == nil, time >= windowStart { before = boundary() }
             now = time
             handle(event)
         }
