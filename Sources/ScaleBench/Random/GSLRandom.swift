@@ -52,8 +52,10 @@ public final class GSLRandom {
 
     /// Lognormal with location ζ and scale σ of the underlying normal: exp(ζ + σ·Z), Z drawn
     /// by GSL's ziggurat. GSL's own `gsl_ran_lognormal` draws Z by the polar method (two
-    /// uniforms, a log and a square root, a fifth of the pairs rejected), which measured
-    /// 40 % of a lognormal draw; the ziggurat mostly takes one uniform and a table lookup.
+    /// uniforms, a log and a square root, a fifth of the pairs rejected); the ziggurat
+    /// mostly takes one uniform and a table lookup. Measured: the nursing-home simulation,
+    /// three lognormal draws per frame, 8.0 → 9.2 M events/s. Same distribution, other
+    /// draws than `gsl_ran_lognormal` for the same seed.
     public func lognormal(zeta: Double, sigma: Double) -> Double {
         exp(zeta + sigma * gsl_ran_gaussian_ziggurat(pointer, 1))
     }

@@ -221,11 +221,13 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     // MARK: - Tuning
 
-    /// Every few thousand pops: the ring from a few dozen events pending on, with
-    /// buckets about as wide as the mean gap between events and twice as many as the
-    /// events, so that a bucket holds about one event and the ring spans the pending
-    /// ones. Rebuilt only when the mode changes, the width is off by more than a factor of
-    /// two or the ring is far too small or large: a steady run rebuilds once or twice.
+    /// Every few thousand pops: the ring from a few dozen events pending on (a heap below
+    /// a dozen and a half), with buckets about as wide as the mean gap between pops, so
+    /// that a bucket holds about one event, and enough of them to reach as far ahead as
+    /// events were scheduled (at most 16 per pending event: a fault scheduled an hour
+    /// ahead waits in the heap). Rebuilt only when the mode changes, the width is off by
+    /// more than a factor of two or the ring is too short or over four times too long: a
+    /// steady run rebuilds once or twice.
     private mutating func tune() {
         let gap = (lastPopped - tunedAt) / UInt64(popsSinceTuning)
         popsSinceTuning = 0
