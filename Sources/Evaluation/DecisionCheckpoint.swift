@@ -110,17 +110,15 @@ public struct DecisionCheckpoint: Sendable {
             // A latency percentile is a statement about frames: judged on the
             // configuration's pooled histograms, when they hold frames enough.
             if let percentile = level.metric.percentile, let kind = level.metric.subject {
-                var pool = LatencyHistogram()
-                for run in here { if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) } }
-                guard Validity.supports(percentile: percentile, samples: Int(pool.count)),
-                      let value = pool.milliseconds(atPercentile: percentile) else {
+                let pool = PooledLatency(here, kind: kind)
+                guard let value = pool.milliseconds(atPercentile: percentile) else {
                     if status == .met { status = .insufficient }
-                    evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.count))")
+                    evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.frames))")
                     continue
                 }
                 let met = level.isMet(by: value)
                 if !met { status = .notMet }
-                evidence.append("\(level): \(met ? "met" : "NOT met") (\(Report.number(value)) over the \(pool.count) frames of \(here.count) runs)")
+                evidence.append("\(level): \(met ? "met" : "NOT met") (\(Report.number(value)) over the \(pool.frames) frames of \(here.count) runs)")
                 continue
             }
             let values = Comparison.values(level.metric, here)

@@ -20,10 +20,8 @@ enum ReportCharts {
         // Latency CDF per option, pooled over the runs at the largest stream count.
         for kind in kinds {
             let series = options.compactMap { option -> SVGChart.Series? in
-                var pooled = LatencyHistogram()
-                for run in runs where run.option == option && run.streams == largest {
-                    if let record = run.kinds.first(where: { $0.worker == kind }) { pooled.add(record.latency) }
-                }
+                // The whole curve is drawn from whatever the pool holds (a CDF, not one percentile).
+                let pooled = PooledLatency(runs.filter { $0.option == option && $0.streams == largest }, kind: kind).histogram
                 guard pooled.count > 0 else { return nil }
                 let points = stride(from: 0.0, through: 100.0, by: 0.5).compactMap { p in
                     pooled.milliseconds(atPercentile: p).map { SVGChart.Point(x: $0, y: p / 100) }
@@ -126,13 +124,8 @@ enum ReportCharts {
                     perRun.append(SVGChart.Point(x: Double(streams), y: median, low: summary.interval?.lower, high: summary.interval?.upper))
                     continue
                 }
-                var pool = LatencyHistogram()
-                for run in runs where run.option == option && run.streams == streams {
-                    if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) }
-                }
-                if Validity.supports(percentile: percentile, samples: Int(pool.count)), let value = pool.milliseconds(atPercentile: percentile) {
-                    pooled.append(SVGChart.Point(x: Double(streams), y: value))
-                }
+                let pool = PooledLatency(runs.filter { $0.option == option && $0.streams == streams }, kind: kind)
+                if let value = pool.milliseconds(atPercentile: percentile) { pooled.append(SVGChart.Point(x: Double(streams), y: value)) }
             }
             if !perRun.isEmpty { series.append(SVGChart.Series(name: option, points: perRun)) }
             if !pooled.isEmpty { series.append(SVGChart.Series(name: "\(option) (pooled)", points: pooled)) }

@@ -105,7 +105,7 @@ final class VideoDecoderTests: XCTestCase {
         do {
             while case .frame = try decoder.decode(into: buffer) { frames += 1 }
         } catch {
-            XCTAssertFalse((error as! VideoError).reason.isEmpty)
+            XCTAssertFalse(error.reason.isEmpty)
         }
         XCTAssertLessThan(frames, try Fixtures.ffprobe("corridor-640x360.mp4").frames)
     }

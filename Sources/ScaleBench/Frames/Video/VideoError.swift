@@ -22,7 +22,7 @@ public struct VideoError: Error, Equatable, CustomStringConvertible {
         self.url = url
         var buffer = [CChar](repeating: 0, count: 256)
         scalebench_av_strerror(code, &buffer, buffer.count)
-        reason = String(cString: buffer)
+        reason = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// A failure that is not an FFmpeg return code (no video stream, unsupported format).
