@@ -8,13 +8,11 @@ import ScaleBench
 /// the simulated-versus-real-time table.
 struct PooledLatency {
     let histogram: LatencyHistogram
-    let runs: Int
 
     init(_ runs: [RunRecord], kind: String) {
         var pool = LatencyHistogram()
         for run in runs { if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) } }
         histogram = pool
-        self.runs = runs.count
     }
 
     var frames: UInt64 { histogram.count }
