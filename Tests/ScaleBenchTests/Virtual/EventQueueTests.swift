@@ -76,7 +76,7 @@ final class VirtualEventQueueTests: XCTestCase {
             }
             modes.append(queue.usesRing)
         }
-        XCTAssertEqual(modes, [true, true, true, false], "ring from a few dozen events pending, heap below")
+        XCTAssertEqual(modes, [true, true, true, false], "ring from 16 events pending, heap below 8")
         while !queue.isEmpty { popAndCheck() }
         XCTAssertTrue(expected.isEmpty)
         XCTAssertEqual(queue.scheduledCount, UInt64(nextID))
