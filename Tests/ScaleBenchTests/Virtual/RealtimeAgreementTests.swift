@@ -4,16 +4,23 @@ import XCTest
 /// The same short scenario in real time and in simulated time: offload workers and a
 /// synthetic source, so this machine's CPU stays out of it. They agree on drop fraction
 /// and latency p50 within 5 % and latency p99 within 15 %.
+///
+/// The light kind serves 25 ms, not the 10 ms of `benchmarks/agreement.yaml`: real time adds
+/// the threads' wake-ups, an absolute delay, which on a busy 2-core CI machine reached
+/// 1.6 ms at the p99 of a 10 ms worker's 320 frames (16 %). At 25 ms the same delay is 6 %;
+/// the benchmark measures the 10 ms kind on a quiet machine (Reports/benchmarks.md). The
+/// real run lasts 8 s, not 4: with 4 s the shared kind's p50 rested on ~115 frames and
+/// missed by 6 % once under load.
 final class RealtimeAgreementTests: XCTestCase {
     private func scenario(_ topology: TopologyKind) throws -> RunScenario {
         var scenario = RunScenario()
         scenario.streams = 4
         scenario.fps = 20
         scenario.resolution = Resolution(width: 160, height: 120)
-        scenario.workers = [try WorkerSpec.parse("offload:lognormal(70ms,10ms)"), try WorkerSpec.parse("offload:10ms")]
+        scenario.workers = [try WorkerSpec.parse("offload:lognormal(70ms,10ms)"), try WorkerSpec.parse("offload:25ms")]
         scenario.topology = topology
         if topology == .hybrid { scenario.sharedWorkers = ["offload:lognormal(70ms,10ms)"]; scenario.sharedInstances = 2 }
-        scenario.duration = .seconds(4)
+        scenario.duration = .seconds(8)
         scenario.warmup = .milliseconds(500)
         scenario.seed = 7
         return scenario
@@ -23,7 +30,13 @@ final class RealtimeAgreementTests: XCTestCase {
         for topology in [TopologyKind.independentPipelines, .hybrid] {
             let scenario = try scenario(topology)
             let real = try RealtimeExecutor(scenario: scenario).run().result
-            let simulated = try VirtualExecutor(scenario: scenario).run()
+            // The simulated side runs five times as long (seconds of CPU, not of waiting),
+            // so that the comparison's sampling error is nearly all the real run's: the
+            // shared kind serves about 230 frames in 8 s, whose p50 moves by ~2 % from run
+            // to run.
+            var long = scenario
+            long.duration = .seconds(40)
+            let simulated = try VirtualExecutor(scenario: long).run()
             for kind in scenario.workers.map(\.name) {
                 func pooled(_ result: RunResult) -> (drop: Double, p50: Double, p99: Double) {
                     let rows = result.workers.filter { $0.worker == kind }
