@@ -45,7 +45,7 @@ bench-simpy: release
 	SCALEBENCH=.build/release/scalebench benchmarks/simpy/compare.sh
 
 # Events and frames per second of the simulated executor: queueing.md §1, nursing-home-32
-# option C for an hour, and the 1000-stream hour (about a minute).
+# option C for an hour, and the 1000-stream hour (under a minute in all).
 bench-simulation: release
 	.build/release/scalebench bench simulation
 	.build/release/scalebench bench simulation --frames 0 --scenario benchmarks/scale-1000.yaml --repetitions 1

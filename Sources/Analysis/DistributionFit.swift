@@ -61,10 +61,10 @@ public enum DistributionFit {
                              ksDistance: d, ksPValue: kolmogorovQ(d, data.count), count: data.count))
     }
 
-    /// Both families, the one with the smaller KS distance first.
     /// Fewer values than this are not fitted.
     public static let minimumSamples = 10
 
+    /// Both families, the one with the smaller KS distance first.
     public static func best(_ data: [Double]) -> [Result] {
         [lognormal(data).valueOrNil, gamma(data).valueOrNil].compactMap { $0 }.sorted { $0.ksDistance < $1.ksDistance }
     }

@@ -6,7 +6,7 @@ import ScaleBench
 /// Protocol: each case is built (``VirtualExecutor/prepare()``), simulated and
 /// summarised `repetitions` times in this process; the three phases are timed apart on
 /// the monotonic clock, so process start and JSON output are not in the figures (the
-/// SimPy comparison in benchmarks/simpy times whole processes, both sides alike).
+/// SimPy comparison in benchmarks/simpy times SimPy's `env.run()` alike, inside its process).
 /// Reported: medians of the repetitions. Correctness check inside: every repetition of
 /// a case (same seed) must handle the same number of events and produce the same
 /// accounting, or the figures are refused.

@@ -69,8 +69,9 @@ struct SweepCommand: ParsableCommand {
         if let cooldown {
             do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
         }
+        let mode = try modeOption.validated()
         // The pause lets the machine settle between real-time runs; virtual time needs none.
-        if try modeOption.validated() == "simulated" { pause = .seconds(0) }
+        if mode == "simulated" { pause = .seconds(0) }
         let parts = shard.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
@@ -81,13 +82,13 @@ struct SweepCommand: ParsableCommand {
         // The scenario's settings as written: a calibrated simulation models the same
         // scenario (its workers draw fitted times), so it may join the same name.
         let settingsHash = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
-                                     sharedWorkers: sharedWorkers, mode: try modeOption.validated()).baseHash
+                                     sharedWorkers: sharedWorkers, mode: mode).baseHash
         try modeOption.calibrate(&base, db: storeOptions.db)
         guard let database = try storeOptions.open() else {
             throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
-                             sharedWorkers: sharedWorkers, mode: try modeOption.validated())
+                             sharedWorkers: sharedWorkers, mode: mode)
         // Every cell is checked before the first run starts.
         for cell in plan.cells {
             try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)

@@ -1,5 +1,6 @@
-/// What can happen at a virtual instant. Indices and counters are 32-bit so that a
-/// queue entry takes 32 bytes, not 40: the heap moves entries on every event.
+/// What can happen at a virtual instant. Indices and counters are 32-bit so that an
+/// event with its 16-byte queue key takes 32 bytes, not 48: the queue moves them on
+/// every event.
 enum VirtualEvent {
     /// Capture `stream`'s next frame is due.
     case arrival(stream: Int32)
