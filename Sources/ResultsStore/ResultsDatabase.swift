@@ -44,8 +44,8 @@ public final class ResultsDatabase: Sendable {
         flock(lock, LOCK_EX)
         defer { flock(lock, LOCK_UN) }
         do {
-            pool = try Self.retryingWhileBusy { try DatabasePool(path: path, configuration: configuration) }
-            try Self.retryingWhileBusy { try Migrations.migrator.migrate(pool) }
+            pool = try Self.retryingWhileContended { try DatabasePool(path: path, configuration: configuration) }
+            try Self.retryingWhileContended { try Migrations.migrator.migrate(pool) }
             try markStaleRunsAborted()
         } catch let error as DatabaseError {
             throw StoreError(path: path, reason: error.message ?? "\(error)")
@@ -54,17 +54,28 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
-    /// Two processes creating one database at once contend for the switch to WAL mode,
-    /// which SQLite reports as busy without waiting on the busy timeout: retried for 30 s.
-    private static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+    /// Retries, for 30 s, what another process opening or closing the same database at
+    /// that moment can cause: two processes creating one database contend for the switch to
+    /// WAL mode, which SQLite reports as busy without waiting on the busy timeout; and
+    /// GRDB's set-up of WAL mode sees the `-wal` file exist, then reads its size, while a
+    /// reader in another process closing as the WAL's last user deletes it in between (a
+    /// sweep polled by a reader while it created its database failed so in 2 of 60 tries).
+    private static func retryingWhileContended<T>(_ body: () throws -> T) throws -> T {
         let deadline = Date().addingTimeInterval(30)
         while true {
             do {
                 return try body()
-            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
+            } catch where isTransient(error) && Date() < deadline {
                 usleep(20_000)
             }
         }
+    }
+
+    static func isTransient(_ error: Error) -> Bool {
+        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
+        let error = error as NSError
+        return error.domain == NSCocoaErrorDomain && error.code == CocoaError.fileReadNoSuchFile.rawValue
+            && (error.userInfo[NSFilePathErrorKey] as? String)?.hasSuffix("-wal") == true
     }
 
     /// Refuses, without writing, a file that is not SQLite or whose schema is newer.
@@ -73,8 +84,8 @@ public final class ResultsDatabase: Sendable {
             var configuration = Configuration()
             configuration.readonly = true
             configuration.busyMode = .timeout(30)
-            let queue = try retryingWhileBusy { try DatabaseQueue(path: path, configuration: configuration) }
-            try retryingWhileBusy { try queue.read { db in
+            let queue = try retryingWhileContended { try DatabaseQueue(path: path, configuration: configuration) }
+            try retryingWhileContended { try queue.read { db in
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
                 if try Migrations.migrator.hasBeenSuperseded(db) {
                     let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")

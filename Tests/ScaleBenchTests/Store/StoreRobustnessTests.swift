@@ -6,25 +6,42 @@ import XCTest
 
 /// Faults while writing: signals, a killed process, two writers at once.
 final class StoreRobustnessTests: TemporaryFolderTestCase {
-    /// Starts the CLI and returns the process; output is discarded.
-    private func start(_ arguments: [String]) throws -> Process {
+    /// A CLI process started by a test, its standard error kept in a file so that a
+    /// failure can say why the process ended.
+    private struct Child {
+        let process: Process
+        let stderrPath: String
+        var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+        var ended: String { "exited with \(process.terminationStatus): \(stderr)" }
+    }
+
+    private struct ChildEnded: Error, CustomStringConvertible { let description: String }
+
+    private func start(_ arguments: [String]) throws -> Child {
+        let stderrPath = path("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
         process.executableURL = CLIProcess.binary
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
-        return process
+        return Child(process: process, stderrPath: stderrPath)
     }
 
-    /// Waits until `db` has `count` runs with `status` (bounded).
-    private func waitForRuns(_ db: String, status: String, count: Int) {
+    /// Waits until `db` has `count` runs with `status` while `child` runs (bounded); a
+    /// child that ends first fails the wait at once, with what it printed.
+    private func waitForRuns(_ db: String, status: String, count: Int, of child: Child) throws {
         // Polled every 20 ms: opening a connection takes SQLite locks, so polling harder
         // would compete with the writer it is watching.
         waitFor("\(count) \(status) runs in \(db)", timeout: 60, interval: 20_000) {
+            if !child.process.isRunning { return true }
             guard FileManager.default.fileExists(atPath: db), let queue = try? DatabaseQueue(path: db) else { return false }
             defer { try? queue.close() }
             return ((try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run WHERE status = ?", arguments: [status]) }) ?? 0) >= count
+        }
+        guard child.process.isRunning else {
+            throw ChildEnded(description: "the sweep ended before \(count) \(status) runs: \(child.ended)")
         }
     }
 
@@ -48,12 +65,12 @@ final class StoreRobustnessTests: TemporaryFolderTestCase {
 
     private func interrupted(by signalNumber: Int32, expecting status: Int32) throws {
         let db = path("signal.sqlite")
-        let process = try start(sweep + ["--db", db])
-        waitForRuns(db, status: "completed", count: 1)
-        waitForRuns(db, status: "running", count: 1)
-        kill(process.processIdentifier, signalNumber)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, status)
+        let child = try start(sweep + ["--db", db])
+        try waitForRuns(db, status: "completed", count: 1, of: child)
+        try waitForRuns(db, status: "running", count: 1, of: child)
+        kill(child.process.processIdentifier, signalNumber)
+        child.process.waitUntilExit()
+        XCTAssertEqual(child.process.terminationStatus, status, child.stderr)
         let runs = try check(db)
         XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "completed runs intact, the current one aborted")
         guard runs.count == 2 else { return }
@@ -66,11 +83,11 @@ final class StoreRobustnessTests: TemporaryFolderTestCase {
 
     func testAfterSIGKILLTheNextStartMarksTheRunAborted() throws {
         let db = path("killed.sqlite")
-        let process = try start(sweep + ["--db", db])
-        waitForRuns(db, status: "completed", count: 1)
-        waitForRuns(db, status: "running", count: 1)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let child = try start(sweep + ["--db", db])
+        try waitForRuns(db, status: "completed", count: 1, of: child)
+        try waitForRuns(db, status: "running", count: 1, of: child)
+        kill(child.process.processIdentifier, SIGKILL)
+        child.process.waitUntilExit()
         let runs = try check(db)
         XCTAssertEqual(runs.map(\.status), [.completed, .aborted], "the next open marks the killed run aborted")
         guard runs.count == 2 else { return }
@@ -87,13 +104,27 @@ final class StoreRobustnessTests: TemporaryFolderTestCase {
                      "--resolution", "160x120", "--worker", "offload:5ms", "--quiet", "--db", db]
         let a = try start(["sweep", "--name", "first"] + short)
         let b = try start(["sweep", "--name", "second"] + short)
-        a.waitUntilExit()
-        b.waitUntilExit()
-        XCTAssertEqual(a.terminationStatus, 0)
-        XCTAssertEqual(b.terminationStatus, 0)
+        a.process.waitUntilExit()
+        b.process.waitUntilExit()
+        XCTAssertEqual(a.process.terminationStatus, 0, a.stderr)
+        XCTAssertEqual(b.process.terminationStatus, 0, b.stderr)
         let runs = try check(db)
         XCTAssertEqual(runs.filter { $0.status == .completed }.count, 8)
         XCTAssertEqual(Set(runs.map(\.scenarioName)), ["first", "second"])
+    }
+
+    /// GRDB's WAL set-up reads the size of a `-wal` file it saw exist; another process's
+    /// last connection may delete it in between. Foundation's error for that read is retried;
+    /// other missing files and database errors other than busy are not.
+    func testAWALFileVanishingWhileOpeningIsRetried() throws {
+        for (name, transient) in [("gone.sqlite-wal", true), ("gone.sqlite", false), ("gone.sqlite-shm", false)] {
+            let url = URL(fileURLWithPath: path(name))
+            XCTAssertThrowsError(try url.resourceValues(forKeys: [.fileSizeKey])) { error in
+                XCTAssertEqual(ResultsDatabase.isTransient(error), transient, "\(name): \(error)")
+            }
+        }
+        XCTAssertTrue(ResultsDatabase.isTransient(DatabaseError(resultCode: .SQLITE_BUSY)))
+        XCTAssertFalse(ResultsDatabase.isTransient(DatabaseError(resultCode: .SQLITE_NOTADB)))
     }
 
     func testHistogramSerializationRoundTripsExactly() throws {
