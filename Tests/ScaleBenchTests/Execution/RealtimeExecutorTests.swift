@@ -60,7 +60,9 @@ final class RealtimeExecutorTests: XCTestCase {
         let others = result.cpu.capture.cores + result.cpu.supplier.cores + result.cpu.harness.cores
         XCTAssertEqual(result.cpu.worker.cores, result.cpu.process.cores - others, accuracy: 0.1 * result.cpu.process.cores + 0.02,
                        "workers ≈ process CPU minus the other classes")
-        for worker in result.workers { XCTAssertEqual(worker.serviceMs.p50 ?? 0, 20, accuracy: 8) }
+        // 20 ms of the thread's CPU time: never less in wall time, and more when other
+        // processes share the cores (on a saturated 2-core machine the p50 was 40 ms).
+        for worker in result.workers { XCTAssertGreaterThanOrEqual(worker.serviceMs.p50 ?? 0, 19.5) }
     }
 
     func testWarmUpIsExcludedAndTheWindowIsTheMeasuredDuration() throws {
