@@ -71,6 +71,7 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// What ``retryingWhileContended(_:)`` retries: busy or locked, or the `-wal` file gone.
     static func isTransient(_ error: Error) -> Bool {
         if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
         let error = error as NSError

@@ -4,7 +4,8 @@ import GRDB
 import ScaleBench
 import XCTest
 
-/// Faults while writing: signals, a killed process, two writers at once.
+/// Faults while writing: signals, a killed process, two writers at once, readers polling
+/// while the database is created.
 final class StoreRobustnessTests: TemporaryFolderTestCase {
     /// A CLI process started by a test, its standard error kept in a file so that a
     /// failure can say why the process ended.

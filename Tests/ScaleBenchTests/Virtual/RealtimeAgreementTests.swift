@@ -10,8 +10,8 @@ import XCTest
 /// 1.6 ms on a busy CI machine, 2.9–4.8 ms with both cores saturated by other processes
 /// (measured at 25 and 40 ms alike). 15 % of 40 ms leaves room for 6 ms; the benchmark
 /// measures the 10 ms kind on a quiet machine (Reports/benchmarks.md). The real run lasts
-/// 8 s, not 4: with 4 s the shared kind's p50 rested on ~115 frames and
-/// missed by 6 % once under load.
+/// 8 s, not 4: with 4 s the shared kind's p50 rested on ~115 frames and missed by 6 % once
+/// under load.
 final class RealtimeAgreementTests: XCTestCase {
     private func scenario(_ topology: TopologyKind) throws -> RunScenario {
         var scenario = RunScenario()
