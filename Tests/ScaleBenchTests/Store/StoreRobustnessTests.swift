@@ -20,7 +20,7 @@ final class StoreRobustnessTests: TemporaryFolderTestCase {
 
     private func start(_ arguments: [String]) throws -> Child {
         let stderrPath = path("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)  // opening it below fails if this did
         let process = Process()
         process.executableURL = CLIProcess.binary
         process.arguments = arguments
