@@ -14,8 +14,8 @@
 ///
 /// With few events pending (one camera's run holds two or three) a heap is faster than
 /// the ring: measured on nursing-home-32 at 2 to 32 streams, the heap is 11 % faster at
-/// about 6 pending events, the two are even at 12, the ring 6 % faster at 24 and 15 % at
-/// 100. The queue starts as a heap and tunes itself to one or the other.
+/// about 6 pending events, the two are even at 12, the ring 6 % faster at 24 and 14 % at
+/// about 100 (Reports/benchmarks.md, "Heap or ring"). The queue starts as a heap and tunes itself to one or the other.
 ///
 /// Written by hand: swift-collections is not a dependency of this package.
 struct EventQueue<Event: BitwiseCopyable> {
