@@ -10,7 +10,15 @@ SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 QUICK_DB := Reports/checkpoint-quick.sqlite
 RUN_ARGS ?=
 
-.PHONY: deps build release run test bench bench-simpy bench-simulation simulation-check
+# Sanitizer builds (each in its own build folder): AddressSanitizer with LeakSanitizer over
+# everything that touches pixels, capture, the FrameSupplier and the store; ThreadSanitizer
+# over the real-time components. `make test` runs the AddressSanitizer part too.
+ASAN_TESTS := VideoDecoderTests|VideoFuzzTests|RecordedRunTests|LiveSourceTests|CapturePoliciesTests|SourceCommandLineTests|SyntheticSourceTests|WorkerSpecTests|PixelLayoutTests|FrameSupplierBehaviourTests|ResultsStoreTests|StoreRobustnessTests|SimulatedStoreTests
+TSAN_TESTS := FrameSupplierBehaviourTests|FrameBufferTests|DeviceGateTests|RealtimeExecutorTests|GlobalPipelineTests|HybridTopologyTests|FaultInjectionTests|LiveSourceTests
+ASAN_OPTIONS_RUN := detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
+TSAN_OPTIONS_RUN := halt_on_error=0:second_deadlock_stack=1
+
+.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-simpy bench-simulation simulation-check
 
 deps:
 	@missing=""; \
@@ -36,6 +44,23 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-swift-testing
+	$(MAKE) --no-print-directory test-asan
+
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=$(ASAN_OPTIONS_RUN) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
+	  --disable-swift-testing --filter '$(ASAN_TESTS)'
+
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=$(TSAN_OPTIONS_RUN) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
+	  --disable-swift-testing --filter '$(TSAN_TESTS)'
+
+# The whole video fuzz campaign (about 2,100 files) under AddressSanitizer.
+fuzz-video: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	SCALEBENCH_VIDEO_FUZZ_TIER=full ASAN_OPTIONS=$(ASAN_OPTIONS_RUN) $(SWIFT) test --skip-build --sanitize=address \
+	  --scratch-path .build-asan --disable-swift-testing --filter VideoFuzzTests
 
 bench: release
 	.build/release/scalebench bench mailbox

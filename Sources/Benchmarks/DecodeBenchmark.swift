@@ -49,7 +49,7 @@ public enum DecodeBenchmark {
     static func decodeOurs(_ file: String, threads: Int, format: PixelFormat, passes: Int) throws -> (Int, Double) {
         let clock = SystemClock()
         let decoder = try VideoDecoder(url: file, options: .init(threads: threads, format: format))
-        var ring = BufferRing<Void>(byteCount: decoder.outputByteCount, initialCount: 2) {}
+        var ring = BufferRing<Void>(layout: decoder.outputLayout, initialCount: 2) {}
         var frames = 0
         let start = clock.now()
         for pass in 0..<passes {

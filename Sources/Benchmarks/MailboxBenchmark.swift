@@ -72,7 +72,7 @@ public enum MailboxBenchmark {
     }
 
     /// A shared 1-byte buffer: the hand-off moves references, so pixel size is irrelevant.
-    private static let pixels = PixelBuffer(byteCount: 1)
+    private static let pixels = PixelBuffer(layout: PixelLayout(format: .rgb24, width: 1, height: 1))
 
     static func handoff(workers count: Int, _ configuration: Configuration) -> HandoffRow {
         let clock = SystemClock()

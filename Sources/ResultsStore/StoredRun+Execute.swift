@@ -4,8 +4,9 @@ extension ResultsDatabase {
     /// Runs `identity` — in real time, or in simulated time when its mode says
     /// `simulated` — with its row written as `running` first and the result committed at
     /// the end: `completed`, or `aborted` when the run was cancelled (the part it measured
-    /// is kept). A scenario or source that is refused before the run starts leaves no row
-    /// behind.
+    /// is kept), or `failed` when every stream's source failed (its metrics are kept, but
+    /// no report or resumed sweep counts it). A scenario or source that is refused before
+    /// the run starts leaves no row behind.
     public func execute(_ identity: RunIdentity, provenance: Provenance,
                         options: RealtimeExecutor.Options) throws -> (result: RunResult, events: [WorkerEvent]) {
         try identity.scenario.validate()
@@ -15,9 +16,14 @@ extension ResultsDatabase {
             let (result, events) = identity.mode == "simulated"
                 ? (try VirtualExecutor(scenario: identity.scenario).run(), [])
                 : try RealtimeExecutor(scenario: identity.scenario, options: options).run()
-            try finish(id, result: result, status: result.cancelled ? .aborted : .completed,
-                       error: result.cancelled ? "cancelled after \(format3(result.measuredSeconds)) s of the measured window" : nil,
-                       trace: result.trace)
+            if result.cancelled {
+                try finish(id, result: result, status: .aborted,
+                           error: "cancelled after \(format3(result.measuredSeconds)) s of the measured window", trace: result.trace)
+            } else if let failure = result.everyStreamFailed {
+                try finish(id, result: result, status: .failed, error: "every stream failed: \(failure)", trace: result.trace)
+            } else {
+                try finish(id, result: result, status: .completed, trace: result.trace)
+            }
             return (result, events)
         } catch let error as VideoError {
             try discard(id)

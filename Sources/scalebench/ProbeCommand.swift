@@ -44,7 +44,7 @@ struct ProbeCommand: ParsableCommand {
             report = try SourceProbe.probe(source, warmup: warmupDuration, window: windowDuration,
                                            options: .init(threads: decodeThreads))
         } catch {
-            throw UsageError("\(error.url): \(error.reason) (\(error.call))")
+            throw UsageError(error.description)
         }
         if json {
             let encoder = JSONEncoder()

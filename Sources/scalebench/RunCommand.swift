@@ -89,6 +89,14 @@ struct RunCommand: ParsableCommand {
             FileHandleStderr.write("scalebench: the frame accounting does not balance; see the accounting section\n")
             throw ExitCode(1)
         }
+        try Self.failIfEveryStreamFailed(result)
+    }
+
+    /// A run whose every source failed measured nothing: exit 1, saying why.
+    static func failIfEveryStreamFailed(_ result: RunResult) throws {
+        guard let failure = result.everyStreamFailed else { return }
+        FileHandleStderr.write("scalebench: every stream failed, nothing was measured: \(failure)\n")
+        throw ExitCode(1)
     }
 
     /// Every cell of the file's matrix once (flags may pin streams or topology), then
@@ -130,11 +138,12 @@ struct RunCommand: ParsableCommand {
         print("scalebench run \(file.path) · \(file.name)\(file.summary.map { " · \($0)" } ?? "")\n")
         print(MatrixTable.render(outcomes))
         try trap.exitIfSignalled()
-        let unbalanced = outcomes.contains { if case .ran(let result) = $0.outcome { return !result.accounting.balanced } else { return false } }
-        if unbalanced {
+        let ran = outcomes.compactMap { if case .ran(let result) = $0.outcome { return result } else { return nil } }
+        if ran.contains(where: { !$0.accounting.balanced }) {
             FileHandleStderr.write("scalebench: the frame accounting does not balance in some run\n")
             throw ExitCode(1)
         }
+        for result in ran { try Self.failIfEveryStreamFailed(result) }
     }
 
     private func writeEvents(_ events: [WorkerEvent], to path: String) throws {

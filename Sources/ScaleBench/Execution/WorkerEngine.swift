@@ -47,9 +47,9 @@ public final class WorkerEngine {
     }
 
     private func centreSample(_ frame: Frame) -> Double {
-        let bytes = frame.pixels.bytes
-        guard !bytes.isEmpty else { return 0 }
-        let offset = (frame.height / 2 * frame.width + frame.width / 2) * (frame.format == .rgb24 ? 3 : 1)
-        return Double(bytes[min(offset, bytes.count - 1)])
+        let layout = frame.pixels.layout
+        guard layout.width > 0, layout.height > 0 else { return 0 }
+        let bytesPerPixel = layout.format == .rgb24 ? 3 : 1
+        return Double(frame.pixels.bytes[layout.offset(plane: 0, row: layout.height / 2, column: layout.width / 2 * bytesPerPixel)])
     }
 }

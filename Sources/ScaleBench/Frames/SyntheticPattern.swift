@@ -19,13 +19,13 @@ public struct SyntheticPattern {
         height = resolution.height
         self.format = format
         self.streamID = streamID
-        ring = BufferRing(byteCount: format.byteCount(width: width, height: height), initialCount: 4) { nil }
+        ring = BufferRing(layout: PixelLayout(format: format, width: width, height: height), initialCount: 4) { nil }
         box = (max(width / 6, 2) & ~1, max(height / 6, 2) & ~1)
     }
 
     /// Pixel buffers allocated so far (the pool grows only when every buffer is in use).
     public var bufferCount: Int { ring.count }
-    public var bufferBytes: Int { ring.count * ring.byteCount }
+    public var bufferBytes: Int { ring.bytes }
 
     /// A frame showing the scene at `timeNanos` after the stream's start.
     public mutating func render(timeNanos: UInt64, capturedAt: UInt64) -> Frame {
@@ -57,13 +57,13 @@ public struct SyntheticPattern {
     }
 
     private func paintBackground(_ buffer: PixelBuffer, _ area: Box) {
-        let bytes = buffer.mutableBytes
+        let bytes = buffer.mutableBytes, layout = buffer.layout
         let tint = UInt8(truncatingIfNeeded: 40 + streamID * 37)
         switch format {
         case .rgb24:
             for y in area.y..<(area.y + area.height) {
                 let g = UInt8(y * 255 / max(height - 1, 1))
-                var p = (y * width + area.x) * 3
+                var p = layout.offset(plane: 0, row: y, column: area.x * 3)
                 for x in area.x..<(area.x + area.width) {
                     bytes[p] = UInt8(x * 255 / max(width - 1, 1))
                     bytes[p + 1] = g
@@ -73,37 +73,40 @@ public struct SyntheticPattern {
             }
         case .yuv420p:
             for y in area.y..<(area.y + area.height) {
+                let row = layout.offset(plane: 0, row: y)
                 for x in area.x..<(area.x + area.width) {
-                    bytes[y * width + x] = UInt8(16 + (x + y) * 200 / max(width + height - 2, 1))
+                    bytes[row + x] = UInt8(16 + (x + y) * 200 / max(width + height - 2, 1))
                 }
             }
-            paintChroma(bytes, area, u: tint, v: 128)
+            paintChroma(buffer, area, u: tint, v: 128)
         }
     }
 
     private func paintBox(_ buffer: PixelBuffer, _ area: Box) {
-        let bytes = buffer.mutableBytes
+        let bytes = buffer.mutableBytes, layout = buffer.layout
         switch format {
         case .rgb24:
             for y in area.y..<(area.y + area.height) {
-                let start = (y * width + area.x) * 3
+                let start = layout.offset(plane: 0, row: y, column: area.x * 3)
                 for p in start..<(start + area.width * 3) { bytes[p] = 235 }
             }
         case .yuv420p:
             for y in area.y..<(area.y + area.height) {
-                for x in area.x..<(area.x + area.width) { bytes[y * width + x] = 235 }
+                let row = layout.offset(plane: 0, row: y)
+                for x in area.x..<(area.x + area.width) { bytes[row + x] = 235 }
             }
-            paintChroma(bytes, area, u: 128, v: 128)
+            paintChroma(buffer, area, u: 128, v: 128)
         }
     }
 
-    private func paintChroma(_ bytes: UnsafeMutableRawBufferPointer, _ area: Box, u: UInt8, v: UInt8) {
-        let cw = (width + 1) / 2, ch = (height + 1) / 2
-        let uPlane = width * height, vPlane = uPlane + cw * ch
+    private func paintChroma(_ buffer: PixelBuffer, _ area: Box, u: UInt8, v: UInt8) {
+        let bytes = buffer.mutableBytes, layout = buffer.layout
+        let cw = layout.planes[1].rowBytes, ch = layout.planes[1].rows
         for cy in (area.y / 2)..<min((area.y + area.height + 1) / 2, ch) {
+            let uRow = layout.offset(plane: 1, row: cy), vRow = layout.offset(plane: 2, row: cy)
             for cx in (area.x / 2)..<min((area.x + area.width + 1) / 2, cw) {
-                bytes[uPlane + cy * cw + cx] = u
-                bytes[vPlane + cy * cw + cx] = v
+                bytes[uRow + cx] = u
+                bytes[vRow + cx] = v
             }
         }
     }

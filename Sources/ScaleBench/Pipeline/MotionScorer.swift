@@ -13,7 +13,7 @@ public struct MotionScorer {
     public init() {}
 
     public mutating func score(_ frame: Frame) -> Double {
-        let gw = max(frame.width / Self.block, 1), gh = max(frame.height / Self.block, 1)
+        let gw = max(frame.pixels.layout.width / Self.block, 1), gh = max(frame.pixels.layout.height / Self.block, 1)
         var fresh = false
         if gw != gridWidth || gh != gridHeight {
             gridWidth = gw
@@ -35,21 +35,24 @@ public struct MotionScorer {
     }
 
     private mutating func downscaleLuma(_ frame: Frame) {
-        let block = Self.block, width = frame.width, gw = gridWidth, gh = gridHeight
+        // The buffer's own geometry: pixels are read only where they are.
+        let layout = frame.pixels.layout
+        let block = Self.block, width = layout.width, height = layout.height
+        let gw = gridWidth, gh = gridHeight
         let area = UInt32(block * block)
         let bytes = frame.pixels.bytes
         current.withUnsafeMutableBufferPointer { grid in
             for gy in 0..<gh {
                 for gx in 0..<gw {
                     var sum: UInt32 = 0
-                    for y in (gy * block)..<min((gy + 1) * block, frame.height) {
-                        let row = y * width
+                    for y in (gy * block)..<min((gy + 1) * block, height) {
+                        let row = layout.offset(plane: 0, row: y)
                         for x in (gx * block)..<min((gx + 1) * block, width) {
-                            switch frame.format {
+                            switch layout.format {
                             case .yuv420p:
                                 sum &+= UInt32(bytes[row + x])
                             case .rgb24:
-                                let p = (row + x) * 3
+                                let p = row + x * 3
                                 // BT.601 luma in fixed point.
                                 sum &+= (77 &* UInt32(bytes[p]) &+ 150 &* UInt32(bytes[p + 1]) &+ 29 &* UInt32(bytes[p + 2])) >> 8
                             }

@@ -29,6 +29,13 @@ public struct RunResult: Sendable, Codable {
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
+    /// When every stream's source failed: the first stream's reason (nil otherwise, or
+    /// with no streams).
+    public var everyStreamFailed: String? {
+        guard !streams.isEmpty, streams.allSatisfy({ $0.status == "failed" }) else { return nil }
+        return "stream \(streams[0].stream): \(streams[0].error ?? "failed")"
+    }
+
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
         case events, fairness, timeline, cancelled, faults, devices, mode

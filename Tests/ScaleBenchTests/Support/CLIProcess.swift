@@ -6,6 +6,7 @@ enum CLIProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        var timedOut = false
     }
 
     static var binary: URL {
@@ -17,8 +18,10 @@ enum CLIProcess {
         return folder.appendingPathComponent("scalebench")
     }
 
-    /// `environment` adds to (or overrides) this process's environment.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// `environment` adds to (or overrides) this process's environment. With a `timeout`
+    /// the child is killed (SIGKILL) once it has run that long; its outcome then says
+    /// `timedOut`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -29,15 +32,31 @@ enum CLIProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let killer = timeout.map { seconds in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + seconds)
+            timer.setEventHandler { kill(process.processIdentifier, SIGKILL) }
+            timer.resume()
+            return timer
+        }
+        // Both pipes drain at once, so a child filling one of them cannot block on it.
+        let errorBytes = Collected()
+        let drained = DispatchGroup()
+        DispatchQueue.global().async(group: drained) { errorBytes.data = err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
+        killer?.cancel()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+                       stderr: String(decoding: errorBytes.data, as: UTF8.self),
+                       timedOut: timeout != nil && process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
     }
 }
 
 private final class CLIBundleAnchor {}
+
+/// Bytes read on another thread; read back only after that thread's work has finished.
+private final class Collected: @unchecked Sendable { var data = Data() }
 
 /// Runs the CLI; for test cases.
 func runCLI(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess.Outcome {

@@ -10,7 +10,7 @@ func testFrame(_ marker: UInt64, stream: Int = 0) -> Frame {
     Frame(streamID: stream, capturedAt: marker, width: 2, height: 2, format: .yuv420p, pixels: sharedPixels)
 }
 
-let sharedPixels = PixelBuffer(byteCount: 6)
+let sharedPixels = PixelBuffer(layout: PixelLayout(format: .rgb24, width: 2, height: 1))
 
 /// Waits until `condition` holds, re-checking after yielding the CPU; fails the test at the
 /// deadline. Used only to synchronise on a component's observable state.

@@ -38,7 +38,8 @@ final class RecordedRunTests: XCTestCase {
             XCTAssertGreaterThan(stream.rateControlDrops, 0, "15 → 10 fps drops one frame in three")
         }
         let frames = try Fixtures.ffprobe("corridor-640x360.mp4").frames
-        XCTAssertEqual(result.memory.preloadedClipBytes, UInt64(frames * 640 * 360 * 3), "one copy of the clip, not one per stream")
+        XCTAssertEqual(result.memory.preloadedClipBytes, UInt64(frames * PixelLayout(format: .rgb24, width: 640, height: 360).byteCount),
+                       "one copy of the clip, not one per stream")
     }
 
     func testAFileLoopsSeamlessly() throws {

@@ -11,7 +11,7 @@ final class VideoDecoderTests: XCTestCase {
                 let decoder = try VideoDecoder(url: Fixtures.path(name), options: .init(format: format))
                 XCTAssertEqual(decoder.outputWidth, expected.width, name)
                 XCTAssertEqual(decoder.outputHeight, expected.height, name)
-                let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+                let buffer = PixelBuffer(layout: decoder.outputLayout)
                 var times: [Double] = []
                 while case .frame(let pts) = try decoder.decode(into: buffer) { times.append(pts) }
                 XCTAssertEqual(times.count, expected.frames, "\(name) \(format): frames decoded vs ffprobe -count_frames")
@@ -31,17 +31,18 @@ final class VideoDecoderTests: XCTestCase {
                                         "-sws_flags", "bilinear", "-pix_fmt", "rgb24", "-f", "rawvideo", reference.path])
         let expected = try Data(contentsOf: reference)
         let decoder = try VideoDecoder(url: Fixtures.path(name), options: .init(format: .rgb24))
-        let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+        let buffer = PixelBuffer(layout: decoder.outputLayout)
         _ = try decoder.decode(into: buffer)
-        XCTAssertEqual(expected.count, buffer.byteCount)
-        let differing = zip(expected, buffer.bytes).filter { abs(Int($0) - Int($1)) > 2 }.count
+        let ours = buffer.packedBytes()
+        XCTAssertEqual(expected.count, ours.count)
+        let differing = zip(expected, ours).filter { abs(Int($0) - Int($1)) > 2 }.count
         XCTAssertLessThan(Double(differing) / Double(expected.count), 0.001, "RGB conversion agrees with ffmpeg's")
     }
 
     func testEveryFixtureRewindsForLooping() throws {
         for name in Fixtures.valid {
             let decoder = try VideoDecoder(url: Fixtures.path(name))
-            let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+            let buffer = PixelBuffer(layout: decoder.outputLayout)
             var passes: [Int] = []
             for pass in 0..<2 {
                 if pass > 0 { try decoder.rewind() }
@@ -56,8 +57,8 @@ final class VideoDecoderTests: XCTestCase {
     func testScalesToATargetSizeAndRewindsForLooping() throws {
         let decoder = try VideoDecoder(url: Fixtures.path("corridor-640x360.mp4"),
                                        options: .init(format: .yuv420p, size: Resolution(width: 320, height: 180)))
-        XCTAssertEqual(decoder.outputByteCount, 320 * 180 * 3 / 2)
-        let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+        XCTAssertEqual(decoder.outputLayout.pixelBytes, 320 * 180 * 3 / 2)
+        let buffer = PixelBuffer(layout: decoder.outputLayout)
         var first = 0
         while case .frame = try decoder.decode(into: buffer) { first += 1 }
         try decoder.rewind()
@@ -87,7 +88,7 @@ final class VideoDecoderTests: XCTestCase {
     func testACorruptPacketIsConcealedByDefaultAndFatalWhenAsked() throws {
         let path = Fixtures.path("corrupted-packet.mp4")
         let tolerant = try VideoDecoder(url: path)
-        let buffer = PixelBuffer(byteCount: tolerant.outputByteCount)
+        let buffer = PixelBuffer(layout: tolerant.outputLayout)
         var frames = 0
         while case .frame = try tolerant.decode(into: buffer) { frames += 1 }
         XCTAssertGreaterThan(frames, 0)
@@ -100,7 +101,7 @@ final class VideoDecoderTests: XCTestCase {
 
     func testTruncatedDataEndsEarlyWithoutCrashing() throws {
         let decoder = try VideoDecoder(url: Fixtures.path("truncated-data.mp4"))
-        let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+        let buffer = PixelBuffer(layout: decoder.outputLayout)
         var frames = 0
         do {
             while case .frame = try decoder.decode(into: buffer) { frames += 1 }

@@ -20,16 +20,16 @@ public final class PreloadedClip: @unchecked Sendable {
         var buffers: [PixelBuffer] = []
         var times: [Double] = []
         while true {
-            let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+            let buffer = PixelBuffer(layout: decoder.outputLayout)
             guard case .frame(let pts) = try decoder.decode(into: buffer) else { break }
             buffers.append(buffer)
             times.append(pts)
-            if buffers.count * decoder.outputByteCount > Self.maximumBytes {
+            if buffers.count * decoder.outputLayout.byteCount > Self.maximumBytes {
                 throw VideoError(call: "preload", url: url,
                                  reason: "more than \(Self.maximumBytes >> 20) MiB of decoded frames; use --decode live")
             }
         }
-        guard let first = times.first else { throw VideoError(call: "preload", url: url, reason: "no decodable video frames") }
+        guard let first = times.first else { throw decoder.nothingDecoded }
         self.url = url
         width = decoder.outputWidth
         height = decoder.outputHeight

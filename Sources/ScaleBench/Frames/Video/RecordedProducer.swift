@@ -46,7 +46,7 @@ public struct RecordedProducer: FrameProducer {
         isLive = VideoSource.isNetworkURL(url)
         let decoder = try VideoDecoder(url: url, options: options, interrupt: stop)
         self.decoder = decoder
-        ring = BufferRing(byteCount: decoder.outputByteCount, initialCount: 4) {}
+        ring = BufferRing(layout: decoder.outputLayout, initialCount: 4) {}
         rate = RateControl(targetFPS: targetFPS)
         nominalFPS = targetFPS ?? decoder.nominalFPS ?? 25
     }
@@ -56,7 +56,7 @@ public struct RecordedProducer: FrameProducer {
     public var periodNanos: UInt64 { UInt64(1e9 / nominalFPS) }
     public var bytesRead: Int64 { bytesBeforeReconnect + (decoder?.bytesRead ?? 0) }
     public var reconnects: Int { reconnect.reconnects }
-    public var bufferBytes: Int { ring.count * ring.byteCount }
+    public var bufferBytes: Int { ring.bytes }
 
     public mutating func next() throws(VideoError) -> PendingFrame? {
         while true {
@@ -95,10 +95,8 @@ public struct RecordedProducer: FrameProducer {
                                           code: scalebench_averror_eof()))
                     continue
                 }
+                guard framesThisLoop > 0 else { throw decoder!.nothingDecoded }
                 guard loop else { return nil }
-                guard framesThisLoop > 0 else {
-                    throw VideoError(call: "decode", url: url, reason: "no decodable video frames")
-                }
                 // The next loop starts one frame period after this loop's last frame.
                 loopOffset += lastPTS - firstPTS! + 1 / (decoder!.nominalFPS ?? nominalFPS)
                 firstPTS = nil

@@ -25,7 +25,7 @@ public enum SourceProbe {
         let decoder = try VideoDecoder(url: location, options: options)
         let live = VideoSource.isNetworkURL(location)
         let clock = SystemClock()
-        let buffer = PixelBuffer(byteCount: decoder.outputByteCount)
+        let buffer = PixelBuffer(layout: decoder.outputLayout)
         var decode = LatencyHistogram()
         var arrivals: [UInt64] = []
         let start = clock.now()
@@ -39,6 +39,7 @@ public enum SourceProbe {
             let arrival = live ? after - start : UInt64(max(pts - firstPTS!, 0) * 1e9)
             if arrival <= warmup.nanoseconds { arrivals.append(arrival) }
         }
+        guard decoder.framesDecoded > 0 else { throw decoder.nothingDecoded }
         var report = ProbeReport(
             source: location, codec: decoder.codecName, width: decoder.sourceWidth, height: decoder.sourceHeight,
             nominalFPS: decoder.nominalFPS, frames: decoder.framesDecoded, corruptPackets: decoder.corruptPackets,

@@ -132,7 +132,19 @@ public final class VideoDecoder {
             throw VideoError(code: status < 0 ? status : scalebench_averror_invaliddata(),
                              call: status < 0 ? "avcodec_open2" : "codec parameters", url: url)
         }
+        guard sourceWidth * sourceHeight <= Self.maximumPixels, outputWidth > 0, outputHeight > 0,
+              outputWidth * outputHeight <= Self.maximumPixels else {
+            throw VideoError(call: "codec parameters", url: url,
+                             reason: "frame size \(sourceWidth)x\(sourceHeight) (output \(outputWidth)x\(outputHeight)) is beyond the 8192x8192 pixels the workbench converts",
+                             code: scalebench_averror_invaliddata())
+        }
     }
+
+    /// Consecutive failed receives (without new input) after which decoding gives up.
+    static let failedReceiveLimit = 64
+    /// The largest picture converted: 8192 × 8192 (RGB: 192 MiB a buffer); a corrupt header
+    /// claiming more would otherwise make every pooled buffer that large.
+    public static let maximumPixels = 8192 * 8192
 
     /// FFmpeg logs to stderr by default; every failure reaches the user through a
     /// ``VideoError`` instead, so only fatal library messages are let through.
@@ -153,12 +165,14 @@ public final class VideoDecoder {
     /// Bytes the demuxer has read so far.
     public var bytesRead: Int64 { format?.pointee.pb?.pointee.bytes_read ?? 0 }
 
-    /// Bytes one output picture occupies in its buffer.
-    public var outputByteCount: Int { options.format.byteCount(width: outputWidth, height: outputHeight) }
+    /// Where the planes of an output picture lie: buffers for ``decode(into:)`` have it.
+    public var outputLayout: PixelLayout { PixelLayout(format: options.format, width: outputWidth, height: outputHeight) }
 
-    /// Decodes the next picture in presentation order into `buffer`.
+    /// Decodes the next picture in presentation order into `buffer`, whose layout must
+    /// be ``outputLayout``.
     public func decode(into buffer: PixelBuffer) throws(VideoError) -> Outcome {
-        precondition(buffer.byteCount >= outputByteCount, "buffer too small for the decoder's output")
+        precondition(buffer.layout == outputLayout, "buffer laid out as \(buffer.layout), the decoder writes \(outputLayout)")
+        var failedReceives = 0
         while true {
             let received = avcodec_receive_frame(codec, picture)
             if received == 0 {
@@ -170,7 +184,11 @@ public final class VideoDecoder {
             }
             if received == scalebench_averror_eof() { return .endOfStream }
             if received != scalebench_averror_eagain() {
-                if options.fatalErrors { throw VideoError(code: received, call: "avcodec_receive_frame", url: url) }
+                // A decoder that keeps failing without asking for input would loop forever.
+                failedReceives += 1
+                if options.fatalErrors || failedReceives > Self.failedReceiveLimit {
+                    throw VideoError(code: received, call: "avcodec_receive_frame", url: url, frame: framesDecoded)
+                }
                 corruptPackets += 1
                 continue
             }
@@ -181,15 +199,24 @@ public final class VideoDecoder {
                 avcodec_send_packet(codec, nil)
                 continue
             }
-            guard read >= 0 else { throw VideoError(code: read, call: "av_read_frame", url: url) }
+            guard read >= 0 else { throw VideoError(code: read, call: "av_read_frame", url: url, frame: framesDecoded) }
             defer { av_packet_unref(packet) }
             guard packet!.pointee.stream_index == streamIndex else { continue }
             let sent = avcodec_send_packet(codec, packet)
             if sent < 0 && sent != scalebench_averror_eagain() {
-                if options.fatalErrors { throw VideoError(code: sent, call: "avcodec_send_packet", url: url) }
+                if options.fatalErrors { throw VideoError(code: sent, call: "avcodec_send_packet", url: url, frame: framesDecoded) }
                 corruptPackets += 1
             }
         }
+    }
+
+    /// Why a source that reached its end without a single picture is unusable.
+    public var nothingDecoded: VideoError {
+        VideoError(call: "avcodec_receive_frame", url: url,
+                   reason: corruptPackets > 0
+                       ? "no frame decodes: all \(corruptPackets) packets of its \(codecName) stream are corrupt"
+                       : "no frame decodes: its \(codecName) stream holds no complete picture (truncated or empty)",
+                   code: scalebench_averror_invaliddata())
     }
 
     /// Seeks back to the start for looping playback.
@@ -208,21 +235,29 @@ public final class VideoDecoder {
 
     private func convert(into buffer: PixelBuffer) throws(VideoError) {
         let frame = picture!.pointee
+        guard frame.width > 0, frame.height > 0, frame.format >= 0 else {
+            throw VideoError(call: "avcodec_receive_frame", url: url, reason: "the decoder returned a picture without a size or pixel format",
+                             code: scalebench_averror_invaliddata(), frame: framesDecoded)
+        }
         // A mid-stream size or format change gets a new scaler; the output size is fixed.
         scaler = sws_getCachedContext(
             scaler, frame.width, frame.height, AVPixelFormat(rawValue: frame.format),
             Int32(outputWidth), Int32(outputHeight), options.format == .rgb24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUV420P,
             SWS_BILINEAR, nil, nil, nil)
         guard let scaler else {
-            throw VideoError(call: "sws_getCachedContext", url: url, reason: "cannot convert \(frame.width)x\(frame.height) pixel format \(frame.format)")
+            let name = av_get_pix_fmt_name(AVPixelFormat(rawValue: frame.format)).map { String(cString: $0) } ?? "\(frame.format)"
+            throw VideoError(call: "sws_getCachedContext", url: url,
+                             reason: "cannot convert \(frame.width)x\(frame.height) \(name) to \(outputLayout)", frame: framesDecoded)
         }
+        // The buffer's planes at their aligned strides: libswscale writes whole SIMD words
+        // past a row's last pixel, which the layout's row and tail padding absorb.
+        let layout = buffer.layout
         let base = buffer.mutableBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var planes: [UnsafeMutablePointer<UInt8>?] = [base, nil, nil, nil]
-        var strides: [Int32] = [Int32(outputWidth * 3), 0, 0, 0]
-        if options.format == .yuv420p {
-            let chromaWidth = (outputWidth + 1) / 2, chromaHeight = (outputHeight + 1) / 2
-            planes = [base, base + outputWidth * outputHeight, base + outputWidth * outputHeight + chromaWidth * chromaHeight, nil]
-            strides = [Int32(outputWidth), Int32(chromaWidth), Int32(chromaWidth), 0]
+        var planes: [UnsafeMutablePointer<UInt8>?] = [nil, nil, nil, nil]
+        var strides: [Int32] = [0, 0, 0, 0]
+        for (index, plane) in layout.planes.enumerated() {
+            planes[index] = base + plane.offset
+            strides[index] = Int32(plane.stride)
         }
         var sourcePlanes = frame.data
         var sourceStrides = frame.linesize
@@ -235,6 +270,6 @@ public final class VideoDecoder {
                 }
             }
         }
-        guard rows > 0 else { throw VideoError(code: rows, call: "sws_scale", url: url) }
+        guard rows > 0 else { throw VideoError(code: rows, call: "sws_scale", url: url, frame: framesDecoded) }
     }
 }

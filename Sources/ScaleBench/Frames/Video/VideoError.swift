@@ -15,25 +15,48 @@ public struct VideoError: Error, Equatable, CustomStringConvertible {
     public var call: String
     public var url: String
     public var reason: String
+    /// The frame being decoded when decoding failed (frames decoded before it); nil when
+    /// the failure came before any decoding (opening, probing).
+    public var frame: Int?
 
-    public init(code: Int32, call: String, url: String) {
+    public init(code: Int32, call: String, url: String, frame: Int? = nil) {
         self.code = code
         self.call = call
         self.url = url
+        self.frame = frame
         var buffer = [CChar](repeating: 0, count: 256)
         scalebench_av_strerror(code, &buffer, buffer.count)
         reason = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// A failure that is not an FFmpeg return code (no video stream, unsupported format).
-    public init(call: String, url: String, reason: String, code: Int32 = 0) {
+    public init(call: String, url: String, reason: String, code: Int32 = 0, frame: Int? = nil) {
         self.code = code
         self.call = call
         self.url = url
         self.reason = reason
+        self.frame = frame
     }
 
-    public var description: String { "\(url): \(reason) (\(call))" }
+    /// One line for a person: the file, what is wrong (its container, its codec, or its
+    /// data at a frame), FFmpeg's reason, and the call that said so.
+    public var description: String { "\(url): \(what)\(reason) (\(call))" }
+
+    private var what: String {
+        if let frame {
+            return code == scalebench_averror_invaliddata() ? "corrupt data at frame \(frame): " : "at frame \(frame): "
+        }
+        switch call {
+        case "avformat_open_input":
+            let unreachable = [ENOENT, EACCES, EPERM, EISDIR].contains { scalebench_averror($0) == code }
+                || (category == .network && VideoSource.isNetworkURL(url))
+            return unreachable ? "cannot open: " : "cannot open or recognise the container: "
+        case "avformat_find_stream_info": return "cannot read the container's streams: "
+        case "avcodec_open2": return "cannot open the decoder: "
+        case "codec parameters": return "unusable video stream: "
+        default: return ""
+        }
+    }
 
     public var category: Category {
         let posix: [Int32] = [ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, ENETDOWN, EPIPE, EIO, EAGAIN, ENOTCONN]
