@@ -106,6 +106,7 @@ struct SweepCommand: ParsableCommand {
                                 plannedPerRun: base.warmup.seconds + base.duration.seconds + pause.seconds)
         let trap = SignalTrap()
         let provenance = Provenance.current()
+        var failures: [String] = []
         for (position, cell) in todo.enumerated() {
             if position > 0, pause.nanoseconds > 0, !trap.cancel.sleep(until: monotonicNow() + pause.nanoseconds) { break }
             if trap.signal != nil { break }
@@ -121,9 +122,15 @@ struct SweepCommand: ParsableCommand {
             options.onSample = { sample in progress.sample(sample) }
             let (result, _) = try RunExecution.run(identity, database: database, provenance: provenance, options: options)
             progress.finished(position, cell: cell, result: result)
+            if let failure = result.everyStreamFailed { failures.append("option \(cell.topology.rawValue) × \(cell.streams) streams, repetition \(cell.repetition): \(failure)") }
         }
         progress.done()
         try trap.exitIfSignalled()
+        if !failures.isEmpty {
+            // Stored as failed, so a resumed sweep runs them again.
+            FileHandleStderr.write("scalebench: \(failures.count) run(s) measured nothing, every stream failed: \(failures[0])\n")
+            throw ExitCode(1)
+        }
     }
 }
 

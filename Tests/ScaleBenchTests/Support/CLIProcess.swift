@@ -25,9 +25,10 @@ enum CLIProcess {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        var inherited = ProcessInfo.processInfo.environment
+        // Under AddressSanitizer the children detect leaks, which the test runner cannot.
+        if let child = inherited["SCALEBENCH_CHILD_ASAN_OPTIONS"] { inherited["ASAN_OPTIONS"] = child }
+        process.environment = inherited.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
