@@ -53,15 +53,17 @@ final class CaptureRunner: @unchecked Sendable {
                 // A frame whose time has not come when the run stops was never due.
                 guard stop.sleep(until: due) else { break }
             }
-            if faults.hasCrashed(at: due) {
+            switch faults.outcome(at: due) {
+            case .crashed:
                 report.crashedByFault = true
-                break
-            }
-            if faults.isStalled(at: due) {
+            case .stalled:
                 // A stalled camera delivers nothing: the frame never existed.
                 report.stalledFrames += 1
                 continue
+            case .due:
+                break
             }
+            if report.crashedByFault { break }
             counters.due.add(1, ordering: .relaxed)
             let now = clock.now()
             if producer.isPaced && now > due &+ period {
@@ -89,6 +91,21 @@ final class CaptureRunner: @unchecked Sendable {
 
 /// What a capture reports once its thread has ended.
 struct CaptureReport {
+    /// As the result assembler takes it.
+    var end: CaptureEnd {
+        var end = CaptureEnd()
+        end.status = failure != nil ? .failed : crashedByFault ? .crashed : .ok
+        end.error = failure?.description ?? (crashedByFault ? "capture-crash fault" : nil)
+        end.errorCategory = failure?.category.rawValue
+        end.loops = loops
+        end.reconnects = reconnects
+        end.bytesRead = bytesRead
+        end.production = production
+        end.stalledFrames = stalledFrames
+        end.windowFrames = windows.frames
+        return end
+    }
+
     var production = Quantiles(count: 0)
     var loops = 0
     var reconnects = 0

@@ -24,8 +24,11 @@ public final class DeviceGate: @unchecked Sendable {
     }
 
     /// Blocks the calling thread until a job of `work` solo nanoseconds is done on the
-    /// device, sharing it with the other jobs in `run`.
-    public func run(work: UInt64) {
+    /// device, sharing it with the other jobs in `run`. A job still running at the
+    /// monotonic `deadline` is cancelled then (its worker crashed): it leaves the device
+    /// and `run` returns false.
+    @discardableResult
+    public func run(work: UInt64, until deadline: UInt64 = .max) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         let job = nextJob
@@ -41,11 +44,17 @@ public final class DeviceGate: @unchecked Sendable {
                 // No broadcast: a finished job already stopped counting towards the
                 // others' sharing at its finishing instant, so their projections hold.
                 state.remove(job: job, at: now)
-                return
+                return true
             }
-            // The projection is exact unless another job arrives, which broadcasts. A
-            // spurious or early wake-up just re-projects.
-            _ = lock.wait(untilMonotonic: state.projectedCompletion(of: job)!)
+            if now >= deadline {
+                // Leaving early speeds the others up: they re-project.
+                state.remove(job: job, at: now)
+                lock.broadcast()
+                return false
+            }
+            // The projection is exact unless another job arrives or leaves, which
+            // broadcasts. A spurious or early wake-up just re-projects.
+            _ = lock.wait(untilMonotonic: min(state.projectedCompletion(of: job)!, deadline))
         }
     }
 

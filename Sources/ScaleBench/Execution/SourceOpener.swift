@@ -2,6 +2,8 @@
 /// or an unreachable URL is reported before any thread runs.
 struct SourceOpener {
     let scenario: RunScenario
+    /// Phases and arrival seeds come from the run's instances.
+    let captures: [RunInstances.Capture]
 
     /// The producers, by stream, and the shared clip when decoding in `preload` mode.
     func open(stop: StopSignal) throws(VideoError) -> (producers: [any FrameProducer], clip: PreloadedClip?) {
@@ -10,7 +12,9 @@ struct SourceOpener {
         switch scenario.source {
         case .synthetic:
             let phases = phases(period: 1 / scenario.rate)
-            return ((0..<scenario.streams).map { SyntheticProducer(streamID: $0, scenario: scenario, phaseNanos: phases[$0]) }, nil)
+            return ((0..<scenario.streams).map {
+                SyntheticProducer(streamID: $0, scenario: scenario, phaseNanos: phases[$0], seed: captures[$0].arrivalSeed)
+            }, nil)
         case .file(let path) where scenario.decode == .preload && scenario.sourceOverrides.isEmpty:
             let clip = try PreloadedClip(url: path, options: decoderOptions)
             let phases = phases(period: 1 / (scenario.fps ?? clip.nominalFPS))
@@ -22,7 +26,7 @@ struct SourceOpener {
             var producers: [RecordedProducer] = []
             for stream in 0..<scenario.streams {
                 producers.append(try RecordedProducer(
-                    url: scenario.source(of: stream).location ?? location, streamID: stream, options: decoderOptions,
+                    url: captures[stream].source.location ?? location, streamID: stream, options: decoderOptions,
                     targetFPS: scenario.fps, phaseNanos: 0, loop: scenario.loop,
                     reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop))
             }
@@ -34,9 +38,5 @@ struct SourceOpener {
         }
     }
 
-    private func phases(period: Double) -> [UInt64] {
-        (0..<scenario.streams).map { stream in
-            ArrivalSchedule.phase(stream: stream, of: scenario.streams, policy: scenario.phase, fps: 1 / period, seed: scenario.seed)
-        }
-    }
+    private func phases(period: Double) -> [UInt64] { captures.map { $0.phase(fps: 1 / period) } }
 }

@@ -15,34 +15,40 @@ public final class WorkerEngine {
         self.device = device
     }
 
-    /// Processes one frame on the calling thread and returns the worker's result.
+    /// Processes one frame on the calling thread and returns the worker's result, or nil
+    /// when the monotonic `deadline` (the instance's next crash) came first: then the
+    /// job stopped at the deadline (see ``WorkerFaults`` for the semantics).
     /// `offload` and `cpu` workers do not analyse the image: their result is the centre
     /// pixel's first byte, which proves the shared buffer was readable.
     /// `slowdown` stretches the service (a fault): × the sampled time, or for `pixels`
     /// spinning for (slowdown − 1) × what the real work took.
-    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1) -> Double {
+    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1, until deadline: UInt64 = .max) -> Double? {
         switch spec.cost {
         case .offload(let distribution):
             let work = UInt64(Double(distribution.sample(random)) * slowdown)
             if let device {
-                device.run(work: work)
+                guard device.run(work: work, until: deadline) else { return nil }
             } else {
-                sleepUntilMonotonic(start &+ work)
+                sleepUntilMonotonic(min(start &+ work, deadline))
+                if start &+ work > deadline { return nil }
             }
             return centreSample(frame)
         case .cpu(let distribution):
             let budget = UInt64(Double(distribution.sample(random)) * slowdown)
             let cpuStart = threadCPUNanos()
-            while threadCPUNanos() &- cpuStart < budget {}
+            while threadCPUNanos() &- cpuStart < budget {
+                if deadline != .max, monotonicNanos() >= deadline { return nil }
+            }
             return centreSample(frame)
         case .pixels:
+            // Real work cannot stop half-way: it finishes and is discarded after a crash.
             let cpuStart = threadCPUNanos()
             let score = motion.score(frame)
             if slowdown > 1 {
                 let extra = UInt64(Double(threadCPUNanos() &- cpuStart) * (slowdown - 1)), spinStart = threadCPUNanos()
                 while threadCPUNanos() &- spinStart < extra {}
             }
-            return score
+            return monotonicNanos() >= deadline ? nil : score
         }
     }
 

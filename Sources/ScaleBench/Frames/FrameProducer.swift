@@ -35,9 +35,9 @@ public struct SyntheticProducer: FrameProducer {
     private var pattern: SyntheticPattern
     private let clock = SystemClock()
 
-    public init(streamID: Int, scenario: RunScenario, phaseNanos: UInt64) {
-        schedule = ArrivalSchedule(fps: scenario.rate, process: scenario.arrival, phaseNanos: phaseNanos,
-                                   seed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(streamID)))
+    /// `seed` seeds the arrivals (the run's instances derive it per stream).
+    public init(streamID: Int, scenario: RunScenario, phaseNanos: UInt64, seed: UInt64) {
+        schedule = ArrivalSchedule(fps: scenario.rate, process: scenario.arrival, phaseNanos: phaseNanos, seed: seed)
         pattern = SyntheticPattern(resolution: scenario.frameSize, format: scenario.pixelFormat, streamID: streamID)
     }
 

@@ -19,8 +19,6 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     private var blocked = 0
     private var lastTaken: [(at: UInt64, seq: UInt64)?]
     private let createdAt: UInt64
-    /// In a shared slot: drops of one stream's frame by another stream's.
-    private var crossStreamDrops: UInt64 = 0
 
     /// With `sharedSlot`, every stream delivers into one slot, so a frame of one stream
     /// overwrites another's: the original's single worker slot in option B.
@@ -51,11 +49,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
 
     fileprivate func offer(_ frame: Frame, stream: Int) -> Bool {
         lock.lock()
-        let slot = index[stream]!
-        if sharedSlot, let waiting = policy.slots[slot].waiting, waiting.streamID != frame.streamID, !policy.slots[slot].isClosed {
-            crossStreamDrops &+= 1
-        }
-        let outcome = policy.offer(frame, stream: slot)
+        let outcome = policy.offer(frame, stream: index[stream]!)
         if outcome != .ignoredClosed && blocked > 0 { lock.signal() }
         lock.unlock()
         return outcome == .stored
@@ -78,6 +72,23 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         }
     }
 
+    /// As ``take()``, but gives up once the monotonic `deadline` has passed.
+    public func take(until deadline: UInt64) -> Taken<Frame> {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let (slot, frame) = policy.next() {
+                lastTaken[slot] = (clock.now(), frame.seq)
+                return .item(frame)
+            }
+            if policy.isClosed { return .closed }
+            if clock.now() >= deadline { return .timedOut }
+            blocked += 1
+            _ = lock.wait(untilMonotonic: deadline)
+            blocked -= 1
+        }
+    }
+
     fileprivate func close(stream: Int) {
         lock.withLock {
             policy.close(stream: index[stream]!)
@@ -94,35 +105,19 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         }
     }
 
-    /// All streams' slots added up.
+    /// All streams' slots added up, last read by the most recent of them.
     public func snapshot() -> MailboxSnapshot {
         let perStream = sharedSlot ? [snapshot(stream: streams[0])] : streams.map { snapshot(stream: $0) }
-        var total = perStream[0]
-        for other in perStream.dropFirst() {
-            total.offered += other.offered
-            total.taken += other.taken
-            total.totalDrops += other.totalDrops
-            total.consecutiveDrops = max(total.consecutiveDrops, other.consecutiveDrops)
-            total.discardedAtClose += other.discardedAtClose
-            total.ignoredWhileClosed += other.ignoredWhileClosed
-            total.isWaiting = total.isWaiting || other.isWaiting
-            total.isClosed = total.isClosed && other.isClosed
-            if (other.lastTakenAt ?? 0) > (total.lastTakenAt ?? 0) {
-                total.lastTakenAt = other.lastTakenAt
-                total.lastTakenSeq = other.lastTakenSeq
-            }
-        }
-        return total
+        let latest = perStream.max { ($0.lastTakenAt ?? 0) < ($1.lastTakenAt ?? 0) }!
+        return MailboxSnapshot(counts: .sum(perStream.map(\.counts)), lastTakenAt: latest.lastTakenAt,
+                               lastTakenSeq: latest.lastTakenSeq, createdAt: createdAt, blockedReaders: latest.blockedReaders)
     }
 
     public func snapshot(stream: Int) -> MailboxSnapshot {
         lock.withLock {
             let slot = policy.slots[index[stream]!], taken = lastTaken[index[stream]!]
-            return MailboxSnapshot(
-                offered: slot.offered, taken: slot.taken, totalDrops: slot.totalDrops, consecutiveDrops: slot.consecutiveDrops,
-                discardedAtClose: slot.discardedAtClose, ignoredWhileClosed: slot.ignoredWhileClosed,
-                isWaiting: slot.isOccupied, isClosed: slot.isClosed, lastTakenAt: taken?.at, lastTakenSeq: taken?.seq,
-                createdAt: createdAt, blockedReaders: blocked, crossStreamDrops: crossStreamDrops)
+            return MailboxSnapshot(counts: slot.counts, lastTakenAt: taken?.at, lastTakenSeq: taken?.seq,
+                                   createdAt: createdAt, blockedReaders: blocked)
         }
     }
 

@@ -57,7 +57,7 @@ public enum SchedulingPolicy: Sendable, Equatable, Codable, CustomStringConverti
 /// it in a mutex and condition variable, a simulator drives it in virtual time.
 ///
 /// - Complexity: `offer` is O(1); `next` is O(streams).
-public struct FrameBufferPolicy<Item: Sendable>: Sendable {
+public struct FrameBufferPolicy<Item: StreamItem>: Sendable {
     public let slotPolicy: SlotPolicy
     public let scheduling: SchedulingPolicy
     public private(set) var slots: [LatestFrameSlot<Item>]

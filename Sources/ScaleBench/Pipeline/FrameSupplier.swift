@@ -334,6 +334,9 @@ public struct FrameReader: Sendable {
     @inline(__always)
     public func read() -> Frame? { slot.take() }
 
+    /// Blocks until a frame is waiting, the slot closes or the monotonic `deadline` passes.
+    public func read(until deadline: UInt64) -> Taken<Frame> { slot.take(until: deadline) }
+
     /// Takes the waiting frame without blocking: nil when empty or closed.
     public func poll() -> Frame? {
         if case .item(let frame) = slot.poll() { return frame }

@@ -1,8 +1,6 @@
-/// Something a mailbox can remember the sequence number of when it is taken, and whose
-/// stream it can tell apart from another's.
-public protocol Sequenced: Sendable {
+/// Something a mailbox can remember the sequence number of when it is taken.
+public protocol Sequenced: StreamItem {
     var seq: UInt64 { get }
-    var stream: Int { get }
 }
 
 extension Frame: Sequenced {
@@ -35,9 +33,6 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     private var lastTakenAt: UInt64?
     private var lastTakenSeq: UInt64?
     private var blockedReaders = 0
-    /// Drops where the new item belongs to another stream than the one it overwrote (a
-    /// single slot shared by several streams: option B's single inbox).
-    private var crossStreamDrops: UInt64 = 0
     public let createdAt: UInt64
 
     public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {
@@ -51,7 +46,6 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     @discardableResult
     public func offer(_ item: Item) -> Bool {
         lock.lock()
-        if let waiting = slot.waiting, waiting.stream != item.stream, !slot.isClosed { crossStreamDrops &+= 1 }
         let outcome = slot.offer(item)
         // Nobody to wake unless the reader is blocked.
         if outcome != .ignoredClosed && blockedReaders > 0 { lock.signal() }
@@ -73,6 +67,27 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
             case .empty:
                 blockedReaders += 1
                 lock.wait()
+                blockedReaders -= 1
+            }
+        }
+    }
+
+    /// Blocks until an item is waiting, the mailbox closes or the monotonic `deadline`
+    /// passes (a worker that crashes while idle stops waiting at its crash time).
+    public func take(until deadline: UInt64) -> Taken<Item> {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            switch slot.take() {
+            case .item(let item):
+                recordTake(item)
+                return .item(item)
+            case .closed:
+                return .closed
+            case .empty:
+                if clock.now() >= deadline { return .timedOut }
+                blockedReaders += 1
+                _ = lock.wait(untilMonotonic: deadline)
                 blockedReaders -= 1
             }
         }
@@ -105,36 +120,37 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
 
     public func snapshot() -> MailboxSnapshot {
         lock.withLock {
-            MailboxSnapshot(
-                offered: slot.offered, taken: slot.taken, totalDrops: slot.totalDrops,
-                consecutiveDrops: slot.consecutiveDrops, discardedAtClose: slot.discardedAtClose,
-                ignoredWhileClosed: slot.ignoredWhileClosed, isWaiting: slot.isOccupied,
-                isClosed: slot.isClosed, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
-                createdAt: createdAt, blockedReaders: blockedReaders, crossStreamDrops: crossStreamDrops)
+            MailboxSnapshot(counts: slot.counts, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
+                            createdAt: createdAt, blockedReaders: blockedReaders)
         }
     }
 }
 
-/// A consistent copy of a mailbox's counters, taken under its lock.
+/// What a timed take returns.
+public enum Taken<Item: Sendable>: Sendable {
+    case item(Item)
+    case timedOut
+    case closed
+}
+
+/// A consistent copy of a mailbox's state, taken under its lock: its ``SlotCounts`` and
+/// what the original's stats add (when it was last read, by whom it is awaited).
 public struct MailboxSnapshot: Sendable, Equatable {
-    public var offered: UInt64
-    public var taken: UInt64
-    public var totalDrops: UInt64
-    public var consecutiveDrops: UInt64
-    public var discardedAtClose: UInt64
-    public var ignoredWhileClosed: UInt64
-    public var isWaiting: Bool
-    public var isClosed: Bool
+    public var counts: SlotCounts
     public var lastTakenAt: UInt64?
     public var lastTakenSeq: UInt64?
     public var createdAt: UInt64
     /// Readers blocked in `take()` right now (lets tests synchronise on state, not sleeps).
     public var blockedReaders: Int
-    /// Drops of one stream's item by another stream's (see ``Mailbox``).
-    public var crossStreamDrops: UInt64 = 0
 
-    /// offered = taken + drops + discarded at close + the one waiting.
-    public var isBalanced: Bool {
-        offered == taken + totalDrops + discardedAtClose + (isWaiting ? 1 : 0)
-    }
+    public var offered: UInt64 { counts.offered }
+    public var taken: UInt64 { counts.taken }
+    public var totalDrops: UInt64 { counts.totalDrops }
+    public var consecutiveDrops: UInt64 { counts.consecutiveDrops }
+    public var discardedAtClose: UInt64 { counts.discardedAtClose }
+    public var ignoredWhileClosed: UInt64 { counts.ignoredWhileClosed }
+    public var crossStreamDrops: UInt64 { counts.crossStreamDrops }
+    public var isWaiting: Bool { counts.isWaiting }
+    public var isClosed: Bool { counts.isClosed }
+    public var isBalanced: Bool { counts.isBalanced }
 }

@@ -58,4 +58,16 @@ public struct ServiceMeasurements: Sendable {
     mutating func handoffEqualsAge() { handoff = age }
 
     public mutating func recordLost() { lostToFault &+= 1 }
+
+    /// Adds another recorder's measurements of the same row (instances of a shared kind).
+    public mutating func add(_ other: ServiceMeasurements) {
+        latency.add(other.latency)
+        age.add(other.age)
+        service.add(other.service)
+        handoff.add(other.handoff)
+        processedInWindow += other.processedInWindow
+        processedTotal += other.processedTotal
+        lostToFault += other.lostToFault
+        windows.add(other.windows)
+    }
 }

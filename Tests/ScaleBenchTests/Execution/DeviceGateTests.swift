@@ -78,4 +78,41 @@ final class DeviceGateTests: XCTestCase {
         XCTAssertEqual(usage.meanConcurrency, 1)
         XCTAssertEqual(usage.busySeconds, 0.05, accuracy: 1e-6)
     }
+
+    /// A worker that crashes leaves the device at its crash time (``WorkerFaults``): the
+    /// job still sharing the device speeds up then. Two 200 ms jobs on a divided device,
+    /// the first cancelled at 100 ms (each has done 50 ms): the second finishes its last
+    /// 150 ms alone, at about 250 ms; had the cancelled job kept its share, at 400 ms.
+    func testACancelledJobLeavesTheDeviceAtItsDeadline() {
+        let gate = DeviceGate(spec: DeviceSpec(name: "gpu0", memoryGB: 24, sharing: .divided))
+        let line = StartLine()
+        let finished = Finished()
+        let ms = self.ms
+        let threads = (0..<2).map { index in
+            OSThread(name: "device-job-\(index)", role: .worker) {
+                line.waitForStart()
+                let start = monotonicNanos()
+                let done = gate.run(work: 200 * ms, until: index == 0 ? start + 100 * ms : .max)
+                finished.record(index, done, monotonicNanos() - start)
+            }
+        }
+        threads.forEach { $0.start() }
+        line.release(when: threads.count)
+        threads.forEach { $0.join() }
+        let cancelled = finished.result(0), other = finished.result(1)
+        XCTAssertEqual(cancelled?.done, false, "the job still running at its deadline is cancelled")
+        XCTAssertGreaterThanOrEqual(cancelled?.nanos ?? 0, 100 * ms)
+        XCTAssertLessThan(cancelled?.nanos ?? .max, 180 * ms)
+        XCTAssertEqual(other?.done, true)
+        XCTAssertGreaterThanOrEqual(other?.nanos ?? 0, 240 * ms, "50 ms shared, then 150 ms alone")
+        XCTAssertLessThan(other?.nanos ?? .max, 340 * ms, "not the 400 ms of keeping the cancelled job's share")
+        XCTAssertEqual(gate.snapshot().jobs, 1, "a cancelled job is not a completed one")
+    }
+
+    private final class Finished: @unchecked Sendable {
+        private let lock = ConditionLock()
+        private var results: [Int: (done: Bool, nanos: UInt64)] = [:]
+        func record(_ index: Int, _ done: Bool, _ nanos: UInt64) { lock.withLock { results[index] = (done, nanos) } }
+        func result(_ index: Int) -> (done: Bool, nanos: UInt64)? { lock.withLock { results[index] } }
+    }
 }

@@ -109,6 +109,28 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(service, 200, accuracy: 40, "each job at half speed")
     }
 
+    /// ``WorkerFaults``' semantics in both executors: a crash while the worker is idle
+    /// loses nothing, a crash during a service loses that frame; after the restart the
+    /// worker takes the frame waiting in its slot. One stream at 2 fps, a 100 ms worker:
+    /// arrivals at 0, 0.5, 1.0 … s of the window (plus the warm-up); crashes at 0.25 s
+    /// (idle), restarted at 0.4 s, and at 1.05 s (50 ms into a service), restarted at 1.2 s.
+    func testACrashLosesTheFrameInServiceButNothingWhenIdle() throws {
+        var scenario = try scenario(.independentPipelines, faults: [
+            Fault(kind: .workerCrash, at: .milliseconds(250), stream: 0, worker: "offload:100ms", duration: .milliseconds(150)),
+            Fault(kind: .workerCrash, at: .milliseconds(1050), stream: 0, worker: "offload:100ms", duration: .milliseconds(150)),
+        ], worker: "offload:100ms", duration: 3)
+        scenario.streams = 1
+        scenario.fps = 2
+        scenario.warmup = .seconds(1)
+        for (label, result) in [("realtime", try run(scenario)), ("simulated", try VirtualExecutor(scenario: scenario).run())] {
+            let worker = try XCTUnwrap(result.accounting.lines.first { $0.stage == "worker" }, label)
+            XCTAssertEqual(worker.dropped, 1, "\(label): only the frame in service at the second crash is lost")
+            // 2 fps for 3 s is 6 frames; the one in service at 1.05 s is lost. The frame of
+            // 1.0 s is the lost one, so its slot is empty at the restart: 5 processed.
+            XCTAssertEqual(result.workers[0].processed, 5, "\(label)")
+        }
+    }
+
     /// The schedule in absolute time, pure.
     func testTheScheduleMapsFaultsToComponentsAndWindows() {
         let faults = [Fault(kind: .captureStall, at: .seconds(2), stream: 1, duration: .seconds(1)),
@@ -117,8 +139,8 @@ final class FaultInjectionTests: XCTestCase {
         let schedule = FaultSchedule(faults: faults, measuredStart: 1_000, measured: .seconds(8))
         XCTAssertEqual(schedule.windows.map(\.start), [1_000_001_000, 2_000_001_000, 2_000_001_000, 5_000_001_000, 1_000, 1_000_001_000])
         XCTAssertEqual(schedule.windows.map(\.end), [2_000_001_000, 3_000_001_000, 5_000_001_000, 8_000_001_000, 1_000_001_000, 3_000_001_000])
-        XCTAssertTrue(schedule.capture(stream: 1).isStalled(at: 2_500_000_000))
-        XCTAssertFalse(schedule.capture(stream: 1).isStalled(at: 3_000_001_000))
+        XCTAssertEqual(schedule.capture(stream: 1).outcome(at: 2_500_000_000), .stalled)
+        XCTAssertEqual(schedule.capture(stream: 1).outcome(at: 3_000_001_000), .due)
         XCTAssertTrue(schedule.capture(stream: 0).isEmpty)
         XCTAssertEqual(schedule.worker("vlm", stream: 0).crashes.first?.at, 5_000_001_000)
         XCTAssertNil(schedule.worker("vlm", stream: 0).crashes.first?.restart)

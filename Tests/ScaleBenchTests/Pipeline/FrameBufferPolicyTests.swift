@@ -3,7 +3,7 @@ import XCTest
 
 /// The frame-buffer policy driven in virtual time against queueing.md §3 and §5.
 final class FrameBufferPolicyTests: XCTestCase {
-    struct Arrival: Sendable { let stream: Int; let at: UInt64 }
+    struct Arrival: StreamItem { let stream: Int; let at: UInt64 }
 
     struct Outcome {
         var served: [UInt64]

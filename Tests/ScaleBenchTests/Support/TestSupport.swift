@@ -10,6 +10,11 @@ func testFrame(_ marker: UInt64, stream: Int = 0) -> Frame {
     Frame(streamID: stream, capturedAt: marker, width: 2, height: 2, format: .yuv420p, pixels: sharedPixels)
 }
 
+/// Plain integers in the slot-policy tests: all of stream 0.
+extension Int: StreamItem {
+    public var stream: Int { 0 }
+}
+
 let sharedPixels = PixelBuffer(layout: PixelLayout(format: .rgb24, width: 2, height: 1))
 
 /// Waits until `condition` holds, re-checking after yielding the CPU; fails the test at the

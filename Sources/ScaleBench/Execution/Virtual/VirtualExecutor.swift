@@ -51,7 +51,7 @@ public struct VirtualExecutor {
     /// A prepared simulation: ``simulate()`` once, then ``result()``.
     public struct Simulation {
         private var run: VirtualRun
-        private var boundaries: (before: VirtualBoundary, after: VirtualBoundary)?
+        private var boundaries: (before: RunCounts, after: RunCounts)?
 
         init(run: VirtualRun) { self.run = run }
 

@@ -39,13 +39,15 @@ struct VirtualCapture {
             published += 1
             return .publish
         }
-        if faults.hasCrashed(at: time) {
+        switch faults.outcome(at: time) {
+        case .crashed:
             crashedByFault = true
             return .end
-        }
-        if faults.isStalled(at: time) {
+        case .stalled:
             stalledFrames += 1
             return .skip
+        case .due:
+            break
         }
         due += 1
         published += 1

@@ -26,15 +26,14 @@ enum VirtualEvent {
 /// its mutating methods, which the compiler checks for exclusive access statically. As a
 /// class, every such access cost a dynamic exclusivity check, a third of the event loop.
 struct VirtualRun {
-    let scenario: RunScenario
-    let plan: TopologyPlan
-    let windowStart: UInt64
-    let windowEnd: UInt64
-    let faults: FaultSchedule
+    let instances: RunInstances
+    var scenario: RunScenario { instances.scenario }
+    var windowStart: UInt64 { instances.windowStart }
+    var windowEnd: UInt64 { instances.windowEnd }
 
     var captures: [VirtualCapture] = []
     var suppliers: [VirtualSupplier] = []
-    var slots: [VirtualSlot] = []
+    var slots: [LatestFrameSlot<VirtualFrame>] = []
     /// The worker reading each own slot.
     var slotReader: [Int] = []
     /// The frame-buffers each supplier delivers to, supplier after supplier (see
@@ -43,13 +42,12 @@ struct VirtualRun {
     var buffers: [VirtualFrameBuffer] = []
     var workers: [VirtualWorker] = []
     var devices: [VirtualDevice] = []
-    /// One per result row (stream × worker kind); a shared kind's instances record the
+    /// One per result row (``RunInstances/rows``); a shared kind's instances record the
     /// same row, as the realtime executor merges their recorders per row.
     var recorders: [ServiceMeasurements] = []
-    var recorderOf: [RowKey: Int] = [:]
     /// The recorder of stream s and worker kind k at `s × kindCount + k` (−1: the kind
     /// does not serve the stream): the per-frame lookup, without hashing.
-    private var rowIndex: [Int32]
+    private let rowIndex: [Int32]
     private let kindCount: Int
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
@@ -72,87 +70,44 @@ struct VirtualRun {
     /// Events handled, for the speed figure.
     private(set) var handledEvents: UInt64 = 0
 
-    struct RowKey: Hashable {
-        var stream: Int
-        var worker: String
-    }
-
     init(scenario: RunScenario) throws(ScenarioError) {
-        self.scenario = scenario
-        plan = TopologyPlan.build(scenario)
-        windowStart = scenario.warmup.nanoseconds
-        windowEnd = windowStart + scenario.duration.nanoseconds
-        faults = FaultSchedule(faults: scenario.faults, measuredStart: windowStart, measured: scenario.duration)
-        let deviceIndex = Dictionary(uniqueKeysWithValues: scenario.devices.enumerated().map { ($1.name, $0) })
-        devices = scenario.devices.map(VirtualDevice.init)
-        let pipelineOf = Dictionary(uniqueKeysWithValues: plan.pipelines.enumerated().flatMap { index, p in p.streams.map { ($0, index) } })
-        let kinds = (plan.pipelines.flatMap { $0.workers.map(\.name) } + plan.shared.map(\.spec.name)).uniqued()
-        let kindOf = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
-        kindCount = kinds.count
-        rowIndex = Array(repeating: -1, count: plan.streamCount * kinds.count)
-
-        /// Makes the rows of `streams` × `worker` (once) and returns the worker's kind index.
-        func kindWithRows(_ worker: String, serving streams: [Int]) -> Int {
-            let kind = kindOf[worker]!
-            for stream in streams where rowIndex[stream * kindCount + kind] < 0 {
-                rowIndex[stream * kindCount + kind] = Int32(recorders.count)
-                recorderOf[RowKey(stream: stream, worker: worker)] = recorders.count
-                recorders.append(ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faults.windows))
-            }
-            return kind
+        instances = RunInstances(scenario: scenario)
+        kindCount = instances.kinds.count
+        rowIndex = instances.rowIndex
+        devices = instances.devices.map(VirtualDevice.init)
+        recorders = instances.rows.map { _ in
+            ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows)
         }
-
-        // Which shared kinds each supplier delivers to (as the realtime executor attaches them).
-        var attached = Array(repeating: [Int](), count: plan.pipelines.count)
-        for (kind, shared) in plan.shared.enumerated() {
-            if shared.fedByGlobalSupplier {
-                attached[0].append(kind)
-            } else {
-                for stream in shared.streams where !attached[pipelineOf[stream]!].contains(kind) { attached[pipelineOf[stream]!].append(kind) }
-            }
-        }
-
-        // Seeds, phases and fault lookups exactly as the realtime executor derives them.
-        let phaseFPS = 1 / (1 / scenario.rate)
-        for (index, pipeline) in plan.pipelines.enumerated() {
-            var supplier = VirtualSupplier(plan: pipeline, streamCount: plan.streamCount, subscribers: pipeline.workers.count + attached[index].count,
-                                           fanOutThreshold: scenario.fanOutThreshold)
-            supplier.frameBuffers = attachedBuffers.count..<attachedBuffers.count + attached[index].count
-            attachedBuffers += attached[index]
-            supplier.workerSlots = slots.count..<slots.count + pipeline.workers.count
-            for (position, spec) in pipeline.workers.enumerated() {
+        for worker in instances.workers {
+            let source: VirtualWorker.Source
+            switch worker.source {
+            case .slot:
+                source = .slot(slots.count)
                 slotReader.append(workers.count)
-                workers.append(try VirtualWorker(
-                    spec: spec, source: .slot(slots.count),
-                    seed: SeedSequence.derive(scenario.seed, 0x5E4F, UInt64(pipeline.id), UInt64(position)),
-                    device: spec.device.flatMap { deviceIndex[$0] },
-                    faults: faults.worker(spec.name, stream: pipeline.streams[0]),
-                    kind: kindWithRows(spec.name, serving: pipeline.streams)))
-                slots.append(VirtualSlot())
+                slots.append(LatestFrameSlot(policy: .overwrite))
+            case .frameBuffer(let buffer):
+                source = .frameBuffer(buffer)
             }
-            suppliers.append(supplier)
-            for stream in pipeline.streams {
-                let phase = ArrivalSchedule.phase(stream: stream, of: scenario.streams, policy: scenario.phase, fps: phaseFPS, seed: scenario.seed)
-                let schedule = ArrivalSchedule(fps: scenario.rate, process: scenario.arrival, phaseNanos: phase,
-                                               seed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(stream)))
-                captures.append(VirtualCapture(stream: stream, pipeline: index, schedule: schedule,
-                                               faults: faults.capture(stream: stream), faultWindows: faults.windows))
-            }
+            workers.append(try VirtualWorker(instance: worker, source: source))
         }
-        captures.sort { $0.stream < $1.stream }
-        for (kind, shared) in plan.shared.enumerated() {
-            var buffer = VirtualFrameBuffer(plan: shared, streamCount: plan.streamCount)
-            buffer.instances = workers.count..<workers.count + shared.instances
-            for instance in 0..<shared.instances {
-                workers.append(try VirtualWorker(
-                    spec: shared.spec, source: .frameBuffer(kind),
-                    seed: SeedSequence.derive(scenario.seed, 0x5A4E, UInt64(kind), UInt64(instance)),
-                    device: shared.spec.device.flatMap { deviceIndex[$0] },
-                    faults: faults.worker(shared.spec.name, stream: nil),
-                    kind: kindWithRows(shared.spec.name, serving: shared.streams)))
-            }
-            buffers.append(buffer)
+        var firstSlot = 0
+        for supplier in instances.suppliers {
+            var virtual = VirtualSupplier(plan: supplier.plan, streamCount: instances.plan.streamCount,
+                                          subscribers: supplier.ownWorkers.count + supplier.frameBuffers.count,
+                                          fanOutThreshold: scenario.fanOutThreshold)
+            virtual.workerSlots = firstSlot..<firstSlot + supplier.ownWorkers.count
+            firstSlot += supplier.ownWorkers.count
+            virtual.frameBuffers = attachedBuffers.count..<attachedBuffers.count + supplier.frameBuffers.count
+            attachedBuffers += supplier.frameBuffers
+            suppliers.append(virtual)
         }
+        captures = instances.captures.map { capture in
+            VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
+                           schedule: ArrivalSchedule(fps: scenario.rate, process: scenario.arrival,
+                                                     phaseNanos: capture.phase(fps: scenario.rate), seed: capture.arrivalSeed),
+                           faults: capture.faults, faultWindows: instances.faults.windows)
+        }
+        buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
         pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
         pendingCount = Array(repeating: 0, count: recorders.count)
     }
@@ -160,7 +115,7 @@ struct VirtualRun {
     /// Runs to the end of the measured window, stops the captures and suppliers as the
     /// realtime executor does (waiting frames are discarded), lets every service in hand
     /// finish, and returns the counters at both window boundaries.
-    mutating func run() -> (before: VirtualBoundary, after: VirtualBoundary) {
+    mutating func run() -> (before: RunCounts, after: RunCounts) {
         for index in captures.indices { queue.schedule(.arrival(stream: Int32(index)), at: captures[index].schedule.next()) }
         for index in workers.indices {
             for crash in workers[index].faults.crashes {
@@ -168,7 +123,7 @@ struct VirtualRun {
                 if let restart = crash.restart { queue.schedule(.restart(worker: Int32(index)), at: restart) }
             }
         }
-        var before: VirtualBoundary?
+        var before: RunCounts?
         while let (time, event) = queue.pop(before: windowEnd) {
             // Counters are read before anything happens at the window's first instant, so
             // an event at exactly `windowStart` belongs to the window (as a service end does
@@ -182,7 +137,7 @@ struct VirtualRun {
 
         // Stop: no more arrivals or faults; every slot closes, discarding what waits.
         for index in suppliers.indices { suppliers[index].close() }
-        for index in slots.indices { slots[index].slot.close() }
+        for index in slots.indices { slots[index].close() }
         for index in buffers.indices { buffers[index].close() }
         while let (time, event) = queue.pop() {
             switch event {
@@ -234,6 +189,27 @@ struct VirtualRun {
         }
     }
 
+    /// The run's result from the counters at the window's boundaries and now (after
+    /// ``run()``), through the assembler both executors share.
+    func result(before: RunCounts, after: RunCounts) -> RunResult {
+        let captureEnds = captures.map { capture -> CaptureEnd in
+            var end = CaptureEnd()
+            if capture.crashedByFault {
+                end.status = .crashed
+                end.error = "capture-crash fault"
+            }
+            end.stalledFrames = capture.stalledFrames
+            end.windowFrames = capture.windows.frames
+            return end
+        }
+        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: .none,
+                                   memory: MemoryResult(peakRSSBytes: 0, rssAtEndOfWindowBytes: 0, framePoolBytes: 0, preloadedClipBytes: 0),
+                                   deviceUsage: devices.map { DeviceUsage($0.sharing) },
+                                   events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: "simulated")
+        return ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
+                                                              rows: recorders, measures: measures)
+    }
+
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
     /// delivers it to every subscribed slot, then idle readers take their frames.
     private mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
@@ -258,7 +234,7 @@ struct VirtualRun {
         let frame: VirtualFrame
         switch workers[worker].source {
         case .slot(let slot):
-            guard case .item(let taken) = slots[slot].slot.take() else { return }
+            guard case .item(let taken) = slots[slot].take() else { return }
             frame = taken
         case .frameBuffer(let buffer):
             guard let taken = buffers[buffer].policy.next() else { return }
@@ -323,24 +299,15 @@ struct VirtualRun {
 
     // MARK: - Boundaries
 
-    func boundary() -> VirtualBoundary {
-        VirtualBoundary(
-            captures: captures.map { ($0.due, $0.published) },
-            inboxes: suppliers.map(\.inboxCounters),
-            distributed: suppliers.map(\.distributed),
+    func boundary() -> RunCounts {
+        RunCounts(
+            captures: captures.map {
+                CaptureSnapshot(due: $0.due, published: $0.published, drops: 0, rateControlDrops: 0, latenessSumNanos: 0,
+                                latenessMaxNanos: 0)
+            },
+            inboxes: suppliers.map(\.inboxCounts), distributed: suppliers.map(\.distributed),
             chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
-            slots: slots.map { SlotCounters($0.slot, crossStreamDrops: $0.crossStreamDrops) },
-            buffers: buffers.map { buffer in Dictionary(uniqueKeysWithValues: buffer.plan.streams.map { ($0, buffer.counters(stream: $0)) }) })
+            ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
+            bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
     }
-}
-
-/// The counters the window figures are differences of, read at a window boundary.
-struct VirtualBoundary {
-    var captures: [(due: UInt64, published: UInt64)]
-    var inboxes: [SlotCounters]
-    var distributed: [UInt64]
-    var chunkedFanOuts: [UInt64]
-    var slots: [SlotCounters]
-    /// Per shared frame-buffer, each stream's slot.
-    var buffers: [[Int: SlotCounters]]
 }

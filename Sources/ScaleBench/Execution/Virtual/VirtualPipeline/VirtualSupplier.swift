@@ -14,8 +14,6 @@ struct VirtualSupplier {
     private var perStream: FrameBufferPolicy<VirtualFrame>?
     /// Each stream's slot index in the per-stream inbox, indexed by stream id.
     private let slotOf: [Int]
-    /// Inbox drops where one stream's frame overwrote another's (single inbox only).
-    var inboxCrossStreamDrops: UInt64 = 0
     /// Frames distributed: the last seq assigned.
     var distributed: UInt64 = 0
     var chunkedFanOuts: UInt64 = 0
@@ -44,7 +42,6 @@ struct VirtualSupplier {
 
     mutating func publish(_ frame: VirtualFrame) {
         if single != nil {
-            if let waiting = single!.waiting, waiting.stream != frame.stream, !single!.isClosed { inboxCrossStreamDrops &+= 1 }
             single!.offer(frame)
         } else {
             perStream!.offer(frame, stream: slotOf[frame.stream])
@@ -75,34 +72,8 @@ struct VirtualSupplier {
         }
     }
 
-    /// Offered, dropped and cross-stream drops of the inbox, for the window figures.
-    var inboxCounters: SlotCounters {
-        if let single { return SlotCounters(single, crossStreamDrops: inboxCrossStreamDrops) }
-        var total = SlotCounters()
-        for slot in perStream!.slots {
-            total.offered += slot.offered
-            total.totalDrops += slot.totalDrops
-        }
-        return total
-    }
-
-    /// The inbox's end-of-run balance (all streams' slots added up).
-    var inboxBalance: (taken: UInt64, dropped: UInt64, inFlight: UInt64) {
-        let slots = single.map { [$0] } ?? perStream!.slots
-        return slots.map(SlotBalance.init).reduce((0, 0, 0)) { ($0.0 + $1.taken, $0.1 + $1.totalDrops, $0.2 + $1.inFlightAtStop) }
-    }
-}
-
-/// A worker's own slot on its pipeline's supplier (overwrite), with the realtime
-/// mailbox's cross-stream count.
-struct VirtualSlot {
-    var slot = LatestFrameSlot<VirtualFrame>(policy: .overwrite)
-    var crossStreamDrops: UInt64 = 0
-
-    mutating func offer(_ frame: VirtualFrame) {
-        if let waiting = slot.waiting, waiting.stream != frame.stream, !slot.isClosed { crossStreamDrops &+= 1 }
-        slot.offer(frame)
-    }
+    /// The inbox's counters (a per-stream inbox's slots added up).
+    var inboxCounts: SlotCounts { single.map(\.counts) ?? .sum(perStream!.slots.map(\.counts)) }
 }
 
 /// A shared worker kind's frame-buffer (option C, and option B's pools): the pure
@@ -113,29 +84,17 @@ struct VirtualFrameBuffer {
     var policy: FrameBufferPolicy<VirtualFrame>
     /// Slot index of each stream (all 0 for a shared slot), indexed by stream id.
     let slotOf: [Int]
-    /// In a shared slot: drops of one stream's frame by another stream's.
-    var crossStreamDrops: UInt64 = 0
     /// Indices of the worker instances taking from this buffer: consecutive, a range.
-    var instances: Range<Int> = 0..<0
+    let instances: Range<Int>
 
-    init(plan: SharedWorkerPlan, streamCount: Int) {
-        self.plan = plan
-        slotOf = positions(of: plan.streams, among: streamCount).map { plan.sharedSlot && $0 >= 0 ? 0 : $0 }
-        policy = FrameBufferPolicy(streams: plan.sharedSlot ? 1 : plan.streams.count, slotPolicy: plan.slotPolicy,
-                                   scheduling: plan.scheduling)
+    init(instance: RunInstances.FrameBuffer, streamCount: Int) {
+        plan = instance.plan
+        instances = instance.workers
+        slotOf = positions(of: plan.streams, among: streamCount).map { instance.plan.sharedSlot && $0 >= 0 ? 0 : $0 }
+        policy = FrameBufferPolicy(streams: instance.slotCount, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling)
     }
 
-    mutating func offer(_ frame: VirtualFrame) {
-        let slot = slotOf[frame.stream]
-        if plan.sharedSlot, let waiting = policy.slots[slot].waiting, waiting.stream != frame.stream, !policy.slots[slot].isClosed {
-            crossStreamDrops &+= 1
-        }
-        policy.offer(frame, stream: slot)
-    }
-
-    func counters(stream: Int) -> SlotCounters {
-        SlotCounters(policy.slots[slotOf[stream]], crossStreamDrops: crossStreamDrops)
-    }
+    mutating func offer(_ frame: VirtualFrame) { policy.offer(frame, stream: slotOf[frame.stream]) }
 
     mutating func close() {
         for index in policy.slots.indices { policy.close(stream: index) }

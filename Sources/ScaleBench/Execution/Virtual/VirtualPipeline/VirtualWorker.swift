@@ -38,23 +38,20 @@ struct VirtualWorker {
 
     var isReady: Bool { down == 0 && inHand == nil }
 
-    init(spec: WorkerSpec, source: Source, seed: UInt64, device: Int?, faults: WorkerFaults, kind: Int) throws(ScenarioError) {
-        switch spec.cost {
-        case .offload(let distribution):
+    init(instance: RunInstances.Worker, source: Source) throws(ScenarioError) {
+        switch instance.spec.cost {
+        case .offload(let distribution), .cpu(let distribution):
             sampler = ServiceDistribution.Sampler(distribution)
-            self.device = device
-        case .cpu(let distribution):
-            sampler = ServiceDistribution.Sampler(distribution)
-            self.device = nil
         case .pixels:
-            throw ScenarioError(key: "worker \(spec.name)", value: "pixels",
+            throw ScenarioError(key: "worker \(instance.spec.name)", value: "pixels",
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real pixels, which virtual time cannot model; run it in real time)")
         }
-        self.spec = spec
+        spec = instance.spec
         self.source = source
-        random = GSLRandom(seed: seed, algorithm: .taus2)
-        self.faults = faults
-        self.kind = kind
+        device = instance.device
+        random = GSLRandom(seed: instance.seed, algorithm: .taus2)
+        faults = instance.faults
+        kind = instance.kind
     }
 
     /// The solo work of a service starting at `time`: a sampled time, stretched by a

@@ -61,23 +61,50 @@ public struct FaultSchedule: Sendable {
 }
 
 /// A camera's faults: stalled spans and a crash time.
+///
+/// Semantics, the same in every executor: at each arrival's due time, a crashed camera
+/// (due ≥ crash) ends its stream for good; otherwise a stalled camera delivers nothing —
+/// the frame never existed (not due, not a drop); otherwise the frame is due.
 public struct CaptureFaults: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case due
+        case stalled
+        case crashed
+    }
+
     public var stalls: [(start: UInt64, end: UInt64)] = []
     public var crashAt: UInt64?
 
     public var isEmpty: Bool { stalls.isEmpty && crashAt == nil }
 
-    public func isStalled(at time: UInt64) -> Bool { stalls.contains { time >= $0.start && time < $0.end } }
-    public func hasCrashed(at time: UInt64) -> Bool { crashAt.map { time >= $0 } ?? false }
+    /// What happens to the arrival due at `time`.
+    public func outcome(at time: UInt64) -> Outcome {
+        if let crashAt, time >= crashAt { return .crashed }
+        if stalls.contains(where: { time >= $0.start && time < $0.end }) { return .stalled }
+        return .due
+    }
 }
 
 /// A worker instance's faults: crashes (each with its restart time, nil for never) and
 /// slowdowns.
+///
+/// Semantics, the same in every executor: a crash at time c stops the instance at c. A
+/// frame in service is lost with it (counted as lost to the fault), its job ends at c —
+/// on a shared device it stops taking capacity at c, a `cpu` worker stops spinning at c —
+/// and no result is emitted. An instance idle at c takes no frame: frames keep arriving
+/// in its slot and wait there (or overwrite each other) until it restarts. With a
+/// restart time r it takes frames again from r; without, never. A slowdown by factor f
+/// makes a service that starts inside its span take f × its drawn time.
 public struct WorkerFaults: Sendable {
     public var crashes: [(at: UInt64, restart: UInt64?)] = []
     public var slowdowns: [(start: UInt64, end: UInt64, factor: Double)] = []
 
     public var isEmpty: Bool { crashes.isEmpty && slowdowns.isEmpty }
+
+    /// The first crash at or after `time`, if any.
+    public func nextCrash(atOrAfter time: UInt64) -> (at: UInt64, restart: UInt64?)? {
+        crashes.first { $0.at >= time }
+    }
 
     /// How many times longer a service starting at `time` takes.
     public func slowdown(at time: UInt64) -> Double {
@@ -98,6 +125,12 @@ public struct WindowCounts: Sendable {
         self.windows = windows
         frames = Array(repeating: 0, count: windows.count)
         latency = latencies ? Array(repeating: LatencyHistogram(), count: windows.count) : []
+    }
+
+    /// Adds another's counts over the same windows.
+    public mutating func add(_ other: WindowCounts) {
+        for index in frames.indices { frames[index] += other.frames[index] }
+        for index in latency.indices { latency[index].add(other.latency[index]) }
     }
 
     @inline(__always)

@@ -1,19 +1,7 @@
 /// Turns the per-window counts of captures and workers into each fault's isolation
 /// figures (see ``FaultResult``).
-/// Executors hand it what they counted; the computation is theirs in common.
+/// The ``ResultAssembler`` hands it what the executor counted.
 enum FaultIsolation {
-    /// The real-time executor's threads' counts.
-    static func results(schedule: FaultSchedule, plan: TopologyPlan, captures: [CaptureRunner], workers: [WorkerRunner],
-                        measuredStart: UInt64) -> [FaultResult] {
-        var windowsByStream: [Int: [WindowCounts]] = [:]
-        for worker in workers {
-            for (stream, recorder) in worker.recorders { windowsByStream[stream, default: []].append(recorder.windows) }
-        }
-        return results(schedule: schedule, plan: plan,
-                       published: Dictionary(uniqueKeysWithValues: captures.map { ($0.streamID, $0.report.windows.frames) }),
-                       windowsByStream: windowsByStream, measuredStart: measuredStart)
-    }
-
     /// `published`: per stream, frames its camera published in each isolation window;
     /// `windowsByStream`: per stream, the window counts of every worker serving it.
     static func results(schedule: FaultSchedule, plan: TopologyPlan, published: [Int: [UInt64]],
