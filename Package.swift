@@ -1,11 +1,19 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Targets along DESIGN.md's picture, so that its one-way dependencies are compiler rules:
+//
+//   Random ◄── ScaleBenchCore ◄── RuntimeSupport ◄── Video ◄── Realtime ◄─┐
+//     ▲            ▲   ▲   ▲                                               │
+//     │            │   │   └── Simulated ◄─────────────────────────────────┤
+//  Analysis ◄──────┼── Evaluation ◄── ResultsStore                         ├── Orchestration ◄── scalebench
+//                  └───────────────────────┘                               │
+//                                                            Benchmarks ◄──┘
 let package = Package(
     name: "scalebench",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "ScaleBench", targets: ["ScaleBench"]),
+        .library(name: "ScaleBenchCore", targets: ["ScaleBenchCore"]),
         .executable(name: "scalebench", targets: ["scalebench"]),
     ],
     dependencies: [
@@ -21,63 +29,62 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
-        .systemLibrary(
-            name: "CGSL",
-            pkgConfig: "gsl",
-            providers: [.apt(["libgsl-dev"])]
-        ),
-        // The workbench: frames, pipeline components, topologies, executors, telemetry.
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+
+        // Seeded generators over GSL: all that Analysis needs of the workbench.
+        .target(name: "Random", dependencies: ["CGSL"]),
+        // Pure values: scenario model, topology plan and its instances, policies, telemetry
+        // values and the one result assembler. No threads, no clocks, no FFmpeg, no I/O.
         .target(
-            name: "ScaleBench",
-            dependencies: [
-                "CFFmpeg",
-                "CGSL",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Yams", package: "Yams"),
-            ]
+            name: "ScaleBenchCore",
+            dependencies: ["Random", "CGSL", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "Yams", package: "Yams")]
         ),
-        // The results database: schema, migrations, runs and their metrics (GRDB, SQLite).
+        // The operating system's clocks, locks, threads and process figures.
+        .target(name: "RuntimeSupport", dependencies: ["ScaleBenchCore"]),
+        // Frame sources: synthetic, recorded and live video through libavformat/libavcodec, probe.
+        .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"]),
+        // OS threads over Core: FrameSupplier, FrameBuffer, workers, device gates, the executor.
+        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Random"]),
+        // The event queue and the virtual components over the same Core.
+        .target(name: "Simulated", dependencies: ["ScaleBenchCore", "Random"]),
+        // The results database (GRDB, SQLite): schema, migrations, runs and their metrics. Stores, never runs.
         .target(
             name: "ResultsStore",
-            dependencies: [
-                "ScaleBench",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            dependencies: ["ScaleBenchCore", "Random", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                           .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        // Statistics over GSL: descriptive, bootstrap CIs, rank tests, fits, effect sizes.
+        .target(name: "Analysis", dependencies: ["Random", "CGSL"]),
+        // Questions answered from the results database: compare, report, checkpoint, gate, capacity.
+        .target(name: "Evaluation", dependencies: ["Analysis", "ResultsStore", "ScaleBenchCore"]),
+        // Run modes, matrices, sweeps, calibration: the only place that calls executors and the store together.
+        .target(
+            name: "Orchestration",
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Evaluation",
+                           "Random"]
         ),
         // Benchmarks of the workbench's own components, kept apart from the library.
         .target(
             name: "Benchmarks",
-            dependencies: [
-                "ScaleBench",
-                "ResultsStore",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration",
+                           .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
-        // The CLI: thin ArgumentParser commands over the library.
+        // The CLI: parse, one call, render.
         .executableTarget(
             name: "scalebench",
-            dependencies: [
-                "ScaleBench",
-                "ResultsStore",
-                "Benchmarks",
-                "Evaluation",
-                "Analysis",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["Orchestration", "Benchmarks", "Evaluation", "Analysis", "ResultsStore", "Realtime", "Simulated",
+                           "Video", "RuntimeSupport", "ScaleBenchCore", "Random",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Statistics over GSL: descriptive, bootstrap CIs, rank tests, fits, effect sizes.
-        .target(name: "Analysis", dependencies: ["ScaleBench", "CGSL"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ScaleBench"], exclude: ["Reference"]),
-        // Questions answered from the results database: compare, report, gate.
-        .target(name: "Evaluation", dependencies: ["Analysis", "ResultsStore", "ScaleBench"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBench"]),
+
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Random"], exclude: ["Reference"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBenchCore", "Random"]),
         .testTarget(
             name: "ScaleBenchTests",
             dependencies: [
-                "ScaleBench",
-                "ResultsStore",
+                "ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random",
                 "scalebench",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

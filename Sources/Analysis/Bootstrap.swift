@@ -1,4 +1,4 @@
-import ScaleBench
+import Random
 
 /// Bootstrap confidence intervals: percentile and BCa, following
 /// `scipy.stats.bootstrap` (Efron & Tibshirani ch. 14.3, eq. 15.36) step for step, so the

@@ -1,3 +1,5 @@
+import Random
+
 /// A two-sided interval at a confidence level (e.g. 0.95).
 public struct ConfidenceInterval: Sendable, Equatable, CustomStringConvertible {
     public let lower: Double

@@ -1,4 +1,5 @@
 import CGSL
+import Random
 
 /// Descriptive statistics over GSL (`gsl_stats_*`, `gsl_sort`).
 ///

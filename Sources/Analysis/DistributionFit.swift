@@ -1,5 +1,6 @@
 import CGSL
 import Foundation
+import Random
 
 /// Maximum-likelihood fits of positive durations (service times) to the lognormal and
 /// gamma families, and the Kolmogorov–Smirnov distance of each fit to the data, so a

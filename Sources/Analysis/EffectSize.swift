@@ -1,3 +1,5 @@
+import Random
+
 /// Effect sizes for two samples, in the direction y relative to x (positive: y larger).
 public enum EffectSize {
     public struct HodgesLehmann: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Random
+
 /// Equivalence testing: is the difference small enough to ignore?
 public enum Equivalence {
     public struct Result: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import CGSL
 import Foundation
+import Random
 
 /// Least-squares fits: a straight line (`gsl_fit_linear`) and a power law y = a·xᵇ fitted
 /// as a line in log-log space. Intervals are t-based with n − 2 degrees of freedom, at

@@ -1,4 +1,5 @@
 import CGSL
+import Random
 
 /// Small helpers around GSL's C API shared by the routines in this module.
 enum GSL {

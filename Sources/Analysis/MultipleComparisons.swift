@@ -1,3 +1,5 @@
+import Random
+
 /// Holm's step-down correction for multiple comparisons (statsmodels
 /// `multipletests(method='holm')`): sort ascending, multiply the i-th smallest (0-based)
 /// by (m − i), take the running maximum so the order is preserved, cap at 1.

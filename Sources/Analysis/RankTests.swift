@@ -1,3 +1,5 @@
+import Random
+
 /// Mann-Whitney U and Kruskal-Wallis H, as `scipy.stats.mannwhitneyu` and
 /// `scipy.stats.kruskal` compute them. Ranks and the exact U distribution are in
 /// ``Ranks``; tail probabilities come from GSL (`gsl_cdf_ugaussian_Q`, `gsl_cdf_chisq_Q`).

@@ -1,3 +1,5 @@
+import Random
+
 /// Average ranks with ties, and the exact null distribution of the Mann-Whitney U.
 /// GSL has neither; everything else in the rank tests goes through GSL.
 enum Ranks {

@@ -1,3 +1,5 @@
+import Random
+
 /// A number a report may print, or the reason it must not.
 ///
 /// Principle 7 of the design: where the data cannot support a claim the report says

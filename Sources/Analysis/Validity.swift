@@ -1,3 +1,5 @@
+import Random
+
 /// When a percentile may be reported at all.
 ///
 /// MLPerf LoadGen's idea: a tail percentile estimated from a sample is only meaningful

@@ -1,3 +1,5 @@
+import Random
+
 /// Welch's unequal-variance t-test (`scipy.stats.ttest_ind(x, y, equal_var=False)`),
 /// moments from `gsl_stats_*`, tail from `gsl_cdf_tdist_Q`.
 public enum Welch {

@@ -1,5 +1,11 @@
 import Foundation
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Decode throughput of the recorded source (frames/s, whole file, `live` decode path:
 /// demux + decode + conversion into a pooled buffer) beside the ffmpeg CLI decoding the

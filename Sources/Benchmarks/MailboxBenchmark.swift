@@ -1,6 +1,12 @@
 import Foundation
 import Histogram
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Measures the FrameSupplier's hand-off: how long a frame takes from `publish` to a
 /// worker's `read` returning, with 1…64 workers subscribed, and what `publish` costs.

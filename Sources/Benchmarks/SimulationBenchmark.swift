@@ -1,5 +1,11 @@
 import Foundation
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Speed of the simulated-time executor: events and frames per wall-clock second.
 ///

@@ -1,6 +1,11 @@
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 /// Write speed of the results database: raw per-frame trace rows per second, and the time
 /// to commit one run's metric rows (a 32-stream × 3-worker run).

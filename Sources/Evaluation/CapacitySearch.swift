@@ -1,3 +1,5 @@
+import ScaleBenchCore
+
 /// The largest stream count at which an option meets every service level, found by a
 /// bounded search: doubling from a start until a count fails (or the bound), then
 /// bisecting between the last count that met and the first that did not. Each probe is

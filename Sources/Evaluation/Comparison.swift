@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// The options side by side for one scenario: per stream count and metric, each option's
 /// median over its repetitions with a bootstrap CI, and every pair of options compared —

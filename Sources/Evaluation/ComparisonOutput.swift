@@ -1,4 +1,4 @@
-import ScaleBench
+import ScaleBenchCore
 
 extension Comparison {
     /// Aligned text: per stream count, the options as columns, then every verdict.

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// The scenario's decision checkpoint answered from measured data: each item met, not
 /// met or insufficient data with its evidence; which configurations were infeasible and

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// A CI regression gate the benchstat way: a metric regresses only when the change is
 /// statistically significant (Mann-Whitney U over the runs, Holm-adjusted over every

@@ -1,5 +1,5 @@
 import Foundation
-import ScaleBench
+import ScaleBenchCore
 
 /// The gate for people (console, Markdown job summary) and for CI (JUnit XML).
 extension Gate {

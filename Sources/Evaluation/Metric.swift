@@ -1,5 +1,5 @@
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// Reading a metric off a stored run.
 extension Metric {
@@ -11,8 +11,8 @@ extension Metric {
         case .dropFraction: return run.kinds.first { $0.worker == subject }?.meanDropFraction
         case .servedFPS: return run.kinds.first { $0.worker == subject }?.meanServedFPS
         // Simulated runs measure no CPU or memory: no value rather than a zero.
-        case .processCores: return run.mode == "simulated" ? nil : run.processCores
-        case .peakRSS: return run.mode == "simulated" ? nil : run.peakRSSBytes.map { Double($0) / 1_048_576 }
+        case .processCores: return run.mode == .simulated ? nil : run.processCores
+        case .peakRSS: return run.mode == .simulated ? nil : run.peakRSSBytes.map { Double($0) / 1_048_576 }
         case .modelMemory: return run.devices.first { $0.device == subject }?.modelMemoryGB
         }
     }

@@ -1,6 +1,6 @@
 import Analysis
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// A worker kind's latency histograms pooled over runs: the evidence for a percentile
 /// that no single run supports (a p99 needs 500 frames, which a 2 fps worker does not

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// A scenario's report as data: the comparison, the scaling fits, the charts, the fault
 /// isolation, the environment and the method — a pure function of the database (a report
@@ -77,7 +77,7 @@ public struct Report {
     }
 
     func summaryLine() -> String {
-        let modes = runs.map(\.mode).uniqued().joined(separator: ", ")
+        let modes = runs.map(\.mode.rawValue).uniqued().joined(separator: ", ")
         let dates = runs.map(\.startedAt).sorted()
         return "\(runs.count) completed \(modes) runs, \(dates.first ?? "") – \(dates.last ?? ""); options \(runs.map(\.option).uniqued().sorted().joined(separator: ", ")); stream counts \(runs.map(\.streams).uniqued().sorted().map(String.init).joined(separator: ", "))."
     }

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// The charts of a report, drawn from the runs: each a titled SVG with an id (its file
 /// name next to the Markdown, its anchor in the HTML).

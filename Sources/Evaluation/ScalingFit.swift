@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// A cost metric against stream count for one option, fitted linear (y = a + b·N) and as
 /// a power law (y = a·N^b, a line in log-log), each run one point; extrapolated to the

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 /// Simulated runs beside the real-time ones of the same scenario: per stream count,
 /// option and metric, both medians and the simulation's error relative to real time.

@@ -1,5 +1,5 @@
 import GRDB
-import ScaleBench
+import ScaleBenchCore
 
 /// A worker kind's fitted service-time distribution, as stored by `scalebench calibrate`.
 public struct CalibrationRecord: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import ScaleBench
+import ScaleBenchCore
 
 /// Writes a ``RunResult``'s metrics as rows, inside the caller's transaction.
 enum MetricRows {

@@ -1,4 +1,5 @@
 import GRDB
+import ScaleBenchCore
 
 /// The schema, as migrations `v1`, `v2`, … Once a migration has shipped it is never
 /// edited: a change is a new migration. Tables are named by string, not by app types.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ScaleBenchCore
 
 extension ResultsDatabase {
     /// `run_summary` rows (optionally of one scenario), as columns and values.

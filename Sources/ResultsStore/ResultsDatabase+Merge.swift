@@ -1,4 +1,5 @@
 import GRDB
+import ScaleBenchCore
 
 extension ResultsDatabase {
     /// Copies every run of the database at `source` that this one does not hold yet (runs

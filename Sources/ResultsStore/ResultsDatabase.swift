@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
-import ScaleBench
 #if canImport(Glibc)
 import Glibc
 #endif
+import ScaleBenchCore
 
 /// One results database: every run with its scenario, environment and metrics.
 ///
@@ -139,7 +139,7 @@ public final class ResultsDatabase: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, run.sweepKey, run.scenarioName, run.baseHash ?? hash, json, run.scenario.topology.rawValue,
                                  run.variant, run.scenario.streams, run.repetition, Int64(bitPattern: run.scenario.seed),
-                                 run.mode, Self.now(), run.scenario.warmup.seconds, run.scenario.duration.seconds,
+                                 run.mode.rawValue, Self.now(), run.scenario.warmup.seconds, run.scenario.duration.seconds,
                                  provenance.machine.hostName, Int(getpid()), environment])
         }
         return id
@@ -218,12 +218,12 @@ public struct RunIdentity: Sendable {
     public var scenario: RunScenario
     public var variant: String
     public var repetition: Int
-    public var mode: String
+    public var mode: RunMode
     /// The sweep's base scenario hash (all cells of one sweep share it); nil for a single run.
     public var baseHash: String?
 
     public init(scenarioName: String, scenario: RunScenario, variant: String? = nil, repetition: Int = 0,
-                mode: String = "realtime", baseHash: String? = nil) {
+                mode: RunMode = .realtime, baseHash: String? = nil) {
         self.scenarioName = scenarioName
         self.scenario = scenario
         self.variant = variant ?? Self.variant(of: scenario)
@@ -264,4 +264,16 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
+}
+
+extension ResultsDatabase {
+    /// Removes a run that never started (its source was refused before any thread ran).
+    public func discard(_ id: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Appends raw per-frame records to a run in one transaction (the `--trace` path).
+    public func insertTrace(_ records: [FrameTraceRecord], runID: String) throws {
+        try pool.write { db in try MetricRows.insertTrace(records, runID: runID, db: db) }
+    }
 }

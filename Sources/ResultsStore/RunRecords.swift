@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import ScaleBench
+import ScaleBenchCore
 
 /// A completed run as the analysis reads it: identity, environment and one summary value
 /// per run-level metric, plus the pooled latency distributions of each worker kind.
@@ -13,7 +13,7 @@ public struct RunRecord: Sendable {
     public var streams: Int
     public var repetition: Int
     public var seed: UInt64
-    public var mode: String
+    public var mode: RunMode
     public var startedAt: String
     public var measuredSeconds: Double
     public var warmupSeconds: Double
@@ -61,23 +61,23 @@ public struct FaultRecord: Sendable {
 
 extension ResultsDatabase {
     /// Names of the scenarios with completed runs, in first-run order.
-    public func scenarioNames(mode: String = "realtime") throws -> [String] {
+    public func scenarioNames(mode: RunMode = .realtime) throws -> [String] {
         try pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT scenario_name FROM run WHERE status = 'completed' AND mode = ?
                 GROUP BY scenario_name ORDER BY min(started_at)
-                """, arguments: [mode])
+                """, arguments: [mode.rawValue])
         }
     }
 
     /// The completed runs of `scenario` (every run when nil) in `mode`, oldest first.
-    public func records(scenario: String?, mode: String = "realtime") throws -> [RunRecord] {
+    public func records(scenario: String?, mode: RunMode = .realtime) throws -> [RunRecord] {
         try pool.read { db in
             var sql = """
                 SELECT r.*, e.fingerprint FROM run r JOIN environment e ON e.id = r.environment_id
                 WHERE r.status = 'completed' AND r.mode = ?
                 """
-            var arguments: [any DatabaseValueConvertible] = [mode]
+            var arguments: [any DatabaseValueConvertible] = [mode.rawValue]
             if let scenario {
                 sql += " AND r.scenario_name = ?"
                 arguments.append(scenario)
@@ -88,7 +88,7 @@ extension ResultsDatabase {
                 return RunRecord(
                     id: id, scenarioName: row["scenario_name"], scenarioHash: row["scenario_hash"], topology: row["topology"],
                     variant: row["variant"], streams: row["streams"], repetition: row["repetition"],
-                    seed: UInt64(bitPattern: row["seed"] as Int64), mode: row["mode"], startedAt: row["started_at"],
+                    seed: UInt64(bitPattern: row["seed"] as Int64), mode: RunMode(rawValue: row["mode"]) ?? .realtime, startedAt: row["started_at"],
                     measuredSeconds: row["measured_seconds"], warmupSeconds: row["warmup_seconds"], environment: row["fingerprint"],
                     kinds: try Self.kinds(db, run: id),
                     processCores: try Double.fetchOne(db, sql: "SELECT cores FROM cpu_usage WHERE run_id = ? AND class = 'process'", arguments: [id]),

@@ -2,7 +2,12 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,7 +87,7 @@ struct ReportCommand: ParsableCommand {
             .map { EnvironmentSummary(fingerprint: $0.fingerprint, text: $0.text) }
         let report: Report
         // Real-time reports set the scenario's simulated runs beside their own.
-        let simulated = options.mode == "realtime" ? try source.database.records(scenario: name, mode: "simulated") : []
+        let simulated = options.mode == .realtime ? try source.database.records(scenario: name, mode: .simulated) : []
         do {
             report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated)
         } catch {
@@ -133,7 +138,7 @@ struct GateCommand: ParsableCommand {
     var alpha: Double?
 
     @Option(help: "realtime or simulated runs.")
-    var mode: String = "realtime"
+    var mode: RunMode = .realtime
 
     @Option(help: "Write a JUnit XML report here.")
     var junit: String?
@@ -191,7 +196,7 @@ struct GateCommand: ParsableCommand {
     }
 
     /// `DB` or `DB#SCENARIO`.
-    static func select(_ selector: String, flag: String, mode: String) throws -> [RunRecord] {
+    static func select(_ selector: String, flag: String, mode: RunMode) throws -> [RunRecord] {
         let parts = selector.split(separator: "#", maxSplits: 1).map(String.init)
         let source = try AnalysisSource(path: parts[0], flag: flag)
         return try source.runs(scenario: parts.count == 2 ? parts[1] : nil, mode: mode, flag: flag).runs

@@ -2,6 +2,12 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import ResultsStore
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 /// Reading a results database for analysis: it must exist (nothing is created), and a
 /// scenario is named or the only one there.
@@ -16,7 +22,7 @@ struct AnalysisSource {
     }
 
     /// The scenario's completed runs; without a name, those of the only scenario.
-    func runs(scenario: String?, mode: String, flag: String = "--scenario") throws -> (name: String, runs: [RunRecord]) {
+    func runs(scenario: String?, mode: RunMode, flag: String = "--scenario") throws -> (name: String, runs: [RunRecord]) {
         let names = try database.scenarioNames(mode: mode)
         guard !names.isEmpty else { throw UsageError("\(path): no completed \(mode) runs") }
         let name: String
@@ -53,13 +59,12 @@ struct ComparisonOptions: ParsableArguments {
     var allowMixedEnvironments = false
 
     @Option(help: "realtime or simulated runs.")
-    var mode: String = "realtime"
+    var mode: RunMode = .realtime
 
     func settings() throws -> Comparison.Settings {
         guard alpha > 0, alpha < 1 else { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
         guard level > 0.5, level < 1 else { throw UsageError("--level \(level): expected a number in (0.5, 1), e.g. 0.95") }
         guard (100...1_000_000).contains(resamples) else { throw UsageError("--resamples \(resamples): expected an integer from 100 to 1000000") }
-        guard ["realtime", "simulated"].contains(mode) else { throw UsageError("--mode \(mode): expected realtime or simulated") }
         var settings = Comparison.Settings()
         settings.alpha = alpha
         settings.level = level

@@ -1,4 +1,11 @@
 import Foundation
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Writes a whole file to a temporary name in the same folder and renames it into place,
 /// so a reader never sees half a file and a failure leaves nothing behind.

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
 import Benchmarks
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

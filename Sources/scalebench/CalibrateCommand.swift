@@ -2,6 +2,12 @@ import Analysis
 import ArgumentParser
 import Foundation
 import ResultsStore
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

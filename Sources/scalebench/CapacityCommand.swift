@@ -2,7 +2,12 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct CapacityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,7 +64,7 @@ struct CapacityCommand: ParsableCommand {
         let trap = SignalTrap()
         let provenance = Provenance.current()
         let search = CapacitySearch(start: start, bound: maxStreams)
-        let mode = try modeOption.validated()
+        let mode = modeOption.validated()
 
         let (capacity, probes) = try search.run { streams -> CapacitySearch.Probe in
             let plan = SweepPlan(name: name, base: base, topologies: [topology], streams: [streams], repetitions: runs,

@@ -1,5 +1,11 @@
 import ArgumentParser
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,12 @@
 import ArgumentParser
 import Foundation
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Runs the CLI with the workbench's exit-status contract: bad input of any kind
 /// (a flag ArgumentParser rejects or a value the library rejects) prints one line and

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +35,7 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let warmupDuration: ScaleBench.Duration, windowDuration: ScaleBench.Duration
+        let warmupDuration: ScaleBenchCore.Duration, windowDuration: ScaleBenchCore.Duration
         do {
             warmupDuration = try .parse(warmup)
             windowDuration = try .parse(window)

@@ -1,6 +1,11 @@
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 /// Sweep progress: on a terminal, one live line rewritten in place (run i of n, cell,
 /// elapsed / ETA, drops so far); elsewhere (CI), one line per finished run. `--quiet`

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,7 +66,7 @@ struct RunCommand: ParsableCommand {
                              + reasons.map(\.description).joined(separator: "; "))
         }
         let name = self.name ?? file?.name ?? "cli-run"
-        let mode = try modeOption.validated()
+        let mode = modeOption.validated()
         if let path = events {
             let url = URL(fileURLWithPath: path)
             guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path) else {
@@ -114,7 +119,7 @@ struct RunCommand: ParsableCommand {
             kinds = [try ScenarioOptions.topologyKind(topology)]
         }
         let cells = counts.flatMap { count in kinds.map { (count, $0) } }
-        let mode = try modeOption.validated()
+        let mode = modeOption.validated()
         // Every cell is checked before the first run starts.
         let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
         for scenario in scenarios { try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode)) }
@@ -130,7 +135,7 @@ struct RunCommand: ParsableCommand {
                 outcomes.append((scenario.streams, scenario.topology, .infeasible(reasons)))
                 continue
             }
-            FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration)\(mode == "simulated" ? ", simulated" : ""))\n")
+            FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration)\(mode == .simulated ? ", simulated" : ""))\n")
             let result = try RunExecution.run(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode),
                                               database: database, options: RealtimeExecutor.Options(cancel: trap.cancel)).result
             outcomes.append((scenario.streams, scenario.topology, .ran(result)))

@@ -1,5 +1,12 @@
 import ArgumentParser
-import ScaleBench
+import Random
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 struct ScaleBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// The flags that describe a run's scenario, shared by `run` and `sweep`.
 struct ScenarioOptions: ParsableArguments {

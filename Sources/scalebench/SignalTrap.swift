@@ -1,7 +1,13 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import ResultsStore
+import Orchestration
 
 /// Turns SIGINT and SIGTERM into a cancellation the executor honours: the current run
 /// stops, what it measured is committed as `aborted`, and the process exits 130 or 143.

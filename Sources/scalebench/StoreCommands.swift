@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Realtime
+import Simulated
+import Orchestration
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,9 +74,9 @@ struct SweepCommand: ParsableCommand {
         if let cooldown {
             do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
         }
-        let mode = try modeOption.validated()
+        let mode = modeOption.validated()
         // The pause lets the machine settle between real-time runs; virtual time needs none.
-        if mode == "simulated" { pause = .seconds(0) }
+        if mode == .simulated { pause = .seconds(0) }
         let parts = shard.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
             throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")

@@ -1,7 +1,7 @@
 import Analysis
 @testable import Evaluation
 @testable import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 import XCTest
 
 final class ComparisonTests: XCTestCase {

@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 @testable import Evaluation
 @testable import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 import XCTest
 
 /// The gate's statistics over seeded trials: no flakes on noise, a real slowdown caught.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ResultsStore
-import ScaleBench
+import Random
+import ScaleBenchCore
 
 /// Runs as the database would give them, with a known distribution behind each value,
 /// so the statistics of compare and gate can be checked over many seeded trials.
@@ -18,7 +19,7 @@ enum RunFactory {
         }
         return RunRecord(
             id: UUID().uuidString, scenarioName: "synthetic", scenarioHash: "h", topology: topology, variant: "",
-            streams: streams, repetition: repetition, seed: UInt64(repetition), mode: "realtime", startedAt: "2026-11-25T00:00:\(repetition)",
+            streams: streams, repetition: repetition, seed: UInt64(repetition), mode: .realtime, startedAt: "2026-11-25T00:00:\(repetition)",
             measuredSeconds: 10, warmupSeconds: 1, environment: environment,
             kinds: [KindRecord(worker: kind, latency: latency, meanDropFraction: 0.1 * runFactor, meanServedFPS: 2 / runFactor,
                                processed: Int64(frames))],

@@ -2,7 +2,7 @@ import XCTest
 @testable import Evaluation
 import Analysis
 import ResultsStore
-import ScaleBench
+import ScaleBenchCore
 
 final class SimulationCheckTests: XCTestCase {
     private func p99Row(_ check: SimulationCheck?) -> SimulationCheck.Row? {

@@ -1,5 +1,5 @@
-import ScaleBench
 import Foundation
+import ScaleBenchCore
 
 /// An x–y chart drawn as standalone SVG text: series of points (with optional error
 /// bars), lines (CDFs, fitted curves), axes with ticks, a legend. No scripts, no fonts

@@ -1,4 +1,10 @@
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Option B: one global pipeline. The phase-lock hazard of a single slot shared by all

@@ -1,5 +1,11 @@
 import Foundation
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Every reader and writer of pixels honours each plane's stride: rows start at aligned

@@ -1,5 +1,11 @@
 import Dispatch
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// The realtime frame-buffer: intakes that suppliers deliver into, instances that take.

@@ -1,5 +1,11 @@
 import Dispatch
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// One test per numbered behaviour of the original's FrameSupplier (orion-semantics.md).

@@ -1,5 +1,11 @@
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// Scenario files: the presets load, defaults fill in, and every kind of bad file gets
 /// one located message: file, line, key path, what is wrong and what is allowed.

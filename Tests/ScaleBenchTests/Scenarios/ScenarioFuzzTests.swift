@@ -1,5 +1,11 @@
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// Thousands of malformed scenarios, generated from good ones by seeded mutations: the
 /// loader never crashes, and every file it refuses gets one located line.

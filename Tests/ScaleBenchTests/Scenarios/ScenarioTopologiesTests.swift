@@ -1,4 +1,10 @@
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Must show: A, B (both inbox variants) and C built from one scenario file all run, and

@@ -1,7 +1,13 @@
 import Foundation
 import GRDB
 @testable import ResultsStore
-import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Real SQLite files in a temporary folder, written by the real CLI.

@@ -1,7 +1,13 @@
 import Foundation
 import GRDB
 @testable import ResultsStore
-import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Faults while writing: signals, a killed process, two writers at once, readers polling

@@ -1,6 +1,12 @@
 import Histogram
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// The one-pass summary must give HdrHistogram's own answers bit for bit: the stored
 /// quantiles of every run (real-time and simulated) come from it.

@@ -1,5 +1,11 @@
 import Foundation
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 import XCTest
 
 /// Real decoding of the committed fixtures, checked against ffprobe run in the test.

@@ -1,5 +1,11 @@
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// queueing.md §1 and §2: one worker with one latest-frame slot, in virtual time.
 final class VirtualOneWorkerTests: XCTestCase {

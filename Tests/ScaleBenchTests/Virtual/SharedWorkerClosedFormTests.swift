@@ -1,5 +1,11 @@
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// queueing.md §3 and §4: one worker shared by 4 periodic streams at 30 fps, in virtual time.
 final class VirtualSharedWorkerTests: XCTestCase {

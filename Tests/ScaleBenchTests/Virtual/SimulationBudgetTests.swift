@@ -1,7 +1,13 @@
 import Foundation
 import GRDB
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// A simulation too big for the machine, or too long for its histograms, is refused
 /// with the estimate before anything starts.

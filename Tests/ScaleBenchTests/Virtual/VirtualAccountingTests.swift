@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// Every topology balances its accounting in virtual time, faults fire, runs are
 /// deterministic, and what a simulation cannot run is refused clearly.

@@ -1,5 +1,11 @@
 import XCTest
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// Offloaded jobs sharing a declared device through ``ProcessorSharing``, in virtual time.
 final class VirtualDeviceTests: XCTestCase {

@@ -1,5 +1,11 @@
 import Foundation
-@testable import ScaleBench
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
 
 /// Scenarios for the virtual executor's validation, and the closed forms of
 /// /work/shared/queueing.md they are checked against.

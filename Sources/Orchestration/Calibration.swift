@@ -1,0 +1,36 @@
+import ResultsStore
+import ScaleBenchCore
+
+/// Why a stored calibration cannot be applied to a scenario.
+public struct CalibrationError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension RunScenario {
+    /// Gives each worker that the calibration of run `selector` (an id or a unique prefix)
+    /// names its fitted distribution, keeping its cost model (offload stays offload, cpu
+    /// stays cpu), and records the source run.
+    public mutating func applyCalibration(of selector: String, from database: ResultsDatabase, path: String) throws {
+        guard let run = try database.runID(matching: selector) else {
+            throw CalibrationError(description: "no run with that id in \(path)")
+        }
+        let fits = try database.calibration(run: run)
+        guard !fits.isEmpty else {
+            throw CalibrationError(description: "the run has no calibration; run `scalebench calibrate \(selector)` first")
+        }
+        var applied = 0
+        for index in workers.indices {
+            guard let fit = fits.first(where: { $0.worker == workers[index].name }) else { continue }
+            switch workers[index].cost {
+            case .offload: workers[index].cost = .offload(fit.distribution)
+            case .cpu: workers[index].cost = .cpu(fit.distribution)
+            case .pixels: continue
+            }
+            applied += 1
+        }
+        guard applied > 0 else {
+            throw CalibrationError(description: "its fits (\(fits.map(\.worker).joined(separator: ", "))) name none of this scenario's workers (\(workers.map(\.name).joined(separator: ", ")))")
+        }
+        calibratedFrom = run
+    }
+}

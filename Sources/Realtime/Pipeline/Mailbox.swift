@@ -1,0 +1,161 @@
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Random
+
+/// Something a mailbox can remember the sequence number of when it is taken.
+public protocol Sequenced: StreamItem {
+    var seq: UInt64 { get }
+}
+
+extension Frame: Sequenced {
+    public var stream: Int { streamID }
+}
+
+/// Where a FrameSupplier delivers a subscriber's frames: a worker's own slot (a
+/// ``Mailbox``), or a shared component's intake (a ``FrameBuffer`` stream slot) that
+/// looks like an ordinary worker to the supplier.
+public protocol FrameSink: AnyObject, Sendable {
+    /// Delivers without blocking beyond a mutex; false when a frame was dropped or the
+    /// sink is closed.
+    @discardableResult func offer(_ frame: Frame) -> Bool
+    /// No more deliveries; a waiting frame is discarded (not a drop).
+    func close()
+    func snapshot() -> MailboxSnapshot
+}
+
+extension Mailbox: FrameSink where Item == Frame {}
+
+/// A single-slot mailbox: a ``LatestFrameSlot`` behind a mutex and condition variable,
+/// as every hand-off in the original (the supplier's inbox and each worker's slot).
+///
+/// Threading: `offer` never blocks beyond the mutex; `take` blocks while the slot is
+/// empty and open. Any number of threads may offer; one thread takes.
+public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private let clock: any NanoClock
+    private var slot: LatestFrameSlot<Item>
+    private var lastTakenAt: UInt64?
+    private var lastTakenSeq: UInt64?
+    private var blockedReaders = 0
+    public let createdAt: UInt64
+
+    public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {
+        self.clock = clock
+        slot = LatestFrameSlot(policy: policy)
+        createdAt = clock.now()
+    }
+
+    /// Offers an item and wakes the reader; returns false when an item was dropped or
+    /// the mailbox is closed.
+    @discardableResult
+    public func offer(_ item: Item) -> Bool {
+        lock.lock()
+        let outcome = slot.offer(item)
+        // Nobody to wake unless the reader is blocked.
+        if outcome != .ignoredClosed && blockedReaders > 0 { lock.signal() }
+        lock.unlock()
+        return outcome == .stored
+    }
+
+    /// Blocks until an item is waiting or the mailbox closes; nil once closed.
+    public func take() -> Item? {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            switch slot.take() {
+            case .item(let item):
+                recordTake(item)
+                return item
+            case .closed:
+                return nil
+            case .empty:
+                blockedReaders += 1
+                lock.wait()
+                blockedReaders -= 1
+            }
+        }
+    }
+
+    /// Blocks until an item is waiting, the mailbox closes or the monotonic `deadline`
+    /// passes (a worker that crashes while idle stops waiting at its crash time).
+    public func take(until deadline: UInt64) -> Taken<Item> {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            switch slot.take() {
+            case .item(let item):
+                recordTake(item)
+                return .item(item)
+            case .closed:
+                return .closed
+            case .empty:
+                if clock.now() >= deadline { return .timedOut }
+                blockedReaders += 1
+                _ = lock.wait(untilMonotonic: deadline)
+                blockedReaders -= 1
+            }
+        }
+    }
+
+    /// Takes the waiting item without blocking.
+    public func poll() -> LatestFrameSlot<Item>.TakeOutcome {
+        lock.withLock {
+            let outcome = slot.take()
+            if case .item(let item) = outcome { recordTake(item) }
+            return outcome
+        }
+    }
+
+    private func recordTake(_ item: Item) {
+        lastTakenAt = clock.now()
+        lastTakenSeq = item.seq
+    }
+
+    /// Closes the mailbox: a waiting item is discarded (not a drop), blocked readers
+    /// return nil, later offers are ignored.
+    public func close() {
+        let discarded: Item? = lock.withLock {
+            let item = slot.close()
+            lock.broadcast()
+            return item
+        }
+        _ = discarded
+    }
+
+    public func snapshot() -> MailboxSnapshot {
+        lock.withLock {
+            MailboxSnapshot(counts: slot.counts, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
+                            createdAt: createdAt, blockedReaders: blockedReaders)
+        }
+    }
+}
+
+/// What a timed take returns.
+public enum Taken<Item: Sendable>: Sendable {
+    case item(Item)
+    case timedOut
+    case closed
+}
+
+/// A consistent copy of a mailbox's state, taken under its lock: its ``SlotCounts`` and
+/// what the original's stats add (when it was last read, by whom it is awaited).
+public struct MailboxSnapshot: Sendable, Equatable {
+    public var counts: SlotCounts
+    public var lastTakenAt: UInt64?
+    public var lastTakenSeq: UInt64?
+    public var createdAt: UInt64
+    /// Readers blocked in `take()` right now (lets tests synchronise on state, not sleeps).
+    public var blockedReaders: Int
+
+    public var offered: UInt64 { counts.offered }
+    public var taken: UInt64 { counts.taken }
+    public var totalDrops: UInt64 { counts.totalDrops }
+    public var consecutiveDrops: UInt64 { counts.consecutiveDrops }
+    public var discardedAtClose: UInt64 { counts.discardedAtClose }
+    public var ignoredWhileClosed: UInt64 { counts.ignoredWhileClosed }
+    public var crossStreamDrops: UInt64 { counts.crossStreamDrops }
+    public var isWaiting: Bool { counts.isWaiting }
+    public var isClosed: Bool { counts.isClosed }
+    public var isBalanced: Bool { counts.isBalanced }
+}

@@ -1,0 +1,259 @@
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Random
+
+/// Runs a topology plan in real time: every capture, distribution loop and worker on its
+/// own OS thread, blocking on mutexes and condition variables as the original does.
+///
+/// ```
+///  capture threads ──publish──► supplier inbox ─► distribution thread ─► worker slots ─► worker threads
+///        (1 per stream)            (1 per pipeline)                        (1 per worker instance)
+///  harness (calling thread): start ─ warm-up ─┤ measured window ├─ stop captures ─ stop suppliers ─ join
+///                                             snapshot         snapshot
+/// ```
+///
+/// Metrics cover the measured window only (warm-up is excluded by time); the accounting
+/// covers the whole run. Stop order guarantees that every frame ends somewhere counted:
+/// captures stop first, then each supplier discards what waits in its inbox and slots,
+/// then workers finish the frame in hand and see their slot closed.
+public struct RealtimeExecutor {
+    public struct Options: Sendable {
+        /// Keep every worker event in memory for writing out after the run.
+        public var keepEvents = false
+        /// Keep every processed frame's timestamps (``RunResult/trace``).
+        public var trace = false
+        /// Called on the harness thread after each timeline sample (for progress display).
+        public var onSample: (@Sendable (TimelineSample) -> Void)?
+        /// Time between starting the threads and the first arrival.
+        public var leadNanos: UInt64 = 20_000_000
+        /// Period of the timeline samples.
+        public var samplingNanos: UInt64 = 250_000_000
+        /// Raised from outside (a signal handler's thread) to end the run early; the result
+        /// then covers what was measured and says `cancelled`.
+        public var cancel = StopSignal()
+        public init(keepEvents: Bool = false, cancel: StopSignal = StopSignal()) {
+            self.keepEvents = keepEvents
+            self.cancel = cancel
+        }
+    }
+
+    public let scenario: RunScenario
+    public let options: Options
+
+    public init(scenario: RunScenario, options: Options = Options()) {
+        self.scenario = scenario
+        self.options = options
+    }
+
+    /// Runs the scenario for its warm-up plus measured duration and returns the result.
+    /// Also returns the kept events, when asked for.
+    /// Throws ``ScenarioError`` for an invalid scenario and ``VideoError`` for a source
+    /// that cannot be opened, in both cases before any thread starts.
+    public func run() throws -> (result: RunResult, events: [WorkerEvent]) {
+        try scenario.validate()
+        let clock = SystemClock()
+        let stop = StopSignal()
+        let sources = try SourceOpener(scenario: scenario, captures: RunInstances(scenario: scenario).captures).open(stop: stop)
+        let harnessCPUStart = threadCPUNanos()
+        let runStart = clock.now() + options.leadNanos
+        let instances = RunInstances(scenario: scenario, origin: runStart)
+        let components = Components(instances: instances, sources: sources.producers, options: options, runStart: runStart,
+                                    stop: stop)
+        let (suppliers, workers, captures) = (components.suppliers, components.workers, components.captures)
+
+        // Start consumers before producers, so no early frame meets a missing reader.
+        for supplier in suppliers { try! supplier.start() }
+        for worker in workers { worker.thread.start() }
+        for capture in captures { capture.thread.start() }
+        let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
+
+        var timeline: [TimelineSample] = []
+        func sampleUntil(_ deadline: UInt64) {
+            // Every 250 ms on a fixed grid from the run's start, up to the deadline.
+            while true {
+                let next = runStart + UInt64(timeline.count + 1) * options.samplingNanos
+                guard next <= deadline, options.cancel.sleep(until: next) else { break }
+                timeline.append(TimelineSample.take(at: next - runStart, suppliers: suppliers, captures: captures))
+                options.onSample?(timeline[timeline.count - 1])
+            }
+            _ = options.cancel.sleep(until: deadline)
+        }
+        sampleUntil(instances.windowStart)
+        let before = Boundary.take(components, threads: threads, harnessCPU: threadCPUNanos() - harnessCPUStart)
+        sampleUntil(instances.windowEnd)
+        let cancelled = options.cancel.isRaised
+        let measuredEnd = min(clock.now(), instances.windowEnd)
+        let after = Boundary.take(components, threads: threads, harnessCPU: threadCPUNanos() - harnessCPUStart)
+
+        stop.raise()
+        for capture in captures { capture.thread.join() }
+        for supplier in suppliers { supplier.stop() }
+        for worker in workers { worker.thread.join() }
+
+        let final = Boundary.take(components, threads: [], harnessCPU: 0)
+        let measured = Double(measuredEnd > instances.windowStart ? measuredEnd - instances.windowStart : 0) / 1e9
+        let memory = MemoryResult(
+            peakRSSBytes: max(timeline.map(\.rssBytes).max() ?? 0, after.process.currentRSSBytes),
+            rssAtEndOfWindowBytes: after.process.currentRSSBytes,
+            framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.report.bufferBytes }),
+            preloadedClipBytes: UInt64(sources.clip?.memoryBytes ?? 0))
+        let measures = RunMeasures(
+            measuredSeconds: measured, cpu: Boundary.cpu(before: before, after: after, window: max(measured, 1e-9)),
+            memory: memory, deviceUsage: components.gates.map { $0.snapshot() },
+            events: workers.reduce(0) { $0 + $1.emitter.count }, mode: .realtime)
+        var result = ResultAssembler(instances: instances).assemble(
+            before: before.counts, after: after.counts, end: final.counts, captures: captures.map(\.report.end),
+            rows: components.rowMeasurements(), measures: measures)
+        result.timeline = timeline
+        result.cancelled = cancelled
+        if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
+        let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
+        return (result, events)
+    }
+}
+
+/// The threads and components of one run, built from its instances.
+private struct Components {
+    let instances: RunInstances
+    var suppliers: [FrameSupplier] = []
+    var workers: [WorkerRunner] = []
+    var captures: [CaptureRunner] = []
+    var buffers: [FrameBuffer] = []
+    /// One gate per declared device: offload jobs placed on it share its capacity.
+    let gates: [DeviceGate]
+
+    init(instances: RunInstances, sources: [any FrameProducer], options: RealtimeExecutor.Options, runStart: UInt64,
+         stop: StopSignal) {
+        self.instances = instances
+        let scenario = instances.scenario
+        gates = instances.devices.map { DeviceGate(spec: $0) }
+        let expectedFrames = Int(scenario.rate * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
+        let windows = instances.faults.windows
+        func recorders(_ worker: RunInstances.Worker) -> [Int: WorkerRecorder] {
+            Dictionary(uniqueKeysWithValues: worker.streams.map { stream in
+                (stream, WorkerRecorder(windowStart: instances.windowStart, windowEnd: instances.windowEnd,
+                                        traceWorker: options.trace ? worker.spec.name : nil, expectedFrames: expectedFrames,
+                                        faultWindows: windows))
+            })
+        }
+        func runner(_ worker: RunInstances.Worker, next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {
+            WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
+                         emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
+                         device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next)
+        }
+        for supplier in instances.suppliers {
+            let component = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
+                                                               name: "supplier-\(supplier.plan.id)", inbox: supplier.plan.inbox))
+            suppliers.append(component)
+            for index in supplier.ownWorkers {
+                // Subscription ids are unique within a supplier by construction of the plan.
+                let reader = try! component.subscribe(instances.workers[index].spec.name)
+                workers.append(runner(instances.workers[index]) { reader.read(until: $0) })
+            }
+        }
+        // Shared kinds: a frame-buffer subscribed under the kind's name to each stream's
+        // supplier (option C) or to the one global supplier (option B), and its instances.
+        for buffer in instances.frameBuffers {
+            let plan = buffer.plan
+            let component = FrameBuffer(streams: plan.streams, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling,
+                                        sharedSlot: plan.sharedSlot)
+            buffers.append(component)
+            if plan.fedByGlobalSupplier {
+                try! suppliers[0].attach(plan.spec.name, sink: component)
+            } else {
+                for stream in plan.streams {
+                    let pipeline = instances.captures[stream].pipeline
+                    try! suppliers[pipeline].attach(plan.spec.name, sink: component.intake(for: stream))
+                }
+            }
+            for index in buffer.workers { workers.append(runner(instances.workers[index]) { component.take(until: $0) }) }
+        }
+        for capture in instances.captures {
+            captures.append(CaptureRunner(streamID: capture.stream, producer: sources[capture.stream],
+                                          supplier: suppliers[capture.pipeline], stop: stop, runStart: runStart,
+                                          faults: capture.faults, faultWindows: windows))
+        }
+    }
+
+    /// Each row's measurements, a shared kind's instances merged (read after the run).
+    func rowMeasurements() -> [ServiceMeasurements] {
+        var merged: [RowKey: ServiceMeasurements] = [:]
+        for worker in workers {
+            for (stream, recorder) in worker.recorders {
+                let key = RowKey(stream: stream, worker: worker.spec.name)
+                if merged[key] == nil { merged[key] = recorder.measurements } else { merged[key]!.add(recorder.measurements) }
+            }
+        }
+        return instances.rows.map { merged[RowKey(stream: $0.stream, worker: $0.worker)]! }
+    }
+
+    /// Every slot's and capture's counters now.
+    func counts() -> RunCounts {
+        let stats = suppliers.map { $0.stats() }
+        return RunCounts(
+            captures: captures.map { $0.counters.snapshot() },
+            inboxes: stats.map(\.inbox.counts), distributed: stats.map(\.distributed), chunkedFanOuts: stats.map(\.chunkedFanOuts),
+            ownSlots: instances.suppliers.indices.map { index in
+                instances.suppliers[index].plan.workers.map { stats[index].worker($0.name)!.slot.counts }
+            },
+            bufferSlots: buffers.map { buffer in
+                (buffer.sharedSlot ? [buffer.streams[0]] : buffer.streams).map { buffer.snapshot(stream: $0).counts }
+            })
+    }
+}
+
+/// A row of the results: one worker kind serving one stream.
+private struct RowKey: Hashable {
+    var stream: Int
+    var worker: String
+}
+
+/// What the harness reads at a window boundary.
+private struct Boundary {
+    var counts: RunCounts
+    var process: ProcessResources
+    var threadCPU: [(OSThread.Role, UInt64)]
+    var harnessCPU: UInt64
+    var chunkCPU: UInt64
+
+    func cpu(_ role: OSThread.Role) -> UInt64 {
+        role == .harness ? harnessCPU : threadCPU.filter { $0.0 == role }.reduce(0) { $0 + $1.1 }
+    }
+
+    static func take(_ components: Components, threads: [OSThread], harnessCPU: UInt64) -> Boundary {
+        Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
+                 harnessCPU: harnessCPU,
+                 chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos })
+    }
+
+    /// CPU by component class over the window, from the threads' own clocks.
+    static func cpu(before: Boundary, after: Boundary, window: Double) -> CPUResult {
+        func share(_ nanos: UInt64) -> CPUResult.Share {
+            CPUResult.Share(seconds: Double(nanos) / 1e9, cores: Double(nanos) / 1e9 / window)
+        }
+        let byRole = OSThread.Role.allCases.reduce(into: [OSThread.Role: UInt64]()) { sums, role in
+            sums[role] = after.cpu(role) &- before.cpu(role)
+        }
+        let chunkCPU = after.chunkCPU - before.chunkCPU
+        let process = after.process.cpuNanos - before.process.cpuNanos
+        let attributed = byRole.values.reduce(0, +) + chunkCPU
+        return CPUResult(
+            process: share(process), capture: share(byRole[.capture]!), supplier: share(byRole[.supplier]! + chunkCPU),
+            worker: share(byRole[.worker]!), harness: share(byRole[.harness]!),
+            unattributed: share(process > attributed ? process - attributed : 0))
+    }
+}
+
+extension TimelineSample {
+    fileprivate static func take(at nanos: UInt64, suppliers: [FrameSupplier], captures: [CaptureRunner]) -> TimelineSample {
+        let process = ProcessResources.sample()
+        let stats = suppliers.map { $0.stats() }
+        return TimelineSample(
+            seconds: Double(nanos) / 1e9, processCPUSeconds: Double(process.cpuNanos) / 1e9, rssBytes: process.currentRSSBytes,
+            captureDrops: captures.reduce(0) { $0 + $1.counters.drops.load(ordering: .relaxed) },
+            inboxDrops: stats.reduce(0) { $0 + $1.inboxDrops },
+            slotDrops: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.totalDrops } },
+            slotDeliveries: stats.reduce(0) { $0 + $1.workers.reduce(0) { $0 + $1.delivered } })
+    }
+}

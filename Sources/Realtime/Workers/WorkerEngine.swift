@@ -1,0 +1,66 @@
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+import Random
+
+/// Performs a worker's cost model on real time and real CPU: the effectful side of
+/// ``CostModel``. One per worker thread (it owns that thread's seeded generator).
+public final class WorkerEngine {
+    public let spec: WorkerSpec
+    private let random: GSLRandom
+    private var motion = MotionScorer()
+
+    /// Where `offload` jobs run: sharing its capacity with the other jobs on it. Nil:
+    /// an accelerator of its own (the job sleeps for its service time).
+    private let device: DeviceGate?
+
+    public init(spec: WorkerSpec, seed: UInt64, device: DeviceGate? = nil) {
+        self.spec = spec
+        random = GSLRandom(seed: seed, algorithm: .taus2)
+        self.device = device
+    }
+
+    /// Processes one frame on the calling thread and returns the worker's result, or nil
+    /// when the monotonic `deadline` (the instance's next crash) came first: then the
+    /// job stopped at the deadline (see ``WorkerFaults`` for the semantics).
+    /// `offload` and `cpu` workers do not analyse the image: their result is the centre
+    /// pixel's first byte, which proves the shared buffer was readable.
+    /// `slowdown` stretches the service (a fault): × the sampled time, or for `pixels`
+    /// spinning for (slowdown − 1) × what the real work took.
+    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1, until deadline: UInt64 = .max) -> Double? {
+        switch spec.cost {
+        case .offload(let distribution):
+            let work = UInt64(Double(distribution.sample(random)) * slowdown)
+            if let device {
+                guard device.run(work: work, until: deadline) else { return nil }
+            } else {
+                sleepUntilMonotonic(min(start &+ work, deadline))
+                if start &+ work > deadline { return nil }
+            }
+            return centreSample(frame)
+        case .cpu(let distribution):
+            let budget = UInt64(Double(distribution.sample(random)) * slowdown)
+            let cpuStart = threadCPUNanos()
+            while threadCPUNanos() &- cpuStart < budget {
+                if deadline != .max, monotonicNanos() >= deadline { return nil }
+            }
+            return centreSample(frame)
+        case .pixels:
+            // Real work cannot stop half-way: it finishes and is discarded after a crash.
+            let cpuStart = threadCPUNanos()
+            let score = motion.score(frame)
+            if slowdown > 1 {
+                let extra = UInt64(Double(threadCPUNanos() &- cpuStart) * (slowdown - 1)), spinStart = threadCPUNanos()
+                while threadCPUNanos() &- spinStart < extra {}
+            }
+            return monotonicNanos() >= deadline ? nil : score
+        }
+    }
+
+    private func centreSample(_ frame: Frame) -> Double {
+        let layout = frame.pixels.layout
+        guard layout.width > 0, layout.height > 0 else { return 0 }
+        let bytesPerPixel = layout.format == .rgb24 ? 3 : 1
+        return Double(frame.pixels.bytes[layout.offset(plane: 0, row: layout.height / 2, column: layout.width / 2 * bytesPerPixel)])
+    }
+}

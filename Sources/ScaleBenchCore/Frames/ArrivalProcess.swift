@@ -1,0 +1,116 @@
+import Random
+
+/// When a camera's frames arrive.
+public enum ArrivalProcess: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Exactly every 1/fps.
+    case periodic
+    /// Every 1/fps, each arrival displaced by Uniform[−jitter, +jitter] (jitter < period/2,
+    /// so arrivals never reorder).
+    case jittered(Duration)
+    /// Exponential inter-arrival times with mean 1/fps.
+    case poisson
+
+    public var description: String {
+        switch self {
+        case .periodic: return "periodic"
+        case .jittered(let j): return "jitter(\(j))"
+        case .poisson: return "poisson"
+        }
+    }
+
+    public static let grammar = "periodic, jitter(DURATION) or poisson"
+
+    public static func parse(_ text: String) throws(ParseError) -> ArrivalProcess {
+        let lowered = text.lowercased().trimmingCharacters(in: " ")
+        switch lowered {
+        case "periodic": return .periodic
+        case "poisson": return .poisson
+        default:
+            guard lowered.hasPrefix("jitter("), lowered.hasSuffix(")") else {
+                throw ParseError("'\(text)' is not an arrival process; expected \(grammar)")
+            }
+            return .jittered(try Duration.parse(String(lowered.dropFirst(7).dropLast())))
+        }
+    }
+}
+
+/// Where each stream's first frame falls within the period, so N cameras are not in
+/// lock-step unless asked.
+public enum PhasePolicy: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Stream i starts at i/N of the period.
+    case spread
+    /// All streams start together (lock-step).
+    case aligned
+    /// Each stream starts at a seeded Uniform[0, period).
+    case random
+}
+
+/// The arrival times of one stream, relative to the run's start: a pure, seeded
+/// sequence (no clock), so the realtime capture and a simulator draw the same times.
+///
+/// Periodic times are computed from the frame index, never accumulated, so they do not
+/// drift over long runs.
+public struct ArrivalSchedule {
+    public let fps: Double
+    public let process: ArrivalProcess
+    public let phaseNanos: UInt64
+    private let random: GSLRandom
+    private var index: UInt64 = 0
+    private var poissonClock: Double
+    /// Arrivals drawn ahead, in order, and the position of the next one. The generator
+    /// is this schedule's alone, so drawing a batch at once gives the very same times;
+    /// its `log1p` calls then overlap instead of each waiting for the previous arrival to
+    /// be scheduled (drawn one at a time, `log1p` was a quarter of queueing.md §1's
+    /// simulation profile; ahead, that simulation runs 10 % faster).
+    private var ahead: [UInt64] = []
+    private var aheadPosition = 0
+    private static let batch = 32
+
+    public init(fps: Double, process: ArrivalProcess, phaseNanos: UInt64, seed: UInt64) {
+        self.fps = fps
+        periodNanos = 1e9 / fps
+        self.process = process
+        self.phaseNanos = phaseNanos
+        random = GSLRandom(seed: seed, algorithm: .taus2)
+        poissonClock = Double(phaseNanos)
+    }
+
+    /// 1e9 / fps, divided once: the simulator asks for every frame.
+    public let periodNanos: Double
+
+    /// The next arrival, in ns after the run's start; strictly increasing.
+    public mutating func next() -> UInt64 {
+        if aheadPosition == ahead.count {
+            ahead.removeAll(keepingCapacity: true)
+            for _ in 0..<Self.batch { ahead.append(draw()) }
+            aheadPosition = 0
+        }
+        defer { aheadPosition += 1 }
+        return ahead[aheadPosition]
+    }
+
+    private mutating func draw() -> UInt64 {
+        defer { index += 1 }
+        // The nominal arrival is computed from the index, never accumulated: no drift.
+        switch process {
+        case .periodic:
+            return (Double(phaseNanos) + Double(index) * periodNanos).roundedNanoseconds
+        case .jittered(let jitter):
+            let j = min(Double(jitter.nanoseconds), periodNanos / 2 - 1)
+            return max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).roundedNanoseconds
+        case .poisson:
+            poissonClock += random.exponential(mean: periodNanos)
+            return poissonClock.roundedNanoseconds
+        }
+    }
+
+    /// The phase of stream `stream` of `count` under `policy`.
+    public static func phase(stream: Int, of count: Int, policy: PhasePolicy, fps: Double, seed: UInt64) -> UInt64 {
+        let period = 1e9 / fps
+        switch policy {
+        case .aligned: return 0
+        case .spread: return UInt64((period * Double(stream) / Double(max(count, 1))).rounded())
+        case .random: return UInt64(GSLRandom(seed: SeedSequence.derive(seed, 0xFA5E, UInt64(stream))).flat(0, period))
+        }
+    }
+}

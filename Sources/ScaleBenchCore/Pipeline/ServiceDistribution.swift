@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Random
+
+/// A distribution of durations in nanoseconds: a worker's service time, or a jitter.
+///
+/// Parameters are given as the user thinks of them (mean and standard deviation), and
+/// converted to each family's own parameters when drawing.
+public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConvertible {
+    case constant(Duration)
+    case uniform(low: Duration, high: Duration)
+    case exponential(mean: Duration)
+    case lognormal(mean: Duration, sd: Duration)
+    case gamma(mean: Duration, sd: Duration)
+    /// Measured durations drawn uniformly: a calibration's fallback when no family fits
+    /// (`empirical(D1,D2,…)` in a scenario). Stored with every value.
+    case empirical(samples: [UInt64])
+
+    public var meanNanos: Double {
+        switch self {
+        case .constant(let d): return Double(d.nanoseconds)
+        case .uniform(let lo, let hi): return (Double(lo.nanoseconds) + Double(hi.nanoseconds)) / 2
+        case .exponential(let mean), .lognormal(let mean, _), .gamma(let mean, _): return Double(mean.nanoseconds)
+        case .empirical(let samples): return samples.isEmpty ? 0 : samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
+        }
+    }
+
+    /// Draws one duration in nanoseconds (never negative). A worker drawing per frame
+    /// keeps a ``Sampler`` instead, which derives the parameters once.
+    public func sample(_ random: GSLRandom) -> UInt64 { Sampler(self).sample(random) }
+
+    /// A distribution with its parameters derived once — a lognormal's ζ and σ (a `log`,
+    /// a `log1p` and a square root), a gamma's shape and scale — for drawing per frame.
+    /// The draws are those of ``ServiceDistribution/sample(_:)``, bit for bit.
+    public struct Sampler: Sendable {
+        private enum Form: Sendable {
+            case fixed(UInt64)
+            case uniform(low: Double, high: Double)
+            case exponential(mean: Double)
+            case lognormal(zeta: Double, sigma: Double)
+            case gamma(shape: Double, scale: Double)
+            case empirical([UInt64])
+        }
+
+        private let form: Form
+
+        public init(_ distribution: ServiceDistribution) {
+            switch distribution {
+            case .constant(let d):
+                form = .fixed(d.nanoseconds)
+            case .uniform(let lo, let hi):
+                form = .uniform(low: Double(lo.nanoseconds), high: Double(hi.nanoseconds))
+            case .exponential(let mean):
+                form = .exponential(mean: Double(mean.nanoseconds))
+            case .lognormal(let mean, let sd):
+                // For mean m and sd s: σ² = ln(1 + s²/m²), ζ = ln m − σ²/2.
+                let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
+                let sigma2 = log1p((s * s) / (m * m))
+                form = .lognormal(zeta: log(m) - sigma2 / 2, sigma: sigma2.squareRoot())
+            case .gamma(let mean, let sd):
+                // Shape k = m²/s², scale θ = s²/m.
+                let m = Double(mean.nanoseconds), s = Double(sd.nanoseconds)
+                form = .gamma(shape: (m * m) / (s * s), scale: (s * s) / m)
+            case .empirical(let samples):
+                form = .empirical(samples)
+            }
+        }
+
+        /// The constant duration, nil when the distribution draws.
+        public var constant: UInt64? {
+            if case .fixed(let nanos) = form { return nanos }
+            return nil
+        }
+
+        public func sample(_ random: GSLRandom) -> UInt64 {
+            let value: Double
+            switch form {
+            case .fixed(let nanos): return nanos
+            case .uniform(let low, let high): value = random.flat(low, high)
+            case .exponential(let mean): value = random.exponential(mean: mean)
+            case .lognormal(let zeta, let sigma): value = random.lognormal(zeta: zeta, sigma: sigma)
+            case .gamma(let shape, let scale): value = random.gamma(shape: shape, scale: scale)
+            case .empirical(let samples):
+                guard !samples.isEmpty else { return 0 }
+                return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
+            }
+            return value.isFinite && value > 0 ? value.roundedNanoseconds : 0
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .constant(let d): return d.description
+        case .uniform(let lo, let hi): return "uniform(\(lo),\(hi))"
+        case .exponential(let mean): return "exponential(\(mean))"
+        case .lognormal(let mean, let sd): return "lognormal(\(mean),\(sd))"
+        case .gamma(let mean, let sd): return "gamma(\(mean),\(sd))"
+        case .empirical(let samples): return "empirical(\(samples.count) samples, mean \(Duration(nanoseconds: UInt64(meanNanos.rounded()))))"
+        }
+    }
+
+    /// What ``parse(_:)`` accepts, for error messages.
+    public static let grammar = "DURATION | constant(D) | uniform(LOW,HIGH) | exponential(MEAN) | lognormal(MEAN,SD) | gamma(MEAN,SD) | empirical(D1,D2,…), durations like 50ms, 1.5s, 200us"
+
+    /// The form stored in JSON: the description, except that an empirical distribution
+    /// lists every value (its description only summarises them), so that it reads back
+    /// whole and a scenario's identity covers its values.
+    var storedText: String {
+        guard case .empirical(let samples) = self else { return description }
+        return "empirical(" + samples.map { "\($0)ns" }.joined(separator: ",") + ")"
+    }
+
+    /// Parses `50ms`, `constant(50ms)`, `uniform(10ms,30ms)`, `exponential(20ms)`,
+    /// `lognormal(20ms,5ms)`, `gamma(20ms,5ms)`.
+    public static func parse(_ text: String) throws(ParseError) -> ServiceDistribution {
+        let trimmed = text.trimmingCharacters(in: " ")
+        guard let open = trimmed.firstIndex(of: "(") else {
+            return .constant(try Duration.parse(trimmed))
+        }
+        guard trimmed.last == ")" else { throw ParseError("missing ')' in '\(text)'") }
+        let family = String(trimmed[..<open]).lowercased()
+        let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+        let arguments = try inner.split(separator: ",", omittingEmptySubsequences: false)
+            .map { (piece) throws(ParseError) -> Duration in try Duration.parse(String(piece).trimmingCharacters(in: " ")) }
+        func expect(_ count: Int) throws(ParseError) {
+            guard arguments.count == count else {
+                throw ParseError("\(family) takes \(count) duration\(count == 1 ? "" : "s"), got \(arguments.count) in '\(text)'")
+            }
+        }
+        switch family {
+        case "constant":
+            try expect(1)
+            return .constant(arguments[0])
+        case "uniform":
+            try expect(2)
+            guard arguments[0] <= arguments[1] else { throw ParseError("uniform needs LOW ≤ HIGH in '\(text)'") }
+            return .uniform(low: arguments[0], high: arguments[1])
+        case "exponential", "exp":
+            try expect(1)
+            guard arguments[0].nanoseconds > 0 else { throw ParseError("exponential needs a mean > 0 in '\(text)'") }
+            return .exponential(mean: arguments[0])
+        case "empirical":
+            guard !arguments.isEmpty else { throw ParseError("empirical takes one or more durations in '\(text)'") }
+            return .empirical(samples: arguments.map(\.nanoseconds))
+        case "lognormal", "gamma":
+            try expect(2)
+            guard arguments[0].nanoseconds > 0, arguments[1].nanoseconds > 0 else {
+                throw ParseError("\(family) needs MEAN > 0 and SD > 0 in '\(text)'")
+            }
+            return family == "gamma" ? .gamma(mean: arguments[0], sd: arguments[1]) : .lognormal(mean: arguments[0], sd: arguments[1])
+        default:
+            throw ParseError("unknown distribution '\(family)' in '\(text)'")
+        }
+    }
+}
+
+/// A problem with something the user wrote; the message says what was wrong.
+public struct ParseError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var slice = Substring(self)
+        while slice.first == set { slice = slice.dropFirst() }
+        while slice.last == set { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Random
+
+/// Renders a ``RunResult`` for people (an aligned text table) or programs (JSON).
+public enum RunRenderer {
+    public static func json(_ result: RunResult) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(result), as: UTF8.self)
+    }
+
+    public static func table(_ result: RunResult) -> String {
+        let s = result.scenario
+        var out = """
+        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(s.fps.map { format3($0) + " fps" } ?? "native fps") · source \(s.source)\(s.source == .synthetic ? " \(s.arrival)" : " (\(s.decode.rawValue) decode)") · \(s.resolution?.description ?? "source size") \(s.pixelFormat.rawValue) · seed \(s.seed)
+        warm-up \(s.warmup) excluded · measured \(s.duration)
+
+        """
+        var rows = [["stream", "worker", "fps", "drop %", "lat p50", "lat p99", "lat max", "age p50", "svc p50", "processed"]]
+        for w in result.workers {
+            rows.append([
+                "\(w.stream)", w.worker, String(format: "%.2f", w.processedFPS), String(format: "%.1f", w.dropFraction * 100),
+                ms(w.latencyMs.p50), ms(w.latencyMs.p99), ms(w.latencyMs.max), ms(w.ageMs.p50), ms(w.serviceMs.p50),
+                "\(w.processed)",
+            ])
+        }
+        out += align(rows, leftColumns: 2) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
+
+        var streamRows = [["stream", "status", "capture fps", "capture drops", "rate drops", "inbox drops", "produce p50", "produce p95",
+                           "produce max", "lateness mean", "lateness max", "loops", "reconnects"]]
+        let inboxDrops = Dictionary(result.pipelines.flatMap { p in p.streams.map { ($0, p.inboxDrops) } }, uniquingKeysWith: +)
+        for stream in result.streams {
+            streamRows.append([
+                "\(stream.stream)", stream.status, String(format: "%.2f", stream.realFPS), "\(stream.captureDrops)",
+                "\(stream.rateControlDrops)", inboxDrops[stream.stream].map { "\($0)" } ?? "–",
+                ms(stream.productionMs.p50), ms(stream.productionMs.p95), ms(stream.productionMs.max),
+                String(format: "%.2f", stream.meanLatenessMs), String(format: "%.2f", stream.maxLatenessMs),
+                "\(stream.loops)", "\(stream.reconnects)",
+            ])
+        }
+        out += align(streamRows, leftColumns: 2)
+        out += "\n(capture fps, capture drops, rate drops, inbox drops: measured window; produce = render or decode + convert per frame, lateness, loops, reconnects: whole run; ms)\n"
+        for stream in result.streams where stream.status != "ok" {
+            out += "stream \(stream.stream) \(stream.status) (\(stream.errorCategory ?? "unknown")): \(stream.error ?? "")\n"
+        }
+        out += "\n"
+
+        for fair in result.fairness {
+            out += String(format: "Shared %@: Jain's fairness index %.3f over %d streams (served fps %@)\n", fair.worker, fair.jain,
+                          fair.servedFPS.count, fair.servedFPS.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        }
+        if result.pipelines.contains(where: { $0.crossStreamDrops > 0 }) || result.workers.contains(where: { $0.crossStreamDrops > 0 }) {
+            out += "Cross-stream drops (a frame of one stream overwrote another's): inbox \(result.pipelines.reduce(0) { $0 + $1.crossStreamDrops })"
+                + ", shared worker slots " + Dictionary(grouping: result.workers.filter { $0.crossStreamDrops > 0 }, by: \.worker)
+                    .map { "\($0.key) \($0.value.map(\.crossStreamDrops).max() ?? 0)" }.sorted().joined(separator: ", ") + "\n"
+        }
+        if !result.fairness.isEmpty { out += "\n" }
+
+        let c = result.cpu
+        if result.mode == .simulated {
+            out += "CPU and memory: not measured (simulated time)\n"
+        } else {
+        out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
+        out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
+        out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
+        }
+        for device in result.devices {
+            out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs\n",
+                          device.device, device.modelMemoryGB, device.memoryGB, device.sharing, device.usage.busySeconds,
+                          device.usage.meanConcurrency, device.usage.maxConcurrency, device.usage.jobs)
+        }
+        if !result.faults.isEmpty { out += "\n" + faultTable(result.faults) + "\n" }
+        let unbalanced = result.accounting.lines.filter { !$0.balanced }
+        out += unbalanced.isEmpty
+            ? "Accounting: every frame accounted for (\(result.accounting.lines.count) stage balances hold)\n"
+            : "Accounting: \(unbalanced.count) stage balances do NOT hold: " + unbalanced.map { "\($0.stage) \($0.subject)" }.joined(separator: ", ") + "\n"
+        return out
+    }
+
+    /// Fault isolation: the other streams before and during each fault.
+    static func faultTable(_ faults: [FaultResult]) -> String {
+        var rows = [["fault", "others", "window s", "p99 before", "p99 during", "Δ p99 ms", "drop before", "drop during",
+                     "Δ drop", "fps before", "fps during", "Δ fps"]]
+        for fault in faults {
+            rows.append([
+                fault.fault, fault.otherStreams.count == 0 ? "none" : "\(fault.otherStreams.count) streams",
+                String(format: "%.2f", fault.windowSeconds),
+                ms(fault.before.latencyP99Ms), ms(fault.during.latencyP99Ms), fault.latencyP99DeltaMs.map { String(format: "%+.1f", $0) } ?? "–",
+                String(format: "%.3f", fault.before.dropFraction), String(format: "%.3f", fault.during.dropFraction),
+                String(format: "%+.3f", fault.dropFractionDelta),
+                String(format: "%.2f", fault.before.processedFPS), String(format: "%.2f", fault.during.processedFPS),
+                fault.processedFPSChange.map { String(format: "%+.1f %%", $0 * 100) } ?? "–",
+            ])
+        }
+        return "Fault isolation (other streams; fault window vs the window before it, frames by capture time):\n"
+            + align(rows, leftColumns: 2) + "\n"
+    }
+
+    static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
+    private static func cores(_ share: CPUResult.Share) -> String { String(format: "%.2f", share.cores) }
+    private static func mib(_ bytes: UInt64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+
+    /// Left-aligns the first `leftColumns` columns, right-aligns the rest.
+    public static func align(_ rows: [[String]], leftColumns: Int) -> String {
+        guard let first = rows.first else { return "" }
+        let widths = (0..<first.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column < leftColumns ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

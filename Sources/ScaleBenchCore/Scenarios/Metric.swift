@@ -1,0 +1,91 @@
+import Random
+
+/// A run-level metric: one summary value per run, the unit of comparison between
+/// options (repetitions are the samples). Named in scenario files (service levels,
+/// checkpoint criteria) and on the command line: `latency-p99:vlm`, `cpu-cores`.
+public struct Metric: Sendable, Hashable, CustomStringConvertible {
+    public enum Quantity: String, Sendable, CaseIterable {
+        case latencyP99 = "latency-p99"
+        case latencyP50 = "latency-p50"
+        case dropFraction = "drop-fraction"
+        case servedFPS = "served-fps"
+        case processCores = "cpu-cores"
+        case peakRSS = "peak-rss"
+        case modelMemory = "model-memory"
+    }
+
+    public var quantity: Quantity
+    /// The worker kind (latency, drops, served fps) or device (model memory) it is of.
+    public var subject: String?
+
+    public init(_ quantity: Quantity, _ subject: String? = nil) {
+        self.quantity = quantity
+        self.subject = subject
+    }
+
+    /// `latency-p99:vlm`, `cpu-cores`: how flags and tables name it.
+    public var description: String { subject.map { "\(quantity.rawValue):\($0)" } ?? quantity.rawValue }
+
+    /// For people: "vlm latency p99".
+    public var label: String {
+        switch quantity {
+        case .latencyP99: return "\(subject ?? "") latency p99"
+        case .latencyP50: return "\(subject ?? "") latency p50"
+        case .dropFraction: return "\(subject ?? "") drop fraction"
+        case .servedFPS: return "\(subject ?? "") fps per stream"
+        case .processCores: return "process CPU"
+        case .peakRSS: return "peak RSS"
+        case .modelMemory: return "\(subject ?? "") model memory"
+        }
+    }
+
+    public var unit: String {
+        switch quantity {
+        case .latencyP99, .latencyP50: return "ms"
+        case .dropFraction: return ""
+        case .servedFPS: return "fps"
+        case .processCores: return "cores"
+        case .peakRSS: return "MiB"
+        case .modelMemory: return "GB"
+        }
+    }
+
+    /// Whether a larger value is worse (everything but the served rate).
+    public var higherIsWorse: Bool { quantity != .servedFPS }
+
+    /// A percentile metric needs enough frames in the run to be reported at all.
+    public var percentile: Double? {
+        switch quantity {
+        case .latencyP99: return 99
+        case .latencyP50: return 50
+        default: return nil
+        }
+    }
+
+    /// Parses `latency-p99:vlm`, `cpu-cores`, `model-memory:gpu0`.
+    public static func parse(_ text: String) -> Metric? {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let quantity = Quantity(rawValue: parts[0]), parts.count == 1 || !parts[1].isEmpty else { return nil }
+        let needsSubject = ![.processCores, .peakRSS].contains(quantity)
+        guard needsSubject == (parts.count == 2) else { return nil }
+        return Metric(quantity, parts.count == 2 ? parts[1] : nil)
+    }
+
+    public static let grammar = "latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, cpu-cores, peak-rss or model-memory:DEVICE"
+}
+
+/// Stored (in a scenario's JSON) as its text, `latency-p99:vlm`.
+extension Metric: Codable {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let metric = Metric.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a metric: \(text)"))
+        }
+        self = metric
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,225 @@
+import Random
+
+/// Everything one run needs, fully resolved (defaults filled in), and its validation.
+///
+/// The CLI builds one from flags; scenario files will build the same value.
+public struct RunScenario: Sendable, Equatable, Codable {
+    public var streams: Int = 4
+    public var source = VideoSource.synthetic
+    /// Streams that read another file or URL than `source` (by stream index).
+    public var sourceOverrides: [Int: VideoSource] = [:]
+    /// A corrupt packet ends the stream with an error instead of being concealed.
+    public var fatalDecodeErrors = false
+    /// How recorded video reaches the streams (ignored for synthetic and live URLs).
+    public var decode = DecodeMode.live
+    /// Decoder threads per decoding stream.
+    public var decodeThreads = 1
+    /// Loop a recorded file at its end.
+    public var loop = true
+    /// Scales the live reconnect delays (1 = the original's 1, 2, 4, 8, 16 s).
+    public var reconnectScale = 1.0
+    /// The synthetic frame rate, or the target rate of recorded video (which only drops);
+    /// nil plays recorded video at its own rate.
+    public var fps: Double? = 30
+    /// Lets fps exceed the original's 30 (up to ``maximumStressFPS``) for stress runs.
+    public var stress = false
+    /// Frame size; nil keeps a recorded source's own size.
+    public var resolution: Resolution? = Resolution(width: 1280, height: 720)
+    public var pixelFormat = PixelFormat.rgb24
+    public var arrival = ArrivalProcess.periodic
+    public var phase = PhasePolicy.spread
+    public var workers: [WorkerSpec] = []
+    /// Measured window, after the warm-up.
+    public var duration = Duration.seconds(10)
+    /// Excluded from every metric, before the measured window.
+    public var warmup = Duration.seconds(1)
+    public var seed: UInt64 = 1
+    public var fanOutThreshold = 8
+    public var topology = TopologyKind.independentPipelines
+    /// Option B: the original's single inbox, or one inbox slot per stream (ADR-004).
+    public var inbox = InboxKind.perStream
+    /// Option C: worker names (as in `workers`) shared by all streams through a frame-buffer.
+    public var sharedWorkers: [String] = []
+    /// Options B and C: instances of each shared worker kind.
+    public var sharedInstances = 1
+    /// Option C: what a stream's frame-buffer slot does when a frame arrives and it is full.
+    public var frameBufferSlot = SlotPolicy.overwrite
+    /// Options B and C: which waiting stream a shared worker serves next (and, for B's
+    /// per-stream inbox, which stream the supplier distributes next).
+    public var scheduling = SchedulingPolicy.roundRobin
+    /// Accelerators the workers may run on (scenario files only).
+    public var devices: [DeviceSpec] = []
+    /// Faults injected during the measured window (scenario files only).
+    public var faults: [Fault] = []
+    /// Service levels and decision criteria, for the report (scenario files only; not
+    /// part of the scenario's identity).
+    public var checkpoint: Checkpoint?
+    /// Defaults of the regression gate (scenario files only; not part of the identity).
+    public var gate: GateDefaults?
+    /// The real-time run whose fitted service times this scenario's workers draw from
+    /// (`--calibrated RUN`), so that a report can score the prediction against that run
+    /// and against held-out repetitions. Nil for an uncalibrated scenario.
+    public var calibratedFrom: String?
+
+    public init() {}
+
+    /// Worker names as the topology uses them (repeated kinds numbered).
+    public var workerNames: [String] { WorkerSpec.uniquelyNamed(workers).map(\.name) }
+
+    /// Whether worker `name` is one kind shared by all streams in this topology.
+    public func isShared(_ name: String) -> Bool {
+        switch topology {
+        case .independentPipelines: return false
+        case .globalPipeline: return true
+        case .hybrid: return sharedWorkers.contains(name)
+        }
+    }
+
+    /// The source stream `stream` reads.
+    public func source(of stream: Int) -> VideoSource { sourceOverrides[stream] ?? source }
+
+    /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
+    public var rate: Double { fps ?? 30 }
+
+    /// The synthetic frame size.
+    public var frameSize: Resolution { resolution ?? Resolution(width: 1280, height: 720) }
+
+    public static let fpsRange = 0.1...30.0
+    public static let maximumStressFPS = 1000.0
+    public static let streamRange = 1...4096
+
+    /// Checks every field; the first problem found is thrown, naming its key.
+    public func validate() throws(ScenarioError) {
+        guard Self.streamRange.contains(streams) else {
+            throw ScenarioError(key: "streams", value: "\(streams)", allowed: "an integer from \(Self.streamRange.lowerBound) to \(Self.streamRange.upperBound)")
+        }
+        let fpsLimit = stress ? Self.maximumStressFPS : Self.fpsRange.upperBound
+        if source == .synthetic, fps == nil {
+            throw ScenarioError(key: "fps", value: "none", allowed: "a frame rate for the synthetic source")
+        }
+        if let fps, !(fps.isFinite && fps >= Self.fpsRange.lowerBound && fps <= fpsLimit) {
+            let allowed = stress
+                ? "a number from 0.1 to \(format3(Self.maximumStressFPS)) (stress mode)"
+                : "a number from 0.1 to 30 (the original's range; above 30 only in stress mode: --stress, or capture.stress: true in a scenario file)"
+            throw ScenarioError(key: "fps", value: format3(fps), allowed: allowed)
+        }
+        guard !workers.isEmpty else {
+            throw ScenarioError(key: "worker", value: "none", allowed: "at least one worker: \(WorkerSpec.grammar)")
+        }
+        guard duration.nanoseconds > 0 else {
+            throw ScenarioError(key: "duration", value: duration.description, allowed: "a duration > 0, e.g. 10s")
+        }
+        guard (1...256).contains(fanOutThreshold) else {
+            throw ScenarioError(key: "fanout-threshold", value: "\(fanOutThreshold)", allowed: "an integer from 1 to 256")
+        }
+        if pixelFormat == .yuv420p, let resolution, resolution.width % 2 != 0 || resolution.height % 2 != 0 {
+            throw ScenarioError(key: "resolution", value: resolution.description, allowed: "even width and height for yuv420p")
+        }
+        if case .jittered(let jitter) = arrival, Double(jitter.nanoseconds) >= 5e8 / rate {
+            throw ScenarioError(key: "arrival", value: arrival.description, allowed: "a jitter below half the frame period (\(Duration(nanoseconds: UInt64(5e8 / rate))))")
+        }
+        if let stream = sourceOverrides.keys.first(where: { !(0..<streams).contains($0) }) {
+            throw ScenarioError(key: "sources[\(stream)]", value: "stream \(stream)", allowed: "a stream from 0 to \(streams - 1)")
+        }
+        if source == .synthetic, !sourceOverrides.isEmpty {
+            throw ScenarioError(key: "sources", value: "overrides", allowed: "per-stream sources only with a recorded or live source")
+        }
+        switch topology {
+        case .independentPipelines:
+            if let shared = sharedWorkers.first {
+                throw ScenarioError(key: "shared", value: shared, allowed: "no shared workers in option A (every pipeline has its own); use topology C")
+            }
+        case .globalPipeline:
+            guard (1...64).contains(sharedInstances) else {
+                throw ScenarioError(key: "shared-instances", value: "\(sharedInstances)", allowed: "an integer from 1 to 64")
+            }
+        case .hybrid:
+            let names = WorkerSpec.uniquelyNamed(workers).map(\.name)
+            guard !sharedWorkers.isEmpty else {
+                throw ScenarioError(key: "shared", value: "none", allowed: "at least one shared worker in option C, one of: \(names.joined(separator: ", "))")
+            }
+            if let unknown = sharedWorkers.first(where: { !names.contains($0) }) {
+                throw ScenarioError(key: "shared", value: unknown, allowed: "a worker of the scenario: \(names.joined(separator: ", "))")
+            }
+            guard (1...64).contains(sharedInstances) else {
+                throw ScenarioError(key: "shared-instances", value: "\(sharedInstances)", allowed: "an integer from 1 to 64")
+            }
+        }
+        guard (0...64).contains(decodeThreads) else {
+            throw ScenarioError(key: "decode-threads", value: "\(decodeThreads)", allowed: "an integer from 0 (FFmpeg chooses) to 64")
+        }
+        guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
+            throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
+        }
+        for (index, worker) in workers.enumerated() {
+            if let device = worker.device, !devices.contains(where: { $0.name == device }) {
+                throw ScenarioError(key: "workers[\(index)].device", value: "\"\(device)\"",
+                                    allowed: "a declared device (known: \(devices.isEmpty ? "none" : devices.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        for (index, fault) in faults.enumerated() { try validate(fault, at: "faults[\(index)]") }
+    }
+
+    private func validate(_ fault: Fault, at path: String) throws(ScenarioError) {
+        if fault.at >= duration {
+            throw ScenarioError(key: "\(path).at", value: fault.at.description,
+                                allowed: "a time within the measured window (duration \(duration)), counted from its start")
+        }
+        if let stream = fault.stream, stream >= streams {
+            throw ScenarioError(key: "\(path).stream", value: "\(stream)", allowed: "a stream from 0 to \(streams - 1)")
+        }
+        func require(_ present: Bool, _ key: String, _ what: String) throws(ScenarioError) {
+            guard present else { throw ScenarioError(key: "\(path).\(key)", value: "missing", allowed: what) }
+        }
+        func forbid(_ present: Bool, _ key: String) throws(ScenarioError) {
+            guard !present else { throw ScenarioError(key: "\(path).\(key)", value: "given", allowed: "no \(key) for a \(fault.kind.rawValue)") }
+        }
+        if fault.kind.isCapture {
+            try require(fault.stream != nil, "stream", "the stream whose camera fails")
+            try forbid(fault.worker != nil, "worker")
+        } else {
+            try require(fault.worker != nil, "worker", "the worker that fails, one of: \(workerNames.joined(separator: ", "))")
+            let worker = fault.worker!
+            guard workerNames.contains(worker) else {
+                throw ScenarioError(key: "\(path).worker", value: "\"\(worker)\"", allowed: "a worker of the scenario: \(workerNames.joined(separator: ", "))")
+            }
+            if !isShared(worker) {
+                try require(fault.stream != nil, "stream", "the stream whose \(worker) fails (it is not shared in topology \(topology.rawValue))")
+            }
+        }
+        switch fault.kind {
+        case .captureStall, .workerSlowdown:
+            try require(fault.duration.map { $0.nanoseconds > 0 } ?? false, "duration", "how long the fault lasts (> 0)")
+        case .captureCrash:
+            try forbid(fault.duration != nil, "duration")
+        case .workerCrash:
+            break
+        }
+        if fault.kind == .workerSlowdown {
+            try require(fault.factor != nil, "factor", "how many times slower each service gets (e.g. 3)")
+        } else {
+            try forbid(fault.factor != nil, "factor")
+        }
+    }
+}
+
+/// Option B's inbox variants.
+public enum InboxKind: String, Sendable, Codable, CaseIterable {
+    case single = "single-inbox"
+    case perStream = "per-stream-inbox"
+}
+
+/// A scenario value that is not allowed: which key, what it was, what is allowed.
+public struct ScenarioError: Error, Equatable, CustomStringConvertible {
+    public var key: String
+    public var value: String
+    public var allowed: String
+
+    public init(key: String, value: String, allowed: String) {
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+    }
+
+    public var description: String { "\(key) \(value): expected \(allowed)" }
+}

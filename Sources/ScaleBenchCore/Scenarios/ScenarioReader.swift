@@ -1,0 +1,284 @@
+import Random
+
+/// Reads a scenario file's YAML tree into a ``ScenarioFile``: the schema of
+/// Scenarios/README.md, key by key, with defaults filled in from ``RunScenario``.
+struct ScenarioReader {
+    let file: String
+    /// Line of every key path read.
+    private(set) var lines: [String: Int] = [:]
+
+    init(file: String) { self.file = file }
+
+    static let topKeys = ["name", "description", "streams", "topology", "duration", "warmup", "repetitions", "seed",
+                          "cooldown", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
+    static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
+                              "decode", "decode-threads", "loop", "reconnect-scale", "fatal-decode-errors"]
+    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances"]
+    static let deviceKeys = ["name", "memory-gb", "sharing"]
+    static let optionKeys = ["inbox", "shared-instances", "framebuffer-slot", "scheduling", "fanout-threshold"]
+    static let faultKeys = ["kind", "at", "stream", "worker", "duration", "factor"]
+    static let checkpointKeys = ["service-levels", "criteria"]
+    static let gateKeys = ["alpha", "thresholds"]
+    static let serviceLevelKeys = ["metric", "max", "min"]
+    static let criterionKeys = ["item", "metric", "streams", "option", "versus", "within", "exceeds"]
+
+    private mutating func entries(_ value: YAMLValue, _ allowed: [String]) throws(ScenarioFileError) -> [String: YAMLValue] {
+        let entries = try value.mapping(allowed: allowed)
+        for entry in entries.values { lines[entry.path] = entry.line }
+        return entries
+    }
+
+    private mutating func items(_ value: YAMLValue, single: Bool = false) throws(ScenarioFileError) -> [YAMLValue] {
+        let items = try value.list(single: single)
+        for item in items { lines[item.path] = item.line }
+        return items
+    }
+
+    mutating func read(_ root: YAMLValue, defaultName: String) throws(ScenarioFileError) -> ScenarioFile {
+        let top = try entries(root, Self.topKeys)
+        var scenario = RunScenario()
+        let name = try top["name"]?.string("a name") ?? defaultName
+        let summary = try top["description"]?.scalar("text")
+
+        guard let streamsValue = top["streams"] else { throw root.error("streams is missing: the number of cameras, or a list of them (e.g. [4, 10, 32])") }
+        var counts: [Int] = []
+        for item in try items(streamsValue, single: true) {
+            let count = try item.int(in: RunScenario.streamRange)
+            guard !counts.contains(count) else { throw item.error("\(count) is listed twice") }
+            counts.append(count)
+        }
+        guard !counts.isEmpty else { throw streamsValue.error("expected at least one stream count") }
+        scenario.streams = counts[0]
+        let topologyChoices = TopologyKind.allCases.map { ($0.rawValue, $0) }
+        var topologies: [TopologyKind] = top["topology"] == nil ? [.independentPipelines] : []
+        for item in try top["topology"].map({ value throws(ScenarioFileError) in try items(value, single: true) }) ?? [] {
+            let kind = try item.choice(topologyChoices)
+            guard !topologies.contains(kind) else { throw item.error("\(kind.rawValue) is listed twice") }
+            topologies.append(kind)
+        }
+        guard !topologies.isEmpty else { throw top["topology"]!.error("expected at least one of A, B, C") }
+        scenario.topology = topologies[0]
+        if let value = top["duration"] { scenario.duration = try value.duration() }
+        if let value = top["warmup"] { scenario.warmup = try value.duration() }
+        if let value = top["seed"] { scenario.seed = try value.unsigned() }
+        let repetitions = try top["repetitions"]?.int(in: 1...1000) ?? 1
+        let cooldown = try top["cooldown"]?.duration() ?? .seconds(0)
+
+        if let capture = top["capture"] { try readCapture(capture, into: &scenario) }
+        if let devices = top["devices"] { scenario.devices = try readDevices(devices) }
+        guard let workers = top["workers"] else { throw root.error("workers is missing: a list of worker kinds, e.g. - kind: person-detector") }
+        try readWorkers(workers, into: &scenario)
+        if let options = top["options"] { try readOptions(options, into: &scenario) }
+        if let faults = top["faults"] {
+            scenario.faults = try items(faults).map { item throws(ScenarioFileError) in try readFault(item) }
+        }
+        if let checkpoint = top["checkpoint"] { scenario.checkpoint = try readCheckpoint(checkpoint, scenario: scenario, counts: counts) }
+        if let gate = top["gate"] { scenario.gate = try readGate(gate, scenario: scenario) }
+        return ScenarioFile(path: file, name: name, summary: summary, base: scenario, streamCounts: counts,
+                            topologies: topologies, repetitions: repetitions, cooldown: cooldown, lines: [:])
+    }
+
+    private mutating func readCapture(_ value: YAMLValue, into scenario: inout RunScenario) throws(ScenarioFileError) {
+        let capture = try entries(value, Self.captureKeys)
+        if let source = capture["source"] {
+            scenario.source = VideoSource(parsing: try source.string("synthetic, a video file or a live URL"))
+        }
+        // Recorded and live video keep their own rate and size unless given.
+        if scenario.source != .synthetic {
+            scenario.fps = nil
+            scenario.resolution = nil
+        }
+        if let sources = capture["sources"] {
+            for (stream, source) in try sources.indexedMapping() {
+                lines[source.path] = source.line
+                scenario.sourceOverrides[stream] = VideoSource(parsing: try source.string("a video file or a live URL"))
+            }
+        }
+        if let value = capture["stress"] { scenario.stress = try value.bool() }
+        if let value = capture["fps"] { scenario.fps = try value.double(in: 0...RunScenario.maximumStressFPS, openBelow: true) }
+        if let value = capture["resolution"] {
+            let text = try value.string("a resolution")
+            guard let resolution = Resolution(parsing: text) else {
+                throw value.error("'\(text)' is not a resolution; expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
+            }
+            scenario.resolution = resolution
+        }
+        if let value = capture["pixel-format"] {
+            let text = try value.string("rgb24 or yuv420p")
+            guard let format = PixelFormat(userName: text) else { throw value.error("unknown pixel format '\(printable(text))'; expected rgb24 or yuv420p") }
+            scenario.pixelFormat = format
+        }
+        if let value = capture["arrival"] { scenario.arrival = try value.parsed("an arrival process") { text throws(ParseError) in try ArrivalProcess.parse(text) } }
+        if let value = capture["phase"] { scenario.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
+        if let value = capture["decode"] { scenario.decode = try value.choice([("live", DecodeMode.live), ("preload", DecodeMode.preload)]) }
+        if let value = capture["decode-threads"] { scenario.decodeThreads = try value.int(in: 0...64) }
+        if let value = capture["loop"] { scenario.loop = try value.bool() }
+        if let value = capture["reconnect-scale"] { scenario.reconnectScale = try value.double(in: 0...1, openBelow: true) }
+        if let value = capture["fatal-decode-errors"] { scenario.fatalDecodeErrors = try value.bool() }
+    }
+
+    private mutating func readDevices(_ value: YAMLValue) throws(ScenarioFileError) -> [DeviceSpec] {
+        var devices: [DeviceSpec] = []
+        for item in try items(value) {
+            let device = try entries(item, Self.deviceKeys)
+            guard let nameValue = device["name"] else { throw item.error("name is missing: a device needs a name, e.g. gpu0") }
+            let name = try nameValue.string("a device name")
+            guard !devices.contains(where: { $0.name == name }) else { throw nameValue.error("device \"\(name)\" is declared twice") }
+            guard let memory = device["memory-gb"] else { throw item.error("memory-gb is missing: the device's memory in GB") }
+            let sharing = try device["sharing"].map { value throws(ScenarioFileError) in try readSharing(value) } ?? .divided
+            devices.append(DeviceSpec(name: name, memoryGB: try memory.double(in: 0...1_000_000, openBelow: true), sharing: sharing))
+        }
+        return devices
+    }
+
+    /// `divided`, `efficiency(1,1.6,1.9)` or `efficiency: [1, 1.6, 1.9]` (total throughput
+    /// with 1, 2, 3 … concurrent jobs, relative to one).
+    private mutating func readSharing(_ value: YAMLValue) throws(ScenarioFileError) -> DeviceSharing {
+        if case .scalar = value.node {
+            return try value.parsed("a sharing model") { text throws(ParseError) in try DeviceSharing.parse(text) }
+        }
+        let sharing = try entries(value, ["efficiency"])
+        guard let curve = sharing["efficiency"] else { throw value.error("expected divided or efficiency: [1, …]") }
+        let points = try items(curve).map { point throws(ScenarioFileError) in try point.double(in: 0...1024, openBelow: true) }
+        guard !points.isEmpty else { throw curve.error("expected at least one point: the throughput with 1, 2, … concurrent jobs") }
+        return .efficiency(points)
+    }
+
+    private mutating func readWorkers(_ value: YAMLValue, into scenario: inout RunScenario) throws(ScenarioFileError) {
+        scenario.workers = []
+        scenario.sharedWorkers = []
+        for item in try items(value) {
+            let worker = try entries(item, Self.workerKeys)
+            guard let kind = worker["kind"] else { throw item.error("kind is missing: \(WorkerSpec.grammar)") }
+            var spec = try kind.parsed("a worker kind") { text throws(ParseError) in try WorkerSpec.parse(text) }
+            if let value = worker["name"] { spec.name = try value.string("a worker name") }
+            if let value = worker["device"] {
+                let name = try value.string("a device name")
+                let known = scenario.devices.map(\.name)
+                guard known.contains(name) else {
+                    let hint = didYouMean(name, among: known).map { "; did you mean \($0)?" } ?? ""
+                    throw value.error("unknown device \"\(name)\" (known: \(known.isEmpty ? "none; declare it under devices" : known.joined(separator: ", ")))\(hint)")
+                }
+                spec.device = name
+            }
+            if let value = worker["model-memory-gb"] { spec.modelMemoryGB = try value.double(in: 0...1_000_000) }
+            if let value = worker["instances"] { spec.instances = try value.int(in: 1...64) }
+            if let value = worker["shared"], try value.bool() { scenario.sharedWorkers.append(spec.name) }
+            guard !scenario.workers.contains(where: { $0.name == spec.name }) else {
+                throw (worker["name"] ?? kind).error("a second worker named \"\(spec.name)\"; give one a name: key")
+            }
+            scenario.workers.append(spec)
+        }
+    }
+
+    private mutating func readOptions(_ value: YAMLValue, into scenario: inout RunScenario) throws(ScenarioFileError) {
+        let options = try entries(value, Self.optionKeys)
+        if let value = options["inbox"] { scenario.inbox = try value.choice(InboxKind.allCases.map { ($0.rawValue, $0) }) }
+        if let value = options["shared-instances"] { scenario.sharedInstances = try value.int(in: 1...64) }
+        if let value = options["framebuffer-slot"] {
+            scenario.frameBufferSlot = try value.choice([("overwrite", SlotPolicy.overwrite), ("drop-new", SlotPolicy.dropNew)])
+        }
+        if let value = options["scheduling"] { scenario.scheduling = try value.parsed("a scheduling policy") { text throws(ParseError) in try SchedulingPolicy.parse(text) } }
+        if let value = options["fanout-threshold"] { scenario.fanOutThreshold = try value.int(in: 1...256) }
+    }
+
+    private mutating func readCheckpoint(_ value: YAMLValue, scenario: RunScenario, counts: [Int]) throws(ScenarioFileError) -> Checkpoint {
+        let checkpoint = try entries(value, Self.checkpointKeys)
+        var result = Checkpoint()
+        for item in try checkpoint["service-levels"].map({ value throws(ScenarioFileError) in try items(value) }) ?? [] {
+            let level = try entries(item, Self.serviceLevelKeys)
+            guard let metric = level["metric"] else { throw item.error("metric is missing: \(Metric.grammar)") }
+            let max = try level["max"]?.double(in: 0...1e12), min = try level["min"]?.double(in: 0...1e12)
+            guard max != nil || min != nil else { throw item.error("max or min is missing: the bound the metric's median must meet") }
+            result.serviceLevels.append(Checkpoint.ServiceLevel(metric: try readMetric(metric, scenario: scenario), max: max, min: min))
+        }
+        for item in try checkpoint["criteria"].map({ value throws(ScenarioFileError) in try items(value) }) ?? [] {
+            let criterion = try entries(item, Self.criterionKeys)
+            func required(_ key: String, _ what: String) throws(ScenarioFileError) -> YAMLValue {
+                guard let value = criterion[key] else { throw item.error("\(key) is missing: \(what)") }
+                return value
+            }
+            let name = try required("item", "the checkpoint item, in words").string("the checkpoint item")
+            let metric = try readMetric(try required("metric", Metric.grammar), scenario: scenario)
+            let streamsValue = try required("streams", "the stream counts it is judged at, e.g. [4, 10]")
+            var streams: [Int] = []
+            for count in try items(streamsValue, single: true) {
+                let number = try count.int(in: RunScenario.streamRange)
+                guard counts.contains(number) else {
+                    throw count.error("\(number) is not a stream count of the scenario (\(counts.map(String.init).joined(separator: ", ")))")
+                }
+                streams.append(number)
+            }
+            let choices = TopologyKind.allCases.map { ($0.rawValue, $0) }
+            let option = try required("option", "A, B or C").choice(choices)
+            let versus = try required("versus", "A, B or C").choice(choices)
+            let rule: Checkpoint.Criterion.Rule
+            switch (criterion["within"], criterion["exceeds"]) {
+            case (let within?, nil): rule = .within(try readShare(within))
+            case (nil, let exceeds?): rule = .exceeds(try readShare(exceeds))
+            default: throw item.error("expected one of within: or exceeds: (a margin such as 25%)")
+            }
+            result.criteria.append(Checkpoint.Criterion(item: name, metric: metric, streams: streams, option: option, versus: versus, rule: rule))
+        }
+        return result
+    }
+
+    /// `gate: {alpha: 0.05, thresholds: {latency-p99: 10%, "drop-fraction:vlm": 0.1}}`.
+    private mutating func readGate(_ value: YAMLValue, scenario: RunScenario) throws(ScenarioFileError) -> GateDefaults {
+        let gate = try entries(value, Self.gateKeys)
+        var result = GateDefaults()
+        result.alpha = try gate["alpha"]?.double(in: 0...0.5, openBelow: true)
+        if let thresholds = gate["thresholds"] {
+            guard case .mapping(let mapping) = thresholds.node else { throw thresholds.error("expected a mapping of metric to threshold, got \(thresholds.shape)") }
+            for (keyNode, valueNode) in mapping {
+                let key = YAMLValue(node: keyNode, path: thresholds.path, file: file)
+                let text = try key.string("a quantity or metric")
+                let quantities = Metric.Quantity.allCases.map(\.rawValue)
+                if !quantities.contains(text) { _ = try readMetric(key, scenario: scenario) }
+                let entry = YAMLValue(node: valueNode, path: "\(thresholds.path).\(text)", file: file)
+                lines[entry.path] = entry.line
+                result.thresholds[text] = try readShare(entry)
+            }
+        }
+        return result
+    }
+
+    /// A metric whose worker kind or device the scenario has.
+    private func readMetric(_ value: YAMLValue, scenario: RunScenario) throws(ScenarioFileError) -> Metric {
+        let text = try value.string(Metric.grammar)
+        guard let metric = Metric.parse(text) else { throw value.error("'\(printable(text))' is not a metric; expected \(Metric.grammar)") }
+        if let subject = metric.subject {
+            let known = metric.quantity == .modelMemory ? scenario.devices.map(\.name) : scenario.workerNames
+            guard known.contains(subject) else {
+                let hint = didYouMean(subject, among: known).map { "; did you mean \($0)?" } ?? ""
+                throw value.error("unknown \(metric.quantity == .modelMemory ? "device" : "worker") \"\(printable(subject))\" (known: \(known.joined(separator: ", ")))\(hint)")
+            }
+        }
+        return metric
+    }
+
+    /// `25%` or `0.25`.
+    private func readShare(_ value: YAMLValue) throws(ScenarioFileError) -> Double {
+        let text = try value.string("a margin such as 25%").trimmingCharacters(in: " ")
+        let number = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let number, number.isFinite, number >= 0, number <= 100 else {
+            throw value.error("expected a margin such as 25% or 0.25, got '\(printable(text))'")
+        }
+        return number
+    }
+
+    private mutating func readFault(_ value: YAMLValue) throws(ScenarioFileError) -> Fault {
+        let fault = try entries(value, Self.faultKeys)
+        guard let kindValue = fault["kind"] else {
+            throw value.error("kind is missing: one of \(Fault.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let kind = try kindValue.choice(Fault.Kind.allCases.map { ($0.rawValue, $0) })
+        guard let at = fault["at"] else { throw value.error("at is missing: when the fault happens, from the start of the measured window (e.g. 5s)") }
+        var result = Fault(kind: kind, at: try at.duration())
+        result.stream = try fault["stream"]?.int(in: 0...(RunScenario.streamRange.upperBound - 1))
+        result.worker = try fault["worker"]?.string("a worker name")
+        result.duration = try fault["duration"]?.duration()
+        result.factor = try fault["factor"]?.double(in: 1...1000)
+        return result
+    }
+}

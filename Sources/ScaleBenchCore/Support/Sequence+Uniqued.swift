@@ -1,0 +1,9 @@
+import Random
+
+extension Sequence where Element: Hashable {
+    /// The elements in first-seen order, each once.
+    public func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

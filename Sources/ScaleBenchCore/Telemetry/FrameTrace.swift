@@ -1,0 +1,60 @@
+/// A capture's counters at one moment (what a realtime capture's atomics or a virtual
+/// capture hold).
+public struct CaptureSnapshot: Sendable, Equatable {
+    public var due: UInt64
+    public var published: UInt64
+    public var drops: UInt64
+    public var rateControlDrops: UInt64
+    public var latenessSumNanos: UInt64
+    public var latenessMaxNanos: UInt64
+
+    public init(due: UInt64, published: UInt64, drops: UInt64 = 0, rateControlDrops: UInt64 = 0, latenessSumNanos: UInt64 = 0,
+                latenessMaxNanos: UInt64 = 0) {
+        self.due = due
+        self.published = published
+        self.drops = drops
+        self.rateControlDrops = rateControlDrops
+        self.latenessSumNanos = latenessSumNanos
+        self.latenessMaxNanos = latenessMaxNanos
+    }
+}
+
+/// What a worker emits for each processed frame.
+public struct WorkerEvent: Sendable, Codable, Equatable {
+    public var stream: Int
+    public var seq: UInt64
+    public var worker: String
+    public var result: Double
+    /// Monotonic ns at the end of service.
+    public var at: UInt64
+
+    public init(stream: Int, seq: UInt64, worker: String, result: Double, at: UInt64) {
+        self.stream = stream
+        self.seq = seq
+        self.worker = worker
+        self.result = result
+        self.at = at
+    }
+}
+
+/// One processed frame's timestamps, kept only with `--trace` and written after the run.
+public struct FrameTraceRecord: Sendable, Equatable {
+    public var stream: Int
+    public var worker: String
+    public var seq: UInt64
+    public var capturedAt: UInt64
+    public var distributedAt: UInt64
+    public var serviceStart: UInt64
+    public var serviceEnd: UInt64
+
+    public init(stream: Int, worker: String, seq: UInt64, capturedAt: UInt64, distributedAt: UInt64,
+                serviceStart: UInt64, serviceEnd: UInt64) {
+        self.stream = stream
+        self.worker = worker
+        self.seq = seq
+        self.capturedAt = capturedAt
+        self.distributedAt = distributedAt
+        self.serviceStart = serviceStart
+        self.serviceEnd = serviceEnd
+    }
+}

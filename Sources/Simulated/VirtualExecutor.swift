@@ -1,0 +1,97 @@
+import ScaleBenchCore
+import Random
+
+/// Runs a topology plan in virtual time: a discrete-event simulation of the realtime
+/// executor with zero overhead, driven from an event queue in virtual nanoseconds. No
+/// threads, no sleeps, no wall clock.
+///
+/// It builds the same ``TopologyPlan`` from the scenario and drives the same pure
+/// policies: the captures' ``ArrivalSchedule`` (same seeds and ``PhasePolicy`` phases),
+/// ``LatestFrameSlot`` for inboxes and worker slots, ``FrameBufferPolicy`` for shared
+/// kinds and option B's per-stream inbox, ``ProcessorSharing`` for declared devices and
+/// ``FaultSchedule`` for faults; service times are drawn from each worker's
+/// ``ServiceDistribution`` with the realtime worker's seed.
+///
+/// What "zero overhead" means here: a frame is published at its due time, the supplier
+/// distributes it at that instant (so inboxes never drop and hand-off is 0 unless the
+/// worker is busy), and an idle worker takes it at once. `offload` and `cpu` services
+/// both last their sampled time (a `cpu` worker never competes for cores); an `offload`
+/// worker placed on a declared device shares it with the other jobs there.
+///
+/// Faults: capture stall and crash as in real time (decided at each frame's due time);
+/// a worker crash stops the instance at the fault's instant, losing the frame in hand
+/// (cancelling its device job), and restarts it at the restart time; a slowdown
+/// stretches every service that starts in its span.
+///
+/// The result has the realtime shape (rows, window figures, accounting, fairness,
+/// devices, fault isolation). Simulated runs have no CPU or memory figures: those are
+/// all zero. There is no timeline (it samples process CPU and memory), capture
+/// production and lateness are zero, and there are no worker events to keep.
+///
+/// Deterministic: the same scenario (seed included) gives the same result.
+public struct VirtualExecutor {
+    public let scenario: RunScenario
+
+    public init(scenario: RunScenario) { self.scenario = scenario }
+
+    /// Simulates the warm-up plus the measured window. Throws ``ScenarioError`` for an
+    /// invalid scenario or one a simulation cannot run: a source other than synthetic
+    /// (recorded and live video have no arrival model), or a `pixels` worker.
+    public func run() throws -> RunResult {
+        var simulation = try prepare()
+        simulation.simulate()
+        return simulation.result()
+    }
+
+    /// The simulation built and not yet run, so that a benchmark can time building,
+    /// simulating and summarising apart. Throws as ``run()``.
+    public func prepare() throws -> Simulation {
+        try scenario.validate()
+        try Self.check(scenario)
+        return Simulation(run: try VirtualRun(scenario: scenario))
+    }
+
+    /// A prepared simulation: ``simulate()`` once, then ``result()``.
+    public struct Simulation {
+        private var run: VirtualRun
+        private var boundaries: (before: RunCounts, after: RunCounts)?
+
+        init(run: VirtualRun) { self.run = run }
+
+        /// Runs the event loop to the end of the measured window and drains it.
+        public mutating func simulate() {
+            precondition(boundaries == nil, "a simulation runs once")
+            boundaries = run.run()
+        }
+
+        /// Events handled so far: arrivals, service ends, device checks, crashes and
+        /// restarts, stale ones included (each costs a pop). The arrivals and faults still
+        /// queued when the window ends are discarded, not counted.
+        public var handledEvents: UInt64 { run.handledEvents }
+
+        public func result() -> RunResult {
+            guard let boundaries else { preconditionFailure("simulate() first") }
+            return run.result(before: boundaries.before, after: boundaries.after)
+        }
+    }
+
+    /// What a simulation cannot run, refused before anything starts: a source other
+    /// than synthetic, a `pixels` worker (its cost is the real work on real pixels), and
+    /// a ``SimulationBudget`` over the available memory (``SimulationBudget/availableMemory(environment:)``
+    /// unless given) or over what a row's histograms can count.
+    public static func check(_ scenario: RunScenario) throws(ScenarioError) {
+        try check(scenario, availableBytes: SimulationBudget.availableMemory())
+    }
+
+    public static func check(_ scenario: RunScenario, availableBytes: Double) throws(ScenarioError) {
+        guard scenario.source == .synthetic else {
+            throw ScenarioError(key: "source", value: "\(scenario.source)",
+                                allowed: "synthetic in a simulated run (recorded and live video arrive when they arrive; run them in real time)")
+        }
+        if let worker = scenario.workers.first(where: { $0.cost == .pixels }) {
+            throw ScenarioError(key: "worker \(worker.name)", value: "pixels",
+                                allowed: "offload or cpu cost models in a simulated run (pixels does real work on real frames; run it in real time)")
+        }
+        try SimulationBudget(scenario).check(availableBytes: availableBytes)
+    }
+}

@@ -1,0 +1,316 @@
+import ScaleBenchCore
+import Random
+
+/// What can happen at a virtual instant. Indices and counters are 32-bit so that an
+/// event with its 16-byte queue key takes 32 bytes, not 48: the queue moves them on
+/// every event.
+enum VirtualEvent {
+    /// Capture `stream`'s next frame is due.
+    case arrival(stream: Int32)
+    /// Worker `worker`'s service number `service` (its low 32 bits) ends, on a host or
+    /// its own accelerator.
+    case serviceEnd(worker: Int32, service: UInt32)
+    /// A job on device `device` may have finished (stale unless `generation`, low 32
+    /// bits, is current).
+    case deviceCheck(device: Int32, generation: UInt32)
+    case crash(worker: Int32)
+    case restart(worker: Int32)
+}
+
+/// The components of one topology plan and their state in virtual time, driven by an
+/// ``EventQueue``. All decisions are made by the pure policies the realtime executor
+/// uses (``LatestFrameSlot``, ``FrameBufferPolicy``, ``ProcessorSharing``,
+/// ``ArrivalSchedule``, ``FaultSchedule``); this type only owns time and wiring.
+///
+/// Virtual time starts at 0 with the first arrivals (the realtime run's start, without
+/// its lead), the measured window is `[warm-up, warm-up + duration)`.
+///
+/// A value type on purpose: its arrays of component values are mutated in place inside
+/// its mutating methods, which the compiler checks for exclusive access statically. As a
+/// class, every such access cost a dynamic exclusivity check, a third of the event loop.
+struct VirtualRun {
+    let instances: RunInstances
+    var scenario: RunScenario { instances.scenario }
+    var windowStart: UInt64 { instances.windowStart }
+    var windowEnd: UInt64 { instances.windowEnd }
+
+    var captures: [VirtualCapture] = []
+    var suppliers: [VirtualSupplier] = []
+    var slots: [LatestFrameSlot<VirtualFrame>] = []
+    /// The worker reading each own slot.
+    var slotReader: [Int] = []
+    /// The frame-buffers each supplier delivers to, supplier after supplier (see
+    /// ``VirtualSupplier/frameBuffers``).
+    private var attachedBuffers: [Int] = []
+    var buffers: [VirtualFrameBuffer] = []
+    var workers: [VirtualWorker] = []
+    var devices: [VirtualDevice] = []
+    /// One per result row (``RunInstances/rows``); a shared kind's instances record the
+    /// same row, as the realtime executor merges their recorders per row.
+    var recorders: [ServiceMeasurements] = []
+    /// The recorder of stream s and worker kind k at `s × kindCount + k` (−1: the kind
+    /// does not serve the stream): the per-frame lookup, without hashing.
+    private let rowIndex: [Int32]
+    private let kindCount: Int
+    /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
+    /// row's measurements in order when the row's batch fills and at the end. Recording
+    /// one service touches three of the row's histograms (88 KB each, hundreds of MB in
+    /// all at 1000 streams; the fourth, hand-off, equals age here and is set at the end);
+    /// a batch records a row's services while its histograms are in cache (measured: 4 %
+    /// faster at 1000 streams). The result is the same as recording each at once.
+    private var pending: [PendingService] = []
+    private var pendingCount: [Int] = []
+    private static let batch = 256
+    /// Memory of one row's batch, for ``SimulationBudget``.
+    static let pendingBytesPerRow = batch * MemoryLayout<PendingService>.stride
+
+    private struct PendingService {
+        var capturedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
+    }
+
+    private var queue = EventQueue<VirtualEvent>(reserving: 64)
+    private var now: UInt64 = 0
+    /// Events handled, for the speed figure.
+    private(set) var handledEvents: UInt64 = 0
+
+    init(scenario: RunScenario) throws(ScenarioError) {
+        instances = RunInstances(scenario: scenario)
+        kindCount = instances.kinds.count
+        rowIndex = instances.rowIndex
+        devices = instances.devices.map(VirtualDevice.init)
+        recorders = instances.rows.map { _ in
+            ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows)
+        }
+        for worker in instances.workers {
+            let source: VirtualWorker.Source
+            switch worker.source {
+            case .slot:
+                source = .slot(slots.count)
+                slotReader.append(workers.count)
+                slots.append(LatestFrameSlot(policy: .overwrite))
+            case .frameBuffer(let buffer):
+                source = .frameBuffer(buffer)
+            }
+            workers.append(try VirtualWorker(instance: worker, source: source))
+        }
+        var firstSlot = 0
+        for supplier in instances.suppliers {
+            var virtual = VirtualSupplier(plan: supplier.plan, streamCount: instances.plan.streamCount,
+                                          subscribers: supplier.ownWorkers.count + supplier.frameBuffers.count,
+                                          fanOutThreshold: scenario.fanOutThreshold)
+            virtual.workerSlots = firstSlot..<firstSlot + supplier.ownWorkers.count
+            firstSlot += supplier.ownWorkers.count
+            virtual.frameBuffers = attachedBuffers.count..<attachedBuffers.count + supplier.frameBuffers.count
+            attachedBuffers += supplier.frameBuffers
+            suppliers.append(virtual)
+        }
+        captures = instances.captures.map { capture in
+            VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
+                           schedule: ArrivalSchedule(fps: scenario.rate, process: scenario.arrival,
+                                                     phaseNanos: capture.phase(fps: scenario.rate), seed: capture.arrivalSeed),
+                           faults: capture.faults, faultWindows: instances.faults.windows)
+        }
+        buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
+        pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
+        pendingCount = Array(repeating: 0, count: recorders.count)
+    }
+
+    /// Runs to the end of the measured window, stops the captures and suppliers as the
+    /// realtime executor does (waiting frames are discarded), lets every service in hand
+    /// finish, and returns the counters at both window boundaries.
+    mutating func run() -> (before: RunCounts, after: RunCounts) {
+        for index in captures.indices { queue.schedule(.arrival(stream: Int32(index)), at: captures[index].schedule.next()) }
+        for index in workers.indices {
+            for crash in workers[index].faults.crashes {
+                queue.schedule(.crash(worker: Int32(index)), at: crash.at)
+                if let restart = crash.restart { queue.schedule(.restart(worker: Int32(index)), at: restart) }
+            }
+        }
+        var before: RunCounts?
+        while let (time, event) = queue.pop(before: windowEnd) {
+            // Counters are read before anything happens at the window's first instant, so
+            // an event at exactly `windowStart` belongs to the window (as a service end does
+            // in ``WorkerRecorder``).
+            if before == nil, time >= windowStart { before = boundary() }
+            now = time
+            handle(event)
+        }
+        let start = before ?? boundary()
+        let end = boundary()
+
+        // Stop: no more arrivals or faults; every slot closes, discarding what waits.
+        for index in suppliers.indices { suppliers[index].close() }
+        for index in slots.indices { slots[index].close() }
+        for index in buffers.indices { buffers[index].close() }
+        while let (time, event) = queue.pop() {
+            switch event {
+            case .serviceEnd, .deviceCheck:
+                now = time
+                handle(event)
+            case .arrival, .crash, .restart:
+                continue
+            }
+        }
+        for row in recorders.indices {
+            recordPending(row)
+            recorders[row].handoffEqualsAge()
+        }
+        return (start, end)
+    }
+
+    // MARK: - Events
+
+    private mutating func handle(_ event: VirtualEvent) {
+        handledEvents += 1
+        switch event {
+        case .arrival(let stream):
+            let index = Int(stream)
+            switch captures[index].present(at: now) {
+            case .end: return
+            case .skip: break
+            case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
+            }
+            queue.schedule(.arrival(stream: stream), at: captures[index].schedule.next())
+        case .serviceEnd(let worker, let service):
+            let index = Int(worker)
+            guard UInt32(truncatingIfNeeded: workers[index].service) == service, workers[index].inHand != nil else { return }
+            finish(index)
+        case .deviceCheck(let device, let generation):
+            let index = Int(device)
+            guard UInt32(truncatingIfNeeded: devices[index].generation) == generation else { return }
+            devices[index].sharing.advance(to: now)
+            let done = devices[index].jobs.filter { devices[index].sharing.isFinished(job: $0) }
+            for job in done { devices[index].sharing.remove(job: job, at: now) }
+            devices[index].jobs.removeAll { done.contains($0) }
+            for job in done { finish(job) }
+            reschedule(device: index)
+        case .crash(let worker):
+            crash(Int(worker))
+        case .restart(let worker):
+            workers[Int(worker)].down -= 1
+            takeNext(Int(worker))
+        }
+    }
+
+    /// The run's result from the counters at the window's boundaries and now (after
+    /// ``run()``), through the assembler both executors share.
+    func result(before: RunCounts, after: RunCounts) -> RunResult {
+        let captureEnds = captures.map { capture -> CaptureEnd in
+            var end = CaptureEnd()
+            if capture.crashedByFault {
+                end.status = .crashed
+                end.error = "capture-crash fault"
+            }
+            end.stalledFrames = capture.stalledFrames
+            end.windowFrames = capture.windows.frames
+            return end
+        }
+        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: .none,
+                                   memory: .none,
+                                   deviceUsage: devices.map { DeviceUsage($0.sharing) },
+                                   events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
+        return ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
+                                                              rows: recorders, measures: measures)
+    }
+
+    /// Publishes into the supplier's inbox; the distribution loop takes it at once and
+    /// delivers it to every subscribed slot, then idle readers take their frames.
+    private mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
+        suppliers[pipeline].publish(frame)
+        let ownSlots = suppliers[pipeline].workerSlots
+        while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
+            for slot in ownSlots { slots[slot].offer(distributed) }
+            for attached in suppliers[pipeline].frameBuffers { buffers[attachedBuffers[attached]].offer(distributed) }
+            for slot in ownSlots { takeNext(slotReader[slot]) }
+            for attached in suppliers[pipeline].frameBuffers {
+                for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
+                    takeNext(worker)
+                    if workers[worker].isReady { break }  // the buffer is empty
+                }
+            }
+        }
+    }
+
+    /// A ready worker takes the frame its source offers it, if any, and starts serving it.
+    private mutating func takeNext(_ worker: Int) {
+        guard workers[worker].isReady else { return }
+        let frame: VirtualFrame
+        switch workers[worker].source {
+        case .slot(let slot):
+            guard case .item(let taken) = slots[slot].take() else { return }
+            frame = taken
+        case .frameBuffer(let buffer):
+            guard let taken = buffers[buffer].policy.next() else { return }
+            frame = taken.item
+        }
+        workers[worker].inHand = (frame, now)
+        workers[worker].service &+= 1
+        let work = workers[worker].drawWork(startingAt: now)
+        if let device = workers[worker].device {
+            devices[device].sharing.add(job: worker, work: work, at: now)
+            devices[device].jobs.append(worker)
+            reschedule(device: device)
+        } else {
+            queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + work)
+        }
+    }
+
+    private mutating func finish(_ worker: Int) {
+        guard let (frame, start) = workers[worker].inHand else { return }
+        workers[worker].inHand = nil
+        let row = row(frame.stream, workers[worker].kind)
+        // Distribution is instantaneous here: hand-off = age (see recordPending).
+        assert(frame.distributedAt == frame.capturedAt)
+        pending[row &* Self.batch &+ pendingCount[row]] = PendingService(capturedAt: frame.capturedAt, start: start, end: now)
+        pendingCount[row] &+= 1
+        if pendingCount[row] == Self.batch { recordPending(row) }
+        takeNext(worker)
+    }
+
+    private mutating func recordPending(_ row: Int) {
+        for index in row * Self.batch..<row * Self.batch + pendingCount[row] {
+            let service = pending[index]
+            recorders[row].recordDistributedAtCapture(capturedAt: service.capturedAt, serviceStart: service.start,
+                                                      serviceEnd: service.end)
+        }
+        pendingCount[row] = 0
+    }
+
+    /// The worker stops at once: the frame in hand is lost (its device job cancelled).
+    private mutating func crash(_ worker: Int) {
+        workers[worker].down += 1
+        guard let (frame, _) = workers[worker].inHand else { return }
+        workers[worker].inHand = nil
+        workers[worker].service &+= 1  // its pending end, if any, is now stale
+        if let device = workers[worker].device {
+            devices[device].sharing.remove(job: worker, at: now)
+            devices[device].jobs.removeAll { $0 == worker }
+            reschedule(device: device)
+        }
+        recorders[row(frame.stream, workers[worker].kind)].recordLost()
+    }
+
+    private mutating func reschedule(device: Int) {
+        devices[device].generation &+= 1
+        if let at = devices[device].nextCheck {
+            queue.schedule(.deviceCheck(device: Int32(device), generation: UInt32(truncatingIfNeeded: devices[device].generation)), at: at)
+        }
+    }
+
+    @inline(__always)
+    private func row(_ stream: Int, _ kind: Int) -> Int { Int(rowIndex[stream &* kindCount &+ kind]) }
+
+    // MARK: - Boundaries
+
+    func boundary() -> RunCounts {
+        RunCounts(
+            captures: captures.map {
+                CaptureSnapshot(due: $0.due, published: $0.published, drops: 0, rateControlDrops: 0, latenessSumNanos: 0,
+                                latenessMaxNanos: 0)
+            },
+            inboxes: suppliers.map(\.inboxCounts), distributed: suppliers.map(\.distributed),
+            chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
+            ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
+            bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
+    }
+}

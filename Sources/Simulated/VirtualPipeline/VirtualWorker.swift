@@ -1,0 +1,99 @@
+import ScaleBenchCore
+import Random
+
+/// One worker instance in virtual time: where it takes frames from, its seeded service
+/// distribution, the device its offloaded jobs share, its faults and the frame in hand.
+struct VirtualWorker {
+    enum Source {
+        /// Its own slot on its pipeline's supplier (index into the run's slots).
+        case slot(Int)
+        /// A shared kind's frame-buffer (index into the run's frame-buffers).
+        case frameBuffer(Int)
+    }
+
+    let spec: WorkerSpec
+    let source: Source
+    /// The service distribution with its parameters derived once.
+    let sampler: ServiceDistribution.Sampler
+    /// Seeded as the realtime worker of the same place in the plan, so both draw the same
+    /// service times.
+    let random: GSLRandom
+    /// Index of the device its `offload` jobs share; nil: an accelerator of its own (or a
+    /// `cpu` worker, whose device only holds its model's memory, as in real time).
+    let device: Int?
+    let faults: WorkerFaults
+    /// Index of its worker kind, which with a frame's stream names the result row.
+    let kind: Int
+
+    /// Crashes not yet restarted (> 0: down, takes no frames).
+    var down = 0
+    /// The frame in service and when its service started.
+    var inHand: (frame: VirtualFrame, start: UInt64)?
+    /// Identifies the current service, so that the end of a service cancelled by a crash
+    /// is recognised as stale when its event comes out of the queue.
+    var service: UInt64 = 0
+
+    /// Service times drawn ahead, in order (as ``ArrivalSchedule`` draws arrivals): the
+    /// generator is this worker's alone, so the times are the same as drawn one by one.
+    private var ahead: [UInt64] = []
+    private var aheadPosition = 0
+    private static let batch = 32
+
+    var isReady: Bool { down == 0 && inHand == nil }
+
+    init(instance: RunInstances.Worker, source: Source) throws(ScenarioError) {
+        switch instance.spec.cost {
+        case .offload(let distribution), .cpu(let distribution):
+            sampler = ServiceDistribution.Sampler(distribution)
+        case .pixels:
+            throw ScenarioError(key: "worker \(instance.spec.name)", value: "pixels",
+                                allowed: "offload or cpu cost models in a simulated run (pixels does real work on real pixels, which virtual time cannot model; run it in real time)")
+        }
+        spec = instance.spec
+        self.source = source
+        device = instance.device
+        random = GSLRandom(seed: instance.seed, algorithm: .taus2)
+        faults = instance.faults
+        kind = instance.kind
+    }
+
+    /// The solo work of a service starting at `time`: a sampled time, stretched by a
+    /// slowdown fault as ``WorkerEngine`` stretches it.
+    /// Mutating only so that it runs on the element in place: a non-mutating call on an
+    /// array element copies the whole worker (spec, faults and all) first.
+    mutating func drawWork(startingAt time: UInt64) -> UInt64 {
+        if let work = sampler.constant, faults.slowdowns.isEmpty { return work }
+        if aheadPosition == ahead.count {
+            ahead.removeAll(keepingCapacity: true)
+            for _ in 0..<Self.batch { ahead.append(sampler.sample(random)) }
+            aheadPosition = 0
+        }
+        let sampled = ahead[aheadPosition]
+        aheadPosition += 1
+        return faults.slowdowns.isEmpty ? sampled : UInt64(Double(sampled) * faults.slowdown(at: time))
+    }
+}
+
+/// A declared device in virtual time: the pure ``ProcessorSharing`` policy and the
+/// worker instances whose jobs are on it (a job's id is its worker's index: an instance
+/// has at most one job at a time).
+struct VirtualDevice {
+    let spec: DeviceSpec
+    var sharing: ProcessorSharing
+    var jobs: [Int] = []
+    /// Bumped whenever the next completion may have moved (a job arrived or left), so an
+    /// older completion event is recognised as stale.
+    var generation: UInt64 = 0
+
+    init(spec: DeviceSpec) {
+        self.spec = spec
+        sharing = ProcessorSharing(sharing: spec.sharing, start: 0)
+    }
+
+    /// When to look at the device next: now if a job is already done (e.g. zero work),
+    /// else the earliest completion if nothing arrives; nil when idle.
+    var nextCheck: UInt64? {
+        if jobs.contains(where: { sharing.isFinished(job: $0) }) { return sharing.time }
+        return sharing.nextCompletion()?.at
+    }
+}
