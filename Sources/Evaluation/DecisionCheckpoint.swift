@@ -48,27 +48,18 @@ public struct DecisionCheckpoint: Sendable {
     public var standings: [Standing]
     public var recommendations: [Recommendation]
 
-    /// Nil when the runs' scenario declares no checkpoint.
-    public static func make(runs: [RunRecord], comparison: Comparison, settings: Comparison.Settings) -> DecisionCheckpoint? {
+    /// Nil when the runs' scenario declares no checkpoint. `infeasible` holds the cells the
+    /// database records as unable to run.
+    public static func make(runs: [RunRecord], comparison: Comparison, settings: Comparison.Settings,
+                            infeasible cells: [InfeasibleCell] = []) -> DecisionCheckpoint? {
         guard let scenario = runs.last(where: { $0.scenario?.checkpoint != nil })?.scenario, let checkpoint = scenario.checkpoint else { return nil }
         let counts = runs.map(\.streams).uniqued().sorted()
         let topologies = (runs.compactMap { TopologyKind(rawValue: $0.topology) }
             + checkpoint.criteria.flatMap { [$0.option, $0.versus] }).uniqued().sorted { $0.rawValue < $1.rawValue }
 
-        // Configurations that could not run: rebuilt from the stored scenario.
-        var infeasible: [Infeasible] = []
-        for streams in counts {
-            for topology in topologies {
-                var cell = scenario
-                cell.streams = streams
-                cell.topology = topology
-                if topology == .independentPipelines { cell.sharedWorkers = [] }
-                let reasons = TopologyPlan.build(cell).infeasibilities(devices: cell.devices)
-                if !reasons.isEmpty {
-                    infeasible.append(Infeasible(option: topology.rawValue, streams: streams, reason: reasons.map(\.description).joined(separator: "; ")))
-                }
-            }
-        }
+        // Configurations that could not run, as the database recorded them.
+        let infeasible = cells.filter { counts.contains($0.streams) && topologies.contains($0.topology) }
+            .map { Infeasible(option: $0.topology.rawValue, streams: $0.streams, reason: $0.reason) }
         func infeasibility(_ option: String, _ streams: Int) -> Infeasible? {
             infeasible.first { $0.option == option && $0.streams == streams }
         }

@@ -21,13 +21,14 @@ public struct Report {
     public var simulation: SimulationCheck?
 
     public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
-                            settings: Comparison.Settings = .init(), simulated: [RunRecord] = []) throws(EvaluationError) -> Report {
+                            settings: Comparison.Settings = .init(), simulated: [RunRecord] = [],
+                            infeasible: [InfeasibleCell] = []) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
         let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits, simulated: simulated)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
                       charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
-                      checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings),
+                      checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings, infeasible: infeasible),
                       simulation: SimulationCheck.make(realtime: runs, simulated: simulated))
     }
 

@@ -56,11 +56,7 @@ public struct SweepPlan: Sendable {
     }
 
     public func identity(of cell: Cell) -> RunIdentity {
-        var scenario = base
-        scenario.topology = cell.topology
-        // Shared kinds describe option C; in option A every pipeline has its own.
-        scenario.sharedWorkers = cell.topology == .independentPipelines ? [] : sharedWorkers
-        scenario.streams = cell.streams
+        var scenario = base.cell(streams: cell.streams, topology: cell.topology, shared: sharedWorkers)
         scenario.seed = cell.seed
         return RunIdentity(scenarioName: name, scenario: scenario, repetition: cell.repetition, mode: mode, baseHash: baseHash)
     }

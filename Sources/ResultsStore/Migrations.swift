@@ -7,7 +7,26 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
+    }
+
+    /// Cells of a matrix that could not run (their models do not fit the devices), so that
+    /// reports are functions of the database alone.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE infeasible_cell (
+                id INTEGER PRIMARY KEY,
+                scenario_name TEXT NOT NULL,
+                scenario_hash TEXT NOT NULL,
+                topology TEXT NOT NULL,
+                streams INTEGER NOT NULL,
+                mode TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                UNIQUE (scenario_name, scenario_hash, topology, streams, mode)
+            )
+            """)
     }
 
     /// Runs, their environment and scenario, and everything they measured.

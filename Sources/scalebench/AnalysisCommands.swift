@@ -88,8 +88,10 @@ struct ReportCommand: ParsableCommand {
         let report: Report
         // Real-time reports set the scenario's simulated runs beside their own.
         let simulated = options.mode == .realtime ? try source.database.records(scenario: name, mode: .simulated) : []
+        let infeasible = try source.database.infeasibleCells(scenario: name, mode: options.mode)
         do {
-            report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated)
+            report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated,
+                                     infeasible: infeasible)
         } catch {
             throw UsageError(error.description)
         }

@@ -131,6 +131,7 @@ struct RunCommand: ParsableCommand {
             let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
             let label = "\(index + 1)/\(scenarios.count): option \(scenario.topology.rawValue) × \(scenario.streams) streams"
             if !reasons.isEmpty {
+                try database?.recordInfeasible(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode), reasons: reasons)
                 FileHandleStderr.write("\(label): infeasible, not run\n")
                 outcomes.append((scenario.streams, scenario.topology, .infeasible(reasons)))
                 continue

@@ -123,10 +123,8 @@ struct ScenarioOptions: ParsableArguments {
             scenario.workers = try workers.map { text in try parse("--worker", text) { try WorkerSpec.parse($0) } }
         }
         if kind == nil, let topology {
-            let chosen = try Self.topologyKind(topology)
-            scenario.topology = chosen
-            if chosen == .independentPipelines { scenario.sharedWorkers = [] }
-            else if let file { scenario.sharedWorkers = file.base.sharedWorkers }
+            scenario = scenario.cell(streams: scenario.streams, topology: try Self.topologyKind(topology),
+                                     shared: file?.base.sharedWorkers ?? scenario.sharedWorkers)
         }
         if let inbox {
             guard let inboxKind = InboxKind(rawValue: inbox.lowercased()) else {

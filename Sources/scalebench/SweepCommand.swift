@@ -118,6 +118,7 @@ struct SweepCommand: ParsableCommand {
             let identity = plan.identity(of: cell)
             let reasons = TopologyPlan.build(identity.scenario).infeasibilities(devices: identity.scenario.devices)
             if !reasons.isEmpty {
+                try database.recordInfeasible(identity, reasons: reasons)
                 progress.infeasible(position, cell: cell, reasons: reasons)
                 continue
             }

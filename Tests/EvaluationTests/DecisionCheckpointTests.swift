@@ -32,12 +32,23 @@ final class DecisionCheckpointTests: XCTestCase {
         }
     }
 
+    /// What a sweep of the scenario records for the cells whose models do not fit.
+    func infeasibleCells() throws -> [InfeasibleCell] {
+        let scenario = try scenario()
+        return TopologyKind.allCases.compactMap { topology in
+            let cell = scenario.cell(streams: 4, topology: topology)
+            let reasons = TopologyPlan.build(cell).infeasibilities(devices: cell.devices)
+            return reasons.isEmpty ? nil : InfeasibleCell(topology: topology, streams: 4, reason: reasons.map(\.description).joined(separator: "; "))
+        }
+    }
+
     func checkpoint(bCores: Double, cCores: Double) throws -> DecisionCheckpoint {
         let runs = try runs(bCores: bCores, cCores: cCores)
         var settings = Comparison.Settings()
         settings.resamples = 2000
         let comparison = try Comparison.make(scenario: "s", runs: runs, settings: settings)
-        return try XCTUnwrap(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings))
+        return try XCTUnwrap(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings,
+                                                     infeasible: try infeasibleCells()))
     }
 
     func testItemsAreMetNotMetOrInfeasibleWithTheirEvidence() throws {

@@ -81,6 +81,17 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
     public var rate: Double { fps ?? 30 }
 
+    /// This scenario as one cell of a matrix: `streams` streams wired as `topology`. Shared
+    /// kinds (`shared`, default this scenario's) describe options B and C; in option A
+    /// every pipeline has its own instances, so it shares none.
+    public func cell(streams: Int, topology: TopologyKind, shared: [String]? = nil) -> RunScenario {
+        var cell = self
+        cell.streams = streams
+        cell.topology = topology
+        cell.sharedWorkers = topology == .independentPipelines ? [] : (shared ?? sharedWorkers)
+        return cell
+    }
+
     /// The synthetic frame size.
     public var frameSize: Resolution { resolution ?? Resolution(width: 1280, height: 720) }
 

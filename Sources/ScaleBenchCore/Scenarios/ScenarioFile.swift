@@ -22,11 +22,7 @@ public struct ScenarioFile: Sendable {
     /// The scenario of one cell: the base with the cell's stream count and topology.
     /// Shared kinds describe options B/C; in option A every pipeline has its own.
     public func scenario(streams: Int, topology: TopologyKind) -> RunScenario {
-        var scenario = base
-        scenario.streams = streams
-        scenario.topology = topology
-        if topology == .independentPipelines { scenario.sharedWorkers = [] }
-        return scenario
+        base.cell(streams: streams, topology: topology)
     }
 
     /// Every cell in the file's order: stream counts outer, topologies inner.

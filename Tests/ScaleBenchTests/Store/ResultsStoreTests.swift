@@ -28,11 +28,35 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
         XCTAssertEqual(tables, ["accounting", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
-                                "grdb_migrations", "run", "stream_metrics", "timeline", "worker_metrics"])
+                                "grdb_migrations", "infeasible_cell", "run", "stream_metrics", "timeline", "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
-        XCTAssertEqual(migrations, ["v1"])
+        XCTAssertEqual(migrations, ["v1", "v2"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(journal, "wal")
+    }
+
+    /// v2 on a database that v1 made: the infeasible cells table is added, the runs kept;
+    /// a cell recorded twice is one row.
+    func testMigrationV2AddsInfeasibleCellsToAV1Database() throws {
+        let file = path("v1.sqlite")
+        let queue = try DatabaseQueue(path: file)
+        try Migrations.migrator.migrate(queue, upTo: "v1")
+        try queue.close()
+        let database = try ResultsDatabase(path: file)
+        let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        XCTAssertEqual(migrations, ["v1", "v2"])
+        var scenario = RunScenario()
+        scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
+        scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]
+        scenario.streams = 4
+        let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+        XCTAssertFalse(reasons.isEmpty)
+        let identity = RunIdentity(scenarioName: "s", scenario: scenario, mode: .realtime)
+        try database.recordInfeasible(identity, reasons: reasons)
+        try database.recordInfeasible(identity, reasons: reasons)
+        let cells = try database.infeasibleCells(scenario: "s")
+        XCTAssertEqual(cells, [InfeasibleCell(topology: .independentPipelines, streams: 4, reason: reasons[0].description)])
+        XCTAssertEqual(try database.infeasibleCells(scenario: "s", mode: .simulated), [])
     }
 
     func testASweepStoresCompleteRunsAndResumesShardsAndMerges() throws {
