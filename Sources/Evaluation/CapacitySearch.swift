@@ -10,10 +10,13 @@ public struct CapacitySearch: Sendable {
         public var meets: Bool
         /// Why, in words (the service levels' evidence).
         public var evidence: [String]
-        public init(streams: Int, meets: Bool, evidence: [String]) {
+        /// The runs could not show whether the levels are met (counted as a miss).
+        public var insufficient: Bool
+        public init(streams: Int, meets: Bool, evidence: [String], insufficient: Bool = false) {
             self.streams = streams
             self.meets = meets
             self.evidence = evidence
+            self.insufficient = insufficient
         }
     }
 

@@ -86,7 +86,8 @@ struct CapacityCommand: ParsableCommand {
             let here = try database.records(scenario: name, mode: mode).filter { $0.streams == streams && $0.topology == topology.rawValue }
             let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels)
             if !quiet { FileHandleStderr.write("capacity: \(streams) streams: \(status.rawValue)\n") }
-            return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence)
+            return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence,
+                                        insufficient: status == .insufficient)
         }
 
         print("scalebench capacity \(file.path) · option \(topology.rawValue) · service levels: " + levels.map(\.description).joined(separator: "; "))
@@ -96,7 +97,7 @@ struct CapacityCommand: ParsableCommand {
         // Insufficient data counts as a miss in the search (it cannot show the levels are
         // met), and the answer says so.
         func insufficient(_ streams: Int) -> Bool {
-            probes.first { $0.streams == streams }?.evidence.first?.hasPrefix(DecisionCheckpoint.Status.insufficient.rawValue) ?? false
+            probes.first { $0.streams == streams }?.insufficient ?? false
         }
         switch capacity {
         case nil where insufficient(start):

@@ -38,11 +38,16 @@ enum RunExecution {
                     options: RealtimeExecutor.Options) throws -> (result: RunResult, events: [WorkerEvent]) {
         do {
             return try RunService.run(identity, database: database, provenance: provenance(), options: options)
-        } catch let error as VideoError {
-            throw UsageError(error.description)
-        } catch let error as ScenarioError {
-            throw usage(error, mode: identity.mode)
+        } catch {
+            throw refusal(error, mode: identity.mode)
         }
+    }
+
+    /// A source or scenario the executor refused, as bad input; any other error as it is.
+    static func refusal(_ error: any Error, mode: RunMode) -> any Error {
+        if let error = error as? VideoError { return UsageError(error.description) }
+        if let error = error as? ScenarioError { return usage(error, mode: mode) }
+        return error
     }
 
     /// A simulated run's refusals (source, `pixels` workers, the memory and horizon

@@ -99,36 +99,25 @@ struct SweepCommand: ParsableCommand {
             try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)
             try RunExecution.checkBeforeStart(plan.identity(of: cell))
         }
-        let known = try database.scenarioHashes(named: name)
-        if !known.isEmpty && !known.contains(settingsHash) && !known.contains(plan.baseHash) {
-            throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(known.sorted().joined(separator: ", ")), now \(settingsHash)); use another --name or --db")
+        let sweep: Sweep
+        do {
+            sweep = try Sweep(plan: plan, database: database, shard: (index, count), settingsHash: settingsHash)
+        } catch let error as Sweep.ChangedSettings {
+            throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(error.known.joined(separator: ", ")), now \(error.now)); use another --name or --db")
         }
-
-        let done = try database.completedSweepKeys()
-        let cells = plan.shard(index, of: count)
-        let todo = cells.filter { !done.contains(plan.identity(of: $0).sweepKey) }
-        let progress = Progress(total: todo.count, skipped: cells.count - todo.count, quiet: quiet, name: name,
+        let progress = Progress(total: sweep.todo.count, skipped: sweep.skipped, quiet: quiet, name: name,
                                 plannedPerRun: base.warmup.seconds + base.duration.seconds + pause.seconds)
         let trap = SignalTrap()
-        let provenance = Provenance.current()
-        var failures: [String] = []
-        for (position, cell) in todo.enumerated() {
-            if position > 0, pause.nanoseconds > 0, !trap.cancel.sleep(until: monotonicNow() + pause.nanoseconds) { break }
-            if trap.signal != nil { break }
-            let identity = plan.identity(of: cell)
-            let reasons = TopologyPlan.build(identity.scenario).infeasibilities(devices: identity.scenario.devices)
-            if !reasons.isEmpty {
-                try database.recordInfeasible(identity, reasons: reasons)
-                progress.infeasible(position, cell: cell, reasons: reasons)
-                continue
-            }
-            progress.starting(position, cell: cell, seconds: base.warmup.seconds + base.duration.seconds)
-            var options = RealtimeExecutor.Options(cancel: trap.cancel)
-            options.trace = storeOptions.trace
-            options.onSample = { sample in progress.sample(sample) }
-            let (result, _) = try RunExecution.run(identity, database: database, provenance: provenance, options: options)
-            progress.finished(position, cell: cell, result: result)
-            if let failure = result.everyStreamFailed { failures.append("option \(cell.topology.rawValue) × \(cell.streams) streams, repetition \(cell.repetition): \(failure)") }
+        var observer = Sweep.Observer()
+        observer.starting = { position, cell in progress.starting(position, cell: cell, seconds: base.warmup.seconds + base.duration.seconds) }
+        observer.infeasible = { position, cell, reasons in progress.infeasible(position, cell: cell, reasons: reasons) }
+        observer.finished = { position, cell, result in progress.finished(position, cell: cell, result: result) }
+        observer.sample = { sample in progress.sample(sample) }
+        let failures: [String]
+        do {
+            failures = try sweep.run(pause: pause, trace: storeOptions.trace, cancel: trap.cancel, observer: observer)
+        } catch {
+            throw RunExecution.refusal(error, mode: mode)
         }
         progress.done()
         try trap.exitIfSignalled()
