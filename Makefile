@@ -71,11 +71,11 @@ fuzz-video: deps
 bench: release
 	.build/release/scalebench bench mailbox
 
-# queueing.md §1 in SimPy beside the simulated executor (installs SimPy from PyPI).
+# docs/queueing.md §1 in SimPy beside the simulated executor (installs SimPy from PyPI).
 bench-simpy: release
 	SCALEBENCH=.build/release/scalebench benchmarks/simpy/compare.sh
 
-# Events and frames per second of the simulated executor: queueing.md §1, nursing-home-32
+# Events and frames per second of the simulated executor: docs/queueing.md §1, nursing-home-32
 # option C for an hour, and the 1000-stream hour (under a minute in all).
 bench-simulation: release
 	.build/release/scalebench bench simulation

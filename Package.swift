@@ -81,14 +81,26 @@ let package = Package(
 
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Random"], exclude: ["Reference"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBenchCore", "Random"]),
+        // Shared by the test targets: fixtures, the CLI as a subprocess, waits on state.
+        .target(name: "TestSupport", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random"], path: "Tests/TestSupport"),
+        // One test target per source area; wall-clock behaviour lives in RealtimeChecks.
+        .testTarget(name: "CoreTests", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport"]),
+        .testTarget(name: "VideoTests", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench"]),
+        .testTarget(name: "RealtimeTests", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport"]),
+        .testTarget(name: "SimulatedTests", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport"]),
         .testTarget(
-            name: "ScaleBenchTests",
-            dependencies: [
-                "ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random",
-                "scalebench",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            name: "ResultsStoreTests",
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Real time on this machine's clock: fps windows, latency bounds, agreement with
+        // simulated time. Generous tolerances; CI runs them like every other target.
+        .testTarget(
+            name: "RealtimeChecks",
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
     ]
 )

@@ -137,7 +137,7 @@ struct SimulationBench: ParsableCommand {
         commandName: "simulation",
         abstract: "Events and frames per second of the simulated-time executor.",
         discussion: """
-        Cases: queueing.md §1's single-worker model (one stream, Poisson 30/s, one
+        Cases: docs/queueing.md §1's single-worker model (one stream, Poisson 30/s, one
         latest-frame slot; constant 50 ms and exponential 33.3 ms service) for --frames
         frames, as benchmarks/simpy runs it in SimPy; then each --scenario file, its first
         topology unless --topology, its duration unless --duration. Build, simulation and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# queueing.md §1 in SimPy and in scalebench's simulated executor, same parameters:
+# docs/queueing.md §1 in SimPy and in scalebench's simulated executor, same parameters:
 # one worker, one latest-frame slot, Poisson arrivals at 30/s, constant 50 ms and
 # exponential 33.3 ms service, 1,000,000 frames. Prints both models' figures beside the
 # closed forms, then the speed of each: SimPy's `env.run()` and scalebench's event loop

@@ -1,4 +1,4 @@
-"""A peer model of queueing.md section 1 in SimPy: one worker, one latest-frame slot.
+"""A peer model of docs/queueing.md section 1 in SimPy: one worker, one latest-frame slot.
 
 Poisson arrivals of rate LAMBDA; a new frame overwrites the one waiting in the slot; the
 worker takes the waiting frame the moment it is free and serves it for a time drawn from

@@ -60,7 +60,7 @@ public struct ArrivalSchedule {
     /// Arrivals drawn ahead, in order, and the position of the next one. The generator
     /// is this schedule's alone, so drawing a batch at once gives the very same times;
     /// its `log1p` calls then overlap instead of each waiting for the previous arrival to
-    /// be scheduled (drawn one at a time, `log1p` was a quarter of queueing.md §1's
+    /// be scheduled (drawn one at a time, `log1p` was a quarter of docs/queueing.md §1's
     /// simulation profile; ahead, that simulation runs 10 % faster).
     private var ahead: [UInt64] = []
     private var aheadPosition = 0

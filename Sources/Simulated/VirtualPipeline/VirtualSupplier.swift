@@ -6,7 +6,7 @@ import Random
 ///
 /// The distribution loop is instantaneous here, so a published frame is taken from the
 /// inbox at the instant it arrives and the inbox never drops one (the closed forms of
-/// queueing.md assume the same). The inbox still runs through the pure policies, so its
+/// docs/queueing.md assume the same). The inbox still runs through the pure policies, so its
 /// accounting line is the realtime one.
 struct VirtualSupplier {
     let plan: PipelinePlan

@@ -1,0 +1,214 @@
+import TestSupport
+import XCTest
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
+
+/// Scenario files: the presets load, defaults fill in, and every kind of bad file gets
+/// one located message: file, line, key path, what is wrong and what is allowed.
+final class ScenarioFileTests: XCTestCase {
+    static let good = """
+    name: ward
+    streams: 4
+    topology: [A, C]
+    duration: 5s
+    capture:
+      fps: 15
+      resolution: 480p
+    devices:
+      - name: gpu0
+        memory-gb: 24
+    workers:
+      - kind: person-detector
+      - kind: vlm
+        device: gpu0
+        shared: true
+    faults:
+      - kind: capture-stall
+        stream: 1
+        at: 2s
+        duration: 1s
+    """
+
+    func parse(_ text: String) throws(ScenarioFileError) -> ScenarioFile {
+        try ScenarioFile.parse(text, file: "Scenarios/x.yaml", defaultName: "x")
+    }
+
+    /// The error a text gets, or a failure when it loads.
+    func problem(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> ScenarioFileError? {
+        do {
+            _ = try parse(text)
+            XCTFail("loaded, but should not have: \(text)", file: file, line: line)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testTheGoodFileResolvesWithDefaults() throws {
+        let file = try parse(Self.good)
+        XCTAssertEqual(file.name, "ward")
+        XCTAssertEqual(file.streamCounts, [4])
+        XCTAssertEqual(file.topologies, [.independentPipelines, .hybrid])
+        XCTAssertEqual(file.repetitions, 1)
+        XCTAssertEqual(file.cells.count, 2)
+        let c = file.scenario(streams: 4, topology: .hybrid)
+        XCTAssertEqual(c.sharedWorkers, ["vlm"])
+        XCTAssertEqual(c.fps, 15)
+        XCTAssertEqual(c.resolution, Resolution(width: 640, height: 480))
+        XCTAssertEqual(c.warmup, RunScenario().warmup, "unset keys keep RunScenario's defaults")
+        XCTAssertEqual(c.workers.map(\.name), ["person-detector", "vlm"])
+        XCTAssertEqual(c.workers[1].device, "gpu0")
+        XCTAssertEqual(c.workers[1].modelMemory, 8, "the VLM preset's model memory")
+        XCTAssertEqual(c.faults, [Fault(kind: .captureStall, at: .seconds(2), stream: 1, duration: .seconds(1))])
+        XCTAssertEqual(file.scenario(streams: 4, topology: .independentPipelines).sharedWorkers, [], "option A shares nothing")
+    }
+
+    func testThePresetsLoadAndOptionAIsInfeasibleOnTheirGPU() throws {
+        let folder = Fixtures.repository.appendingPathComponent("Scenarios")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertEqual(names, ["decision-checkpoint.yaml", "fault-isolation.yaml", "geriatric-4.yaml", "hospital-10.yaml", "nursing-home-32.yaml"])
+        for name in names { XCTAssertNoThrow(try ScenarioFile.load(path: folder.appendingPathComponent(name).path), name) }
+
+        let checkpoint = try ScenarioFile.load(path: folder.appendingPathComponent("decision-checkpoint.yaml").path)
+        XCTAssertEqual(checkpoint.streamCounts, [4, 10, 32])
+        XCTAssertEqual(checkpoint.topologies, [.independentPipelines, .globalPipeline, .hybrid])
+        XCTAssertEqual(checkpoint.cells.count, 9)
+        for (count, topology) in checkpoint.cells {
+            let scenario = checkpoint.scenario(streams: count, topology: topology)
+            let problems = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            if topology == .independentPipelines {
+                XCTAssertEqual(problems.count, 1, "\(count) VLM instances × 8 GB on a 16 GB GPU")
+                XCTAssertEqual(problems.first?.neededGB, Double(count) * 8)
+                XCTAssertEqual(problems.first?.description, "gpu0: needs \(format1(Double(count) * 8)) GB (vlm \(count) × 8.0 GB) but has 16.0 GB")
+            } else {
+                XCTAssertEqual(problems, [], "\(topology) at \(count) fits")
+            }
+        }
+    }
+
+    private func format1(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The must-show list of bad scenarios, each with its exact location and message.
+    func testBadScenariosAreLocatedWithKeyPathAndWhatIsAllowed() {
+        let cases: [(text: String, expected: String)] = [
+            (Self.good.replacingOccurrences(of: "duration: 5s", with: "durration: 5s"),
+             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults, checkpoint, gate"),
+            (Self.good.replacingOccurrences(of: "  fps: 15", with: "  fps: fast"),
+             "Scenarios/x.yaml:6 capture.fps: expected a number above 0 to 1000, got 'fast'"),
+            (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: -3"),
+             "Scenarios/x.yaml:2 streams: -3 is out of range; expected an integer from 1 to 4096"),
+            (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: 0"),
+             "Scenarios/x.yaml:2 streams: 0 is out of range; expected an integer from 1 to 4096"),
+            (Self.good.replacingOccurrences(of: "  - kind: person-detector", with: "  - kind: yolo-xxl"),
+             "Scenarios/x.yaml:12 workers[0].kind: unknown worker 'yolo-xxl'; expected \(WorkerSpec.grammar)"),
+            (Self.good.replacingOccurrences(of: "    device: gpu0", with: "    device: gpu1"),
+             "Scenarios/x.yaml:14 workers[1].device: unknown device \"gpu1\" (known: gpu0); did you mean gpu0?"),
+            (Self.good.replacingOccurrences(of: "    stream: 1", with: "    stream: 4"),
+             "Scenarios/x.yaml:18 faults[0].stream: 4: expected a stream from 0 to 3 (streams 4, topology A)"),
+            (Self.good.replacingOccurrences(of: "topology: [A, C]", with: "topology: A"),
+             "Scenarios/x.yaml:15 workers[1].shared: a shared worker in option A (every pipeline has its own); share it in option B or C, or list topology: [A, C]"),
+            (Self.good.replacingOccurrences(of: "topology: [A, C]", with: "topology: D"),
+             "Scenarios/x.yaml:3 topology: unknown value 'D'; expected one of A, B, C"),
+            (Self.good.replacingOccurrences(of: "    memory-gb: 24", with: "    memory-gb: [24]"),
+             "Scenarios/x.yaml:10 devices[0].memory-gb: expected a number above 0 to 1000000, got a list"),
+            (Self.good.replacingOccurrences(of: "  - kind: capture-stall", with: "  - kind: capture-stal"),
+             "Scenarios/x.yaml:17 faults[0].kind: unknown value 'capture-stal' (did you mean capture-stall?); expected one of capture-stall, capture-crash, worker-crash, worker-slowdown"),
+            (Self.good.replacingOccurrences(of: "    at: 2s", with: "    at: 9s"),
+             "Scenarios/x.yaml:19 faults[0].at: 9s: expected a time within the measured window (duration 5s), counted from its start (streams 4, topology A)"),
+            (Self.good.replacingOccurrences(of: "capture:\n", with: "capture:\n  - fps\n"),
+             "Scenarios/x.yaml:7: is not valid YAML: did not find expected '-' indicator (while parsing a block collection)"),
+            ("", "Scenarios/x.yaml:1: is empty; a scenario needs at least streams and workers"),
+            ("streams: 4\n", "Scenarios/x.yaml:1: workers is missing: a list of worker kinds, e.g. - kind: person-detector"),
+            (Self.good.replacingOccurrences(of: "topology: [A, C]", with: "topology: [A, C, A]"),
+             "Scenarios/x.yaml:3 topology[2]: A is listed twice"),
+            (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: [4, 10, 4]"),
+             "Scenarios/x.yaml:2 streams[2]: 4 is listed twice"),
+            ("streams: 4\nworkers:\n  - kind: vlm\nfaults:\n  - {kind: worker-slowdown, worker: vlm, stream: 0, at: 1s, duration: 1s, factor: 0.5}\n",
+             "Scenarios/x.yaml:5 faults[0].factor: 0.5 is out of range; expected a number from 1 to 1000"),
+            ("streams: 4\nduration:\nworkers:\n  - kind: vlm\n",
+             "Scenarios/x.yaml:2 duration: expected \(Duration.grammar), got nothing"),
+            ("streams: 4\ncapture: {fps: 45}\nworkers:\n  - kind: vlm\n",
+             "Scenarios/x.yaml:2 capture.fps: 45: expected a number from 0.1 to 30 (the original's range; above 30 only in stress mode: --stress, or capture.stress: true in a scenario file)"),
+            ("streams: 4\nworkers:\n  - kind: vlm\n  - kind: vlm\n",
+             "Scenarios/x.yaml:4 workers[1].kind: a second worker named \"vlm\"; give one a name: key"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(problem(text)?.description, expected)
+        }
+    }
+
+    /// A preset renamed keeps its model's size; sharing reads in both spellings.
+    func testARenamedPresetKeepsItsModelMemoryAndSharingReadsBothSpellings() throws {
+        let file = try parse("""
+        streams: 2
+        devices:
+          - {name: gpu0, memory-gb: 16, sharing: "efficiency(1,1.5)"}
+          - {name: gpu1, memory-gb: 16, sharing: {efficiency: [1, 1.5]}}
+        workers:
+          - {kind: vlm, name: describer, device: gpu0}
+        """)
+        XCTAssertEqual(file.base.workers[0].modelMemory, 8)
+        XCTAssertEqual(file.base.devices.map(\.sharing), [.efficiency([1, 1.5]), .efficiency([1, 1.5])])
+        let problems = TopologyPlan.build(file.base).infeasibilities(devices: file.base.devices)
+        XCTAssertEqual(problems, [], "2 × 8 GB fit 16 GB exactly")
+        var three = file.base
+        three.streams = 3
+        XCTAssertEqual(TopologyPlan.build(three).infeasibilities(devices: three.devices).map(\.description),
+                       ["gpu0: needs 24.0 GB (describer 3 × 8.0 GB) but has 16.0 GB"])
+    }
+
+    func testACheckpointReadsItsLevelsAndCriteriaAndChecksThem() throws {
+        let checkpoint = """
+        checkpoint:
+          service-levels:
+            - {metric: "latency-p99:vlm", max: 2000}
+          criteria:
+            - {item: "A within 25 %", metric: cpu-cores, streams: [4], option: A, versus: C, within: 25%}
+        """
+        let file = try parse(Self.good + "\n" + checkpoint)
+        XCTAssertEqual(file.base.checkpoint, Checkpoint(
+            serviceLevels: [.init(metric: Metric(.latencyP99, "vlm"), max: 2000)],
+            criteria: [.init(item: "A within 25 %", metric: Metric(.processCores), streams: [4], option: .independentPipelines,
+                             versus: .hybrid, rule: .within(0.25))]))
+        let cases: [(String, String)] = [
+            (checkpoint.replacingOccurrences(of: "latency-p99:vlm", with: "latency-p99:vml"),
+             "Scenarios/x.yaml:23 checkpoint.service-levels[0].metric: unknown worker \"vml\" (known: person-detector, vlm)"),
+            (checkpoint.replacingOccurrences(of: "streams: [4]", with: "streams: [5]"),
+             "Scenarios/x.yaml:25 checkpoint.criteria[0].streams[0]: 5 is not a stream count of the scenario (4)"),
+            (checkpoint.replacingOccurrences(of: "within: 25%", with: "within: 25%, exceeds: 10%"),
+             "Scenarios/x.yaml:25 checkpoint.criteria[0]: expected one of within: or exceeds: (a margin such as 25%)"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(problem(Self.good + "\n" + text)?.description, expected)
+        }
+    }
+
+    func testGateDefaultsReadQuantitiesAndMetrics() throws {
+        let file = try parse(Self.good + "\ngate: {alpha: 0.01, thresholds: {latency-p99: 15%, \"drop-fraction:vlm\": 0.1}}\n")
+        XCTAssertEqual(file.base.gate, GateDefaults(alpha: 0.01, thresholds: ["latency-p99": 0.15, "drop-fraction:vlm": 0.1]))
+        XCTAssertEqual(problem(Self.good + "\ngate: {thresholds: {\"latency-p99:gpu\": 15%}}\n")?.description,
+                       "Scenarios/x.yaml:21 gate.thresholds: unknown worker \"gpu\" (known: person-detector, vlm)")
+    }
+
+    /// Edit distance suggests only what is close.
+    func testDidYouMeanSuggestsOnlyCloseKeys() {
+        XCTAssertEqual(didYouMean("worker", among: ScenarioReader.topKeys), "workers")
+        XCTAssertEqual(didYouMean("repetitons", among: ScenarioReader.topKeys), "repetitions")
+        XCTAssertNil(didYouMean("colour", among: ScenarioReader.topKeys))
+        XCTAssertEqual(editDistance("kitten", "sitting"), 3)
+    }
+
+    func testMissingFileAndNonUTF8AreOneMessage() throws {
+        XCTAssertEqual(try? ScenarioFile.load(path: "/nonexistent/x.yaml").name, nil)
+        do {
+            _ = try ScenarioFile.load(path: "/nonexistent/x.yaml")
+        } catch {
+            XCTAssertEqual(error.description, "/nonexistent/x.yaml:1: no such scenario file")
+        }
+    }
+}

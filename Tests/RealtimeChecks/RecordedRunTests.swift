@@ -1,0 +1,84 @@
+@testable import ScaleBenchCore
+@testable import RuntimeSupport
+@testable import Video
+@testable import Realtime
+@testable import Simulated
+@testable import Orchestration
+import Random
+import TestSupport
+import XCTest
+
+/// Recorded video through the realtime executor, in both decode modes.
+final class RecordedRunTests: XCTestCase {
+    private func scenario(_ decode: DecodeMode, streams: Int = 3, fps: Double? = nil) -> RunScenario {
+        var s = RunScenario()
+        s.source = .file(Fixtures.path("corridor-640x360.mp4"))
+        s.decode = decode
+        s.streams = streams
+        s.fps = fps
+        s.resolution = nil
+        s.workers = [WorkerSpec(name: "offload:10ms", cost: .offload(.constant(.milliseconds(10)))),
+                     WorkerSpec(name: "pixels", cost: .pixels)]
+        s.duration = .seconds(1.5)
+        s.warmup = .milliseconds(300)
+        return s
+    }
+
+    func testLiveDecodingPlaysAtTheFilesRateAndAccountsForEveryFrame() throws {
+        let (result, _) = try RealtimeExecutor(scenario: scenario(.live)).run()
+        XCTAssertTrue(result.accounting.balanced, "\(result.accounting.lines.filter { !$0.balanced })")
+        for stream in result.streams {
+            XCTAssertEqual(stream.status, "ok")
+            XCTAssertEqual(stream.realFPS, 15, accuracy: 1.5, "the file's native 15 fps")
+            XCTAssertGreaterThan(stream.bytesRead, 0)
+            XCTAssertGreaterThan(stream.productionMs.count, 0, "decode time measured per frame")
+        }
+        XCTAssertGreaterThan(result.cpu.capture.seconds, 0, "decoding is capture CPU")
+        XCTAssertEqual(result.memory.preloadedClipBytes, 0)
+    }
+
+    func testPreloadSharesOneDecodedClipAcrossStreamsAtATargetRate() throws {
+        let (result, _) = try RealtimeExecutor(scenario: scenario(.preload, fps: 10)).run()
+        XCTAssertTrue(result.accounting.balanced)
+        for stream in result.streams {
+            XCTAssertEqual(stream.realFPS, 10, accuracy: 1.5)
+            XCTAssertGreaterThan(stream.rateControlDrops, 0, "15 → 10 fps drops one frame in three")
+        }
+        let frames = try Fixtures.ffprobe("corridor-640x360.mp4").frames
+        XCTAssertEqual(result.memory.preloadedClipBytes, UInt64(frames * PixelLayout(format: .rgb24, width: 640, height: 360).byteCount),
+                       "one copy of the clip, not one per stream")
+    }
+
+    func testAFileLoopsSeamlessly() throws {
+        var s = scenario(.preload, streams: 1)
+        s.source = .file(Fixtures.path("lobby-mjpeg-320x240.avi"))  // 3 s at 10 fps
+        s.duration = .seconds(4)
+        s.warmup = .zero
+        let (result, _) = try RealtimeExecutor(scenario: s).run()
+        let stream = try XCTUnwrap(result.streams.first)
+        XCTAssertGreaterThanOrEqual(stream.loops, 1)
+        XCTAssertEqual(stream.realFPS, 10, accuracy: 1, "no gap or burst at the loop point")
+        XCTAssertEqual(stream.captureDrops, 0)
+    }
+
+    func testAStreamWhoseSourceFailsMidRunEndsAloneAndTheRunCompletes() throws {
+        var s = scenario(.live, streams: 3)
+        s.sourceOverrides = [1: .file(Fixtures.path("corrupted-packet.mp4"))]
+        s.fatalDecodeErrors = true
+        s.duration = .seconds(3)  // the corruption sits about 2.5 s into the clip
+        let (result, _) = try RealtimeExecutor(scenario: s).run()
+        let failed = result.streams[1]
+        XCTAssertEqual(failed.status, "failed")
+        XCTAssertEqual(failed.errorCategory, "codec")
+        XCTAssertTrue(failed.error?.contains("corrupted-packet.mp4") ?? false, failed.error ?? "")
+        for other in [result.streams[0], result.streams[2]] {
+            XCTAssertEqual(other.status, "ok")
+            XCTAssertEqual(other.realFPS, 15, accuracy: 1.5, "the other streams go on")
+        }
+        XCTAssertTrue(result.accounting.balanced, "a failed stream's frames are still accounted for")
+    }
+}
+
+extension Duration {
+    static let zero = Duration(nanoseconds: 0)
+}
