@@ -40,8 +40,10 @@ let package = Package(
             dependencies: ["Random", "CGSL", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "Yams", package: "Yams")]
         ),
-        // The operating system's clocks, locks, threads and process figures.
-        .target(name: "RuntimeSupport", dependencies: ["ScaleBenchCore"]),
+        // Linux calls Swift's Glibc module does not declare (CPU affinity).
+        .target(name: "CRuntime"),
+        // The operating system's clocks, locks, threads, CPU affinity and process figures.
+        .target(name: "RuntimeSupport", dependencies: ["ScaleBenchCore", "CRuntime"]),
         // Frame sources: synthetic, recorded and live video through libavformat/libavcodec, probe.
         .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"]),
         // OS threads over Core: FrameSupplier, FrameBuffer, workers, device gates, the executor.

@@ -10,8 +10,9 @@ extension Metric {
         case .latencyP50: return run.kinds.first { $0.worker == subject }?.latency.quantiles.p50
         case .dropFraction: return run.kinds.first { $0.worker == subject }?.meanDropFraction
         case .servedFPS: return run.kinds.first { $0.worker == subject }?.meanServedFPS
-        // Simulated runs measure no CPU or memory: no value rather than a zero.
-        case .processCores: return run.mode == .simulated ? nil : run.processCores
+        // A simulation models CPU only on a declared host (then it has CPU rows) and never
+        // memory: no value rather than a zero.
+        case .processCores: return run.processCores
         case .peakRSS: return run.mode == .simulated ? nil : run.peakRSSBytes.map { Double($0) / 1_048_576 }
         case .modelMemory: return run.devices.first { $0.device == subject }?.modelMemoryGB
         }

@@ -13,17 +13,22 @@ public enum RunService {
     /// Throws ``ScenarioError`` or ``VideoError`` before anything runs.
     public static func run(_ identity: RunIdentity, database: ResultsDatabase?, provenance: @autoclosure () -> Provenance = .current(),
                            options: RealtimeExecutor.Options) throws -> (result: RunResult, events: [WorkerEvent]) {
-        if let database { return try database.execute(identity, provenance: provenance(), options: options) }
         try identity.scenario.validate()
+        try checkBeforeStart(identity, onAvailableCPUs: options.onAvailableCPUs)
+        if let database { return try database.execute(identity, provenance: provenance(), options: options) }
         if identity.mode == .simulated { return (try VirtualExecutor(scenario: identity.scenario).run(), []) }
         return try RealtimeExecutor(scenario: identity.scenario, options: options).run()
     }
 
-    /// A simulated run's refusals (source, `pixels` workers, the memory and horizon
-    /// budget), for commands that check every cell before the first one starts.
-    public static func checkBeforeStart(_ identity: RunIdentity) throws(ScenarioError) {
-        guard identity.mode == .simulated else { return }
-        try VirtualExecutor.check(identity.scenario)
+    /// What a run refuses before it starts, for commands that check every cell before the
+    /// first one runs: in simulated time the source, `pixels` workers and the memory and
+    /// horizon budget; in real time a box with more threads than this machine's CPUs
+    /// (unless `onAvailableCPUs`).
+    public static func checkBeforeStart(_ identity: RunIdentity, onAvailableCPUs: Bool = false) throws {
+        switch identity.mode {
+        case .simulated: try VirtualExecutor.check(identity.scenario)
+        case .realtime: _ = try identity.scenario.host?.placement(available: CPUAffinity.available(), onAvailable: onAvailableCPUs)
+        }
     }
 }
 

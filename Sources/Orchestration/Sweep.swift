@@ -50,14 +50,14 @@ public struct Sweep {
     /// Runs what is left: returns the runs in which every stream failed (stored `failed`,
     /// so a resumed sweep runs them again). Stops early, between runs or within one, when
     /// `cancel` is raised; the run in progress is kept as `aborted`.
-    public func run(pause: Duration, trace: Bool, cancel: StopSignal, provenance: Provenance = .current(),
-                    observer: Observer = Observer()) throws -> [String] {
+    public func run(pause: Duration, trace: Bool, cancel: StopSignal, onAvailableCPUs: Bool = false,
+                    provenance: Provenance = .current(), observer: Observer = Observer()) throws -> [String] {
         var failures: [String] = []
         for (position, cell) in todo.enumerated() {
             if position > 0, pause.nanoseconds > 0, !cancel.sleep(until: monotonicNanos() + pause.nanoseconds) { break }
             if cancel.isRaised { break }
             let identity = plan.identity(of: cell)
-            let reasons = TopologyPlan.build(identity.scenario).infeasibilities(devices: identity.scenario.devices)
+            let reasons = identity.scenario.infeasibilities
             if !reasons.isEmpty {
                 try database.recordInfeasible(identity, reasons: reasons)
                 observer.infeasible(position, cell, reasons)
@@ -66,6 +66,7 @@ public struct Sweep {
             observer.starting(position, cell)
             var options = RealtimeExecutor.Options(cancel: cancel)
             options.trace = trace
+            options.onAvailableCPUs = onAvailableCPUs
             options.onSample = observer.sample
             let (result, _) = try RunService.run(identity, database: database, provenance: provenance, options: options)
             observer.finished(position, cell, result)

@@ -32,6 +32,9 @@ public struct RealtimeExecutor {
         /// Raised from outside (a signal handler's thread) to end the run early; the result
         /// then covers what was measured and says `cancelled`.
         public var cancel = StopSignal()
+        /// Run a declared box on the CPUs this machine has when it has fewer than the box's
+        /// threads, instead of refusing (the result says it was not pinned to the box).
+        public var onAvailableCPUs = false
         public init(keepEvents: Bool = false, cancel: StopSignal = StopSignal()) {
             self.keepEvents = keepEvents
             self.cancel = cancel
@@ -52,6 +55,12 @@ public struct RealtimeExecutor {
     /// that cannot be opened, in both cases before any thread starts.
     public func run() throws -> (result: RunResult, events: [WorkerEvent]) {
         try scenario.validate()
+        // The box's CPUs: pinned before any thread of the run exists (they inherit it),
+        // restored afterwards.
+        let original = CPUAffinity.available()
+        let placement = try scenario.host.map { try $0.placement(available: original, onAvailable: options.onAvailableCPUs) }
+        if let placement { CPUAffinity.pin(to: placement.cpus) }
+        defer { if placement != nil { CPUAffinity.pin(to: original) } }
         let clock = SystemClock()
         let stop = StopSignal()
         let sources = try SourceOpener(scenario: scenario, captures: RunInstances(scenario: scenario).captures).open(stop: stop)
@@ -69,12 +78,14 @@ public struct RealtimeExecutor {
         let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
 
         var timeline: [TimelineSample] = []
+        var runnable: [Int] = []
         func sampleUntil(_ deadline: UInt64) {
             // Every 250 ms on a fixed grid from the run's start, up to the deadline.
             while true {
                 let next = runStart + UInt64(timeline.count + 1) * options.samplingNanos
                 guard next <= deadline, options.cancel.sleep(until: next) else { break }
                 timeline.append(TimelineSample.take(at: next - runStart, suppliers: suppliers, captures: captures))
+                if next > instances.windowStart, let threads = CPUAffinity.runnableThreads() { runnable.append(threads) }
                 options.onSample?(timeline[timeline.count - 1])
             }
             _ = options.cancel.sleep(until: deadline)
@@ -107,6 +118,18 @@ public struct RealtimeExecutor {
             rows: components.rowMeasurements(), measures: measures)
         result.timeline = timeline
         result.cancelled = cancelled
+        if let host = scenario.host, let placement {
+            let window = max(measured, 1e-9)
+            let sorted = runnable.sorted()
+            result.host = HostResult(
+                spec: host, cpus: placement.cpus.count, pinned: placement.pinned, coresInUse: result.cpu.process.cores,
+                utilisation: result.cpu.process.cores / Double(placement.cpus.count),
+                runQueueMean: sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count),
+                runQueueP99: sorted.isEmpty ? nil : Double(sorted[min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)]),
+                coresByKind: instances.kinds.map { kind in
+                    HostResult.KindShare(worker: kind, cores: Double(after.workerCPU(kind) &- before.workerCPU(kind)) / 1e9 / window)
+                })
+        }
         if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
@@ -214,6 +237,10 @@ private struct Boundary {
     var counts: RunCounts
     var process: ProcessResources
     var threadCPU: [(OSThread.Role, UInt64)]
+    /// CPU of the worker threads, by worker kind.
+    var workerCPUByKind: [String: UInt64]
+
+    func workerCPU(_ kind: String) -> UInt64 { workerCPUByKind[kind] ?? 0 }
     var harnessCPU: UInt64
     var chunkCPU: UInt64
 
@@ -222,8 +249,10 @@ private struct Boundary {
     }
 
     static func take(_ components: Components, threads: [OSThread], harnessCPU: UInt64) -> Boundary {
-        Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
-                 harnessCPU: harnessCPU,
+        var byKind: [String: UInt64] = [:]
+        if !threads.isEmpty { for worker in components.workers { byKind[worker.spec.name, default: 0] += worker.thread.cpuNanos() } }
+        return Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
+                 workerCPUByKind: byKind, harnessCPU: harnessCPU,
                  chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos })
     }
 

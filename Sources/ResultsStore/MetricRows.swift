@@ -44,11 +44,24 @@ enum MetricRows {
             try streams.execute(arguments: StatementArguments(values))
         }
 
-        let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")
-        let c = result.cpu
-        for (name, share) in [("process", c.process), ("capture", c.capture), ("supplier", c.supplier), ("worker", c.worker),
-                              ("harness", c.harness), ("unattributed", c.unattributed)] {
-            try cpu.execute(arguments: [runID, name, share.seconds, share.cores])
+        // A simulation without a box models no CPU: it has no CPU rows (not zeros).
+        if result.mode == .realtime || result.host != nil {
+            let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")
+            let c = result.cpu
+            for (name, share) in [("process", c.process), ("capture", c.capture), ("supplier", c.supplier), ("worker", c.worker),
+                                  ("harness", c.harness), ("unattributed", c.unattributed)] {
+                try cpu.execute(arguments: [runID, name, share.seconds, share.cores])
+            }
+        }
+        if let host = result.host {
+            let kinds = String(decoding: try JSONEncoder().encode(host.coresByKind), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO host_usage (run_id, profile, cores, threads, smt, memory_gb, cpus, pinned, cores_in_use, utilisation,
+                                        run_queue_mean, run_queue_p99, cores_by_worker)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [runID, host.spec.profile, host.spec.cores, host.spec.threads, host.spec.smt.map(format3).joined(separator: ","),
+                                 host.spec.memoryGB, host.cpus, host.pinned, host.coresInUse, host.utilisation, host.runQueueMean,
+                                 host.runQueueP99, kinds])
         }
 
         let timeline = try db.cachedStatement(sql: """
@@ -108,8 +121,8 @@ enum MetricRows {
     static func insertTrace(_ records: [FrameTraceRecord], runID: String, db: Database) throws {
         guard !records.isEmpty else { return }
         let statement = try db.makeStatement(sql: """
-            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns, cpu_ns)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let raw = statement.sqliteStatement
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -128,6 +141,7 @@ enum MetricRows {
             sqlite3_bind_int64(raw, 6, Int64(bitPattern: record.distributedAt))
             sqlite3_bind_int64(raw, 7, Int64(bitPattern: record.serviceStart))
             sqlite3_bind_int64(raw, 8, Int64(bitPattern: record.serviceEnd))
+            if let cpu = record.cpuNanos { sqlite3_bind_int64(raw, 9, Int64(bitPattern: cpu)) } else { sqlite3_bind_null(raw, 9) }
             let code = sqlite3_step(raw)
             sqlite3_reset(raw)
             guard code == SQLITE_DONE else {

@@ -8,6 +8,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -26,6 +27,30 @@ enum Migrations {
                 recorded_at TEXT NOT NULL,
                 UNIQUE (scenario_name, scenario_hash, topology, streams, mode)
             )
+            """)
+    }
+
+    /// The box a run modelled and what its CPUs did (cores in use, per worker kind, the
+    /// run queue), and each traced service's CPU time on its thread (what `calibrate`
+    /// fits as a CPU worker's demand).
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE host_usage (
+                run_id TEXT PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+                profile TEXT,
+                cores INTEGER NOT NULL,
+                threads INTEGER NOT NULL,
+                smt TEXT NOT NULL,
+                memory_gb REAL NOT NULL,
+                cpus INTEGER NOT NULL,
+                pinned INTEGER NOT NULL,
+                cores_in_use REAL NOT NULL,
+                utilisation REAL NOT NULL,
+                run_queue_mean REAL,
+                run_queue_p99 REAL,
+                cores_by_worker TEXT NOT NULL
+            );
+            ALTER TABLE frame_trace ADD COLUMN cpu_ns INTEGER;
             """)
     }
 

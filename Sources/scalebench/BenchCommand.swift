@@ -192,7 +192,7 @@ struct SimulationBench: ParsableCommand {
                 try model.validate()
                 try VirtualExecutor.check(model)
             } catch { throw UsageError("\(path): \(error)") }
-            let reasons = TopologyPlan.build(model).infeasibilities(devices: model.devices)
+            let reasons = model.infeasibilities
             guard reasons.isEmpty else {
                 throw UsageError("\(path): option \(kind.rawValue) with \(model.streams) streams is infeasible: " + reasons.map(\.description).joined(separator: "; "))
             }

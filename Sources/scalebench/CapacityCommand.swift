@@ -71,7 +71,7 @@ struct CapacityCommand: ParsableCommand {
                                  sharedWorkers: file.base.sharedWorkers, mode: mode)
             let scenario = plan.identity(of: plan.cells[0]).scenario
             try ScenarioOptions.check(scenario, file: file)
-            let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            let reasons = scenario.infeasibilities
             if !reasons.isEmpty {
                 return CapacitySearch.Probe(streams: streams, meets: false, evidence: ["infeasible: " + reasons.map(\.description).joined(separator: "; ")])
             }
@@ -80,7 +80,7 @@ struct CapacityCommand: ParsableCommand {
                 try trap.exitIfSignalled()
                 if !quiet { FileHandleStderr.write("capacity: option \(topology.rawValue) × \(streams) streams, run \(cell.repetition + 1)/\(runs)\n") }
                 _ = try RunExecution.run(plan.identity(of: cell), database: database, provenance: provenance,
-                                         options: RealtimeExecutor.Options(cancel: trap.cancel))
+                                         options: modeOption.options(cancel: trap.cancel))
                 try trap.exitIfSignalled()
             }
             let here = try database.records(scenario: name, mode: mode).filter { $0.streams == streams && $0.topology == topology.rawValue }

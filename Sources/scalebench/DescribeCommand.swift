@@ -30,9 +30,10 @@ struct DescribeCommand: ParsableCommand {
             return
         }
         print(plan.text())
-        for memory in plan.modelMemory(devices: scenario.devices) {
+        print(scenario.host.map { "  host \($0.description)" } ?? "  host: none declared (real time uses the machine's CPUs; simulated CPU work never waits for a core)")
+        for memory in plan.modelMemory(devices: scenario.placementDevices) {
             print("  device \(memory.device): model memory \(format3(memory.neededGB)) of \(format3(memory.availableGB)) GB")
         }
-        for reason in plan.infeasibilities(devices: scenario.devices) { print("infeasible: \(reason)") }
+        for reason in plan.infeasibilities(devices: scenario.placementDevices) { print("infeasible: \(reason)") }
     }
 }

@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         }
         var scenario = try scenarioOptions.makeScenario(file: file)
         try modeOption.calibrate(&scenario, db: storeOptions.db)
-        let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+        let reasons = scenario.infeasibilities
         if !reasons.isEmpty {
             throw UsageError("topology \(scenario.topology.rawValue) with \(scenario.streams) streams is infeasible, nothing was run: "
                              + reasons.map(\.description).joined(separator: "; "))
@@ -75,7 +75,7 @@ struct RunCommand: ParsableCommand {
         }
         let database = try storeOptions.open()
         let trap = SignalTrap()
-        var options = RealtimeExecutor.Options(keepEvents: events != nil, cancel: trap.cancel)
+        var options = modeOption.options(cancel: trap.cancel, keepEvents: events != nil)
         options.trace = storeOptions.trace
         let (result, kept) = try RunExecution.run(RunIdentity(scenarioName: name, scenario: scenario, mode: mode),
                                                   database: database, options: options)
@@ -122,13 +122,16 @@ struct RunCommand: ParsableCommand {
         let mode = modeOption.validated()
         // Every cell is checked before the first run starts.
         let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
-        for scenario in scenarios { try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode)) }
+        for scenario in scenarios {
+            try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode),
+                                              onAvailableCPUs: modeOption.onAvailableCPUs)
+        }
         let database = try storeOptions.open()
         let trap = SignalTrap()
         var outcomes: [(streams: Int, topology: TopologyKind, outcome: MatrixOutcome)] = []
         for (index, scenario) in scenarios.enumerated() {
             if trap.signal != nil { break }
-            let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            let reasons = scenario.infeasibilities
             let label = "\(index + 1)/\(scenarios.count): option \(scenario.topology.rawValue) × \(scenario.streams) streams"
             if !reasons.isEmpty {
                 try database?.recordInfeasible(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode), reasons: reasons)
@@ -138,7 +141,7 @@ struct RunCommand: ParsableCommand {
             }
             FileHandleStderr.write("\(label) (\(scenario.warmup) warm-up + \(scenario.duration)\(mode == .simulated ? ", simulated" : ""))\n")
             let result = try RunExecution.run(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode),
-                                              database: database, options: RealtimeExecutor.Options(cancel: trap.cancel)).result
+                                              database: database, options: modeOption.options(cancel: trap.cancel)).result
             outcomes.append((scenario.streams, scenario.topology, .ran(result)))
         }
         print("scalebench run \(file.path) · \(file.name)\(file.summary.map { " · \($0)" } ?? "")\n")

@@ -18,6 +18,16 @@ struct ModeOption: ParsableArguments {
     @Option(help: "Use the service-time fits stored by `scalebench calibrate RUN` (from the results database --db) for the workers they name.")
     var calibrated: String?
 
+    @Flag(name: .customLong("on-available-cpus"), help: "Real time with a declared host larger than this machine: run on the CPUs it has instead of refusing (the run records that it was not pinned to the box).")
+    var onAvailableCPUs = false
+
+    /// Real-time options with this choice of CPUs.
+    func options(cancel: StopSignal, keepEvents: Bool = false) -> RealtimeExecutor.Options {
+        var options = RealtimeExecutor.Options(keepEvents: keepEvents, cancel: cancel)
+        options.onAvailableCPUs = onAvailableCPUs
+        return options
+    }
+
     func validated() -> RunMode { mode }
 
     /// With --calibrated, each worker the calibration names gets its fitted distribution.
@@ -47,13 +57,14 @@ enum RunExecution {
     static func refusal(_ error: any Error, mode: RunMode) -> any Error {
         if let error = error as? VideoError { return UsageError(error.description) }
         if let error = error as? ScenarioError { return usage(error, mode: mode) }
+        if let error = error as? HostMismatch { return UsageError("host: \(error.description)") }
         return error
     }
 
     /// A simulated run's refusals (source, `pixels` workers, the memory and horizon
     /// budget), for commands that check every cell before the first one starts.
-    static func checkBeforeStart(_ identity: RunIdentity) throws {
-        do { try RunService.checkBeforeStart(identity) } catch { throw usage(error, mode: identity.mode) }
+    static func checkBeforeStart(_ identity: RunIdentity, onAvailableCPUs: Bool = false) throws {
+        do { try RunService.checkBeforeStart(identity, onAvailableCPUs: onAvailableCPUs) } catch { throw refusal(error, mode: identity.mode) }
     }
 
     private static func usage(_ error: ScenarioError, mode: RunMode) -> UsageError {

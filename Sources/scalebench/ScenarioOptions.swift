@@ -82,6 +82,18 @@ struct ScenarioOptions: ParsableArguments {
     @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
     var fanOutThreshold: Int?
 
+    @Option(help: "The box the run models: a profile (\(HostProfile.all.map(\.name).joined(separator: ", "))); real time is pinned to its threads, simulated time shares its cores.")
+    var host: String?
+
+    @Option(name: .customLong("host-cores"), parsing: .unconditional, help: "The box's physical cores (with --host, overrides the profile's; alone, a box of this many cores, one thread each).")
+    var hostCores: Int?
+
+    @Option(name: .customLong("host-threads"), parsing: .unconditional, help: "The box's hardware threads (default: the cores, or the profile's threads per core).")
+    var hostThreads: Int?
+
+    @Option(name: .customLong("host-smt"), parsing: .unconditional, help: "What a second busy thread makes of a core's throughput, e.g. 1.25 (default 1.25 with more threads than cores).")
+    var hostSMT: Double?
+
     /// The scenario file, read and checked, or nil without one.
     func loadFile() throws -> ScenarioFile? {
         guard let path = scenarioFile else { return nil }
@@ -141,8 +153,40 @@ struct ScenarioOptions: ParsableArguments {
             scenario.frameBufferSlot = slot
         }
         if let scheduling { scenario.scheduling = try parse("--scheduling", scheduling) { try SchedulingPolicy.parse($0) } }
+        try applyHost(to: &scenario)
         if validate { try Self.check(scenario, file: file) }
         return scenario
+    }
+
+    /// The host flags given, over the file's box (if any).
+    private func applyHost(to scenario: inout RunScenario) throws {
+        if let host {
+            guard var profile = HostProfile.named(host) else {
+                let names = HostProfile.all.map(\.name)
+                let hint = didYouMean(host, among: names).map { "; did you mean \($0)?" } ?? ""
+                throw UsageError("--host \(host): unknown profile (known: \(names.joined(separator: ", ")))\(hint)")
+            }
+            profile.memoryGB = scenario.host?.memoryGB ?? profile.memoryGB
+            scenario.host = profile
+        }
+        guard hostCores != nil || hostThreads != nil || hostSMT != nil else { return }
+        var spec = scenario.host ?? HostSpec(cores: hostCores ?? 1, memoryGB: 16)
+        let threadsPerCore = spec.threads / max(spec.cores, 1)
+        if let hostCores {
+            spec.cores = hostCores
+            spec.threads = hostCores * threadsPerCore
+        }
+        if let hostSMT { spec.smt = [1, hostSMT] }
+        if let hostThreads {
+            spec.threads = hostThreads
+            if hostSMT == nil, hostThreads > spec.cores, spec.smt.count < 2 { spec.smt = [1, 1.25] }
+        }
+        if spec.profile != nil, hostCores != nil || hostThreads != nil || hostSMT != nil { spec.profile = (spec.profile!.hasSuffix("(modified)") ? spec.profile! : spec.profile! + " (modified)") }
+        if let problem = spec.problem {
+            let flag = problem.hasPrefix("threads") ? "--host-threads" : problem.hasPrefix("smt") ? "--host-smt" : "--host-cores"
+            throw UsageError("\(flag): \(problem)")
+        }
+        scenario.host = spec
     }
 
     /// The capture flags given, over the file's or the defaults.

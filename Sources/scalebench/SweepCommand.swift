@@ -97,7 +97,7 @@ struct SweepCommand: ParsableCommand {
         // Every cell is checked before the first run starts.
         for cell in plan.cells {
             try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)
-            try RunExecution.checkBeforeStart(plan.identity(of: cell))
+            try RunExecution.checkBeforeStart(plan.identity(of: cell), onAvailableCPUs: modeOption.onAvailableCPUs)
         }
         let sweep: Sweep
         do {
@@ -115,7 +115,8 @@ struct SweepCommand: ParsableCommand {
         observer.sample = { sample in progress.sample(sample) }
         let failures: [String]
         do {
-            failures = try sweep.run(pause: pause, trace: storeOptions.trace, cancel: trap.cancel, observer: observer)
+            failures = try sweep.run(pause: pause, trace: storeOptions.trace, cancel: trap.cancel,
+                                     onAvailableCPUs: modeOption.onAvailableCPUs, observer: observer)
         } catch {
             throw RunExecution.refusal(error, mode: mode)
         }

@@ -37,7 +37,7 @@ final class DecisionCheckpointTests: XCTestCase {
         let scenario = try scenario()
         return TopologyKind.allCases.compactMap { topology in
             let cell = scenario.cell(streams: 4, topology: topology)
-            let reasons = TopologyPlan.build(cell).infeasibilities(devices: cell.devices)
+            let reasons = cell.infeasibilities
             return reasons.isEmpty ? nil : InfeasibleCell(topology: topology, streams: 4, reason: reasons.map(\.description).joined(separator: "; "))
         }
     }

@@ -50,7 +50,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
         scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]
         scenario.streams = 4
-        let reasons = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+        let reasons = scenario.infeasibilities
         XCTAssertFalse(reasons.isEmpty)
         let identity = RunIdentity(scenarioName: "s", scenario: scenario, mode: .realtime)
         try database.recordInfeasible(identity, reasons: reasons)

@@ -31,19 +31,19 @@ public final class WorkerEngine {
         switch spec.cost {
         case .offload(let distribution):
             let work = UInt64(Double(distribution.sample(random)) * slowdown)
+            // The host's part (pre- and post-processing, IPC): CPU on this thread.
+            guard spin(hostHalf, until: deadline) else { return nil }
             if let device {
                 guard device.run(work: work, until: deadline) else { return nil }
             } else {
-                sleepUntilMonotonic(min(start &+ work, deadline))
-                if start &+ work > deadline { return nil }
+                let accelerated = monotonicNanos()
+                sleepUntilMonotonic(min(accelerated &+ work, deadline))
+                if accelerated &+ work > deadline { return nil }
             }
+            guard spin(hostHalf, until: deadline) else { return nil }
             return centreSample(frame)
         case .cpu(let distribution):
-            let budget = UInt64(Double(distribution.sample(random)) * slowdown)
-            let cpuStart = threadCPUNanos()
-            while threadCPUNanos() &- cpuStart < budget {
-                if deadline != .max, monotonicNanos() >= deadline { return nil }
-            }
+            guard spin(UInt64(Double(distribution.sample(random)) * slowdown), until: deadline) else { return nil }
             return centreSample(frame)
         case .pixels:
             // Real work cannot stop half-way: it finishes and is discarded after a crash.
@@ -55,6 +55,20 @@ public final class WorkerEngine {
             }
             return monotonicNanos() >= deadline ? nil : score
         }
+    }
+
+    /// Half the host cost of an offload service, spent before and after the accelerator.
+    private var hostHalf: UInt64 { (spec.hostCost?.nanoseconds ?? 0) / 2 }
+
+    /// Spins until this thread's CPU clock has advanced by `budget`; false when the
+    /// monotonic `deadline` came first.
+    private func spin(_ budget: UInt64, until deadline: UInt64) -> Bool {
+        guard budget > 0 else { return true }
+        let cpuStart = threadCPUNanos()
+        while threadCPUNanos() &- cpuStart < budget {
+            if deadline != .max, monotonicNanos() >= deadline { return false }
+        }
+        return true
     }
 
     private func centreSample(_ frame: Frame) -> Double {

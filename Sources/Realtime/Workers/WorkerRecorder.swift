@@ -32,14 +32,18 @@ public final class WorkerRecorder: @unchecked Sendable {
     public var windows: WindowCounts { measurements.windows }
 
     @inline(__always)
-    public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64) {
+    public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil) {
         measurements.record(capturedAt: frame.capturedAt, distributedAt: frame.distributedAt,
                             serviceStart: serviceStart, serviceEnd: serviceEnd)
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
-                                          distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd))
+                                          distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd,
+                                          cpuNanos: cpuNanos))
         }
     }
+
+    /// Whether it keeps a trace (then the worker measures each service's CPU time too).
+    public var isTracing: Bool { worker != nil }
 
     public func recordLost(_ frame: Frame) { measurements.recordLost() }
 }

@@ -23,6 +23,9 @@ final class WorkerRunner: @unchecked Sendable {
     private let faults: WorkerFaults
     private let stop: StopSignal
     private let clock = SystemClock()
+    /// With a trace, each service's CPU time on this thread is recorded (what `calibrate`
+    /// fits as a CPU worker's demand); otherwise the clock is not read.
+    private let tracing: Bool
     private(set) var thread: OSThread!
 
     init(name: String, spec: WorkerSpec, seed: UInt64, recorders: [Int: WorkerRecorder], emitter: EventEmitter,
@@ -34,6 +37,7 @@ final class WorkerRunner: @unchecked Sendable {
         self.next = next
         self.faults = faults
         self.stop = stop
+        tracing = recorders.values.contains { $0.isTracing }
         engine = WorkerEngine(spec: spec, seed: seed, device: device)
         thread = OSThread(name: name, role: .worker) { [unowned self] in self.run() }
     }
@@ -53,6 +57,7 @@ final class WorkerRunner: @unchecked Sendable {
                 frame = taken
             }
             let start = clock.now()
+            let cpuStart = tracing ? threadCPUNanos() : 0
             let result = start >= deadline ? nil
                 : engine.process(frame, startedAt: start, slowdown: faults.slowdown(at: start), until: deadline)
             guard let result else {
@@ -62,7 +67,8 @@ final class WorkerRunner: @unchecked Sendable {
                 continue
             }
             let end = clock.now()
-            recorders[frame.streamID]?.record(frame, serviceStart: start, serviceEnd: end)
+            recorders[frame.streamID]?.record(frame, serviceStart: start, serviceEnd: end,
+                                              cpuNanos: tracing ? threadCPUNanos() &- cpuStart : nil)
             emitter.emit(stream: frame.streamID, seq: frame.seq, result: result, at: end)
         }
     }

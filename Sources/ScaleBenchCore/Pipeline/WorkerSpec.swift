@@ -19,6 +19,11 @@ public enum CostModel: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
+    public var isOffload: Bool {
+        if case .offload = self { return true }
+        return false
+    }
+
     /// Mean service time where the model prescribes one (nil for `pixels`).
     public var meanServiceNanos: Double? {
         switch self {
@@ -42,6 +47,10 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
     public var modelMemoryGB: Double?
     /// Options B and C: instances of this kind when shared; nil: the scenario's default.
     public var instances: Int?
+    /// An offload worker's CPU work on the host per service (pre- and post-processing and
+    /// IPC: the original's bridge spends about 1 ms each way), half before the
+    /// accelerator's part and half after; nil: none.
+    public var hostCost: Duration?
 
     public init(name: String, cost: CostModel, device: String? = nil, modelMemoryGB: Double? = nil, instances: Int? = nil) {
         self.name = name

@@ -33,7 +33,7 @@ public enum MatrixTable {
             }
             line("cross-stream drops") { "\($0.crossStreamDrops)" }
             line("Jain (shared kinds)") { $0.fairness.isEmpty ? "–" : $0.fairness.map { String(format: "%.3f", $0.jain) }.joined(separator: " / ") }
-            line("CPU cores (process)") { $0.mode == .simulated ? "–" : String(format: "%.2f", $0.cpu.process.cores) }
+            line("CPU cores (process)") { $0.mode == .simulated && $0.host == nil ? "–" : String(format: "%.2f", $0.cpu.process.cores) }
             line("peak RSS MiB") { $0.mode == .simulated ? "–" : String(format: "%.0f", Double($0.memory.peakRSSBytes) / 1_048_576) }
             let devices = row.compactMap { cell -> [String]? in
                 if case .ran(let result) = cell.outcome { return result.devices.map(\.device) }

@@ -57,12 +57,22 @@ public enum RunRenderer {
         if !result.fairness.isEmpty { out += "\n" }
 
         let c = result.cpu
+        if let host = result.host {
+            out += "Host: \(host.spec.description)" + (result.mode == .realtime
+                ? (host.pinned ? ", run pinned to \(host.cpus) CPU\(host.cpus == 1 ? "" : "s")" : ", run on the \(host.cpus) CPUs this machine has (not the box's \(host.spec.threads))")
+                : ", simulated") + "\n"
+            out += String(format: "Host CPU (measured window): %.2f cores in use, %.0f %% of the box's peak", host.coresInUse, host.utilisation * 100)
+            if let mean = host.runQueueMean { out += String(format: "; run queue mean %.2f, p99 %.0f", mean, host.runQueueP99 ?? 0) }
+            out += "; by worker: " + host.coresByKind.map { String(format: "%@ %.2f", $0.worker, $0.cores) }.joined(separator: ", ") + "\n"
+        }
         if result.mode == .simulated {
-            out += "CPU and memory: not measured (simulated time)\n"
+            out += result.host == nil
+                ? "CPU and memory: not modelled (simulated time without a declared host: CPU work never waits for a core)\n"
+                : "Memory: not modelled in simulated time\n"
         } else {
-        out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
-        out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
-        out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
+            out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
+            out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
+            out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
         }
         for device in result.devices {
             out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs\n",

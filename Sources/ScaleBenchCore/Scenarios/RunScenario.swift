@@ -49,6 +49,10 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var scheduling = SchedulingPolicy.roundRobin
     /// Accelerators the workers may run on (scenario files only).
     public var devices: [DeviceSpec] = []
+    /// The box the run models: its cores, threads and memory. Real-time runs are pinned to
+    /// its threads; in simulated time its cores are shared by every CPU job. Nil: no box
+    /// declared (real time on whatever runs it; simulated CPU work never waits for a core).
+    public var host: HostSpec?
     /// Faults injected during the measured window (scenario files only).
     public var faults: [Fault] = []
     /// Service levels and decision criteria, for the report (scenario files only; not
@@ -62,6 +66,17 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var calibratedFrom: String?
 
     public init() {}
+
+    /// The devices that hold models: the accelerators and, when a box is declared, its
+    /// memory under the name `host`.
+    public var placementDevices: [DeviceSpec] {
+        devices + (host.map { [DeviceSpec(name: HostSpec.deviceName, memoryGB: $0.memoryGB)] } ?? [])
+    }
+
+    /// Why the plan's models do not fit its devices (empty: feasible).
+    public var infeasibilities: [DeviceInfeasibility] {
+        TopologyPlan.build(self).infeasibilities(devices: placementDevices)
+    }
 
     /// Worker names as the topology uses them (repeated kinds numbered).
     public var workerNames: [String] { WorkerSpec.uniquelyNamed(workers).map(\.name) }
@@ -162,10 +177,20 @@ public struct RunScenario: Sendable, Equatable, Codable {
         guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
             throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
         }
+        if let host, let problem = host.problem { throw ScenarioError(key: "host", value: host.description, allowed: problem) }
         for (index, worker) in workers.enumerated() {
-            if let device = worker.device, !devices.contains(where: { $0.name == device }) {
+            let known = placementDevices.map(\.name)
+            if let device = worker.device, !known.contains(device) {
                 throw ScenarioError(key: "workers[\(index)].device", value: "\"\(device)\"",
-                                    allowed: "a declared device (known: \(devices.isEmpty ? "none" : devices.map(\.name).joined(separator: ", ")))")
+                                    allowed: "a declared device (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+            }
+            if worker.device == HostSpec.deviceName, case .offload = worker.cost {
+                throw ScenarioError(key: "workers[\(index)].device", value: "host",
+                                    allowed: "an accelerator for an offload worker (the host's memory holds CPU models; give an offload worker's host-side work as host-cost)")
+            }
+            if worker.hostCost != nil, !(worker.cost.isOffload) {
+                throw ScenarioError(key: "workers[\(index)].host-cost", value: worker.hostCost!.description,
+                                    allowed: "a host cost only on an offload worker (a cpu worker's whole service is host CPU)")
             }
         }
         for (index, fault) in faults.enumerated() { try validate(fault, at: "faults[\(index)]") }

@@ -25,7 +25,7 @@ public struct ScenarioFileError: Error, Equatable, CustomStringConvertible {
 /// The closest of `candidates` to a misspelt `word`, when one is close enough to be
 /// what was meant: edit distance at most a third of the word (at least 1), and less
 /// than the word's length (a one-letter word suggests nothing).
-func didYouMean(_ word: String, among candidates: [String]) -> String? {
+public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     let limit = max(1, word.count / 3)
     return candidates
         .map { ($0, editDistance(word.lowercased(), $0.lowercased())) }

@@ -10,10 +10,11 @@ struct ScenarioReader {
     init(file: String) { self.file = file }
 
     static let topKeys = ["name", "description", "streams", "topology", "duration", "warmup", "repetitions", "seed",
-                          "cooldown", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
+                          "cooldown", "host", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
                               "decode", "decode-threads", "loop", "reconnect-scale", "fatal-decode-errors"]
-    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances"]
+    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
+    static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
     static let optionKeys = ["inbox", "shared-instances", "framebuffer-slot", "scheduling", "fanout-threshold"]
     static let faultKeys = ["kind", "at", "stream", "worker", "duration", "factor"]
@@ -65,6 +66,7 @@ struct ScenarioReader {
         let cooldown = try top["cooldown"]?.duration() ?? .seconds(0)
 
         if let capture = top["capture"] { try readCapture(capture, into: &scenario) }
+        if let host = top["host"] { scenario.host = try readHost(host) }
         if let devices = top["devices"] { scenario.devices = try readDevices(devices) }
         guard let workers = top["workers"] else { throw root.error("workers is missing: a list of worker kinds, e.g. - kind: person-detector") }
         try readWorkers(workers, into: &scenario)
@@ -117,12 +119,53 @@ struct ScenarioReader {
         if let value = capture["fatal-decode-errors"] { scenario.fatalDecodeErrors = try value.bool() }
     }
 
+    /// `host: {profile: nuc-i5-1135g7}` with overrides, or the box spelt out:
+    /// `{cores: 4, threads: 8, smt: 1.25, memory-gb: 16}`.
+    private mutating func readHost(_ value: YAMLValue) throws(ScenarioFileError) -> HostSpec {
+        let host = try entries(value, Self.hostKeys)
+        var spec: HostSpec
+        if let profile = host["profile"] {
+            spec = try profile.choice(HostProfile.all.map { ($0.name, $0.spec) })
+            if host.count > 1 { spec.profile = "\(spec.profile!) (modified)" }
+        } else {
+            guard host["cores"] != nil else {
+                throw value.error("cores is missing: the box's physical cores, or a profile (\(HostProfile.all.map(\.name).joined(separator: ", ")))")
+            }
+            guard host["memory-gb"] != nil else { throw value.error("memory-gb is missing: the box's memory in GB") }
+            spec = HostSpec(cores: 1, memoryGB: 1)
+        }
+        // Threads follow the cores (and the SMT curve) unless given.
+        let threadsPerCore = spec.threads / max(spec.cores, 1)
+        if let value = host["cores"] {
+            spec.cores = try value.int(in: 0...4096)
+            spec.threads = spec.cores * threadsPerCore
+        }
+        if let value = host["smt"] {
+            if case .scalar = value.node {
+                spec.smt = [1, try value.double(in: 0...64)]
+            } else {
+                spec.smt = try items(value).map { point throws(ScenarioFileError) in try point.double(in: 0...64) }
+            }
+            spec.threads = spec.cores * spec.smt.count
+        }
+        if let value = host["threads"] { spec.threads = try value.int(in: 0...8192) }
+        if let value = host["memory-gb"] { spec.memoryGB = try value.double(in: 0...1_000_000, openBelow: true) }
+        if let problem = spec.problem {
+            let key = ["cores", "threads", "smt", "memory-gb"].first { problem.hasPrefix($0) } ?? "cores"
+            throw (host[key] ?? value).error(problem)
+        }
+        return spec
+    }
+
     private mutating func readDevices(_ value: YAMLValue) throws(ScenarioFileError) -> [DeviceSpec] {
         var devices: [DeviceSpec] = []
         for item in try items(value) {
             let device = try entries(item, Self.deviceKeys)
             guard let nameValue = device["name"] else { throw item.error("name is missing: a device needs a name, e.g. gpu0") }
             let name = try nameValue.string("a device name")
+            guard name != HostSpec.deviceName else {
+                throw nameValue.error("\"host\" is the box's memory: declare it as host: {memory-gb: N} (or host: {profile: …}), not as a device")
+            }
             guard !devices.contains(where: { $0.name == name }) else { throw nameValue.error("device \"\(name)\" is declared twice") }
             guard let memory = device["memory-gb"] else { throw item.error("memory-gb is missing: the device's memory in GB") }
             let sharing = try device["sharing"].map { value throws(ScenarioFileError) in try readSharing(value) } ?? .divided
@@ -154,7 +197,7 @@ struct ScenarioReader {
             if let value = worker["name"] { spec.name = try value.string("a worker name") }
             if let value = worker["device"] {
                 let name = try value.string("a device name")
-                let known = scenario.devices.map(\.name)
+                let known = scenario.placementDevices.map(\.name)
                 guard known.contains(name) else {
                     let hint = didYouMean(name, among: known).map { "; did you mean \($0)?" } ?? ""
                     throw value.error("unknown device \"\(name)\" (known: \(known.isEmpty ? "none; declare it under devices" : known.joined(separator: ", ")))\(hint)")
@@ -163,6 +206,12 @@ struct ScenarioReader {
             }
             if let value = worker["model-memory-gb"] { spec.modelMemoryGB = try value.double(in: 0...1_000_000) }
             if let value = worker["instances"] { spec.instances = try value.int(in: 1...64) }
+            if let value = worker["host-cost"] {
+                guard spec.cost.isOffload else {
+                    throw value.error("host-cost is for offload workers (a \(spec.cost) worker's whole service is host CPU)")
+                }
+                spec.hostCost = try value.duration()
+            }
             if let value = worker["shared"], try value.bool() { scenario.sharedWorkers.append(spec.name) }
             guard !scenario.workers.contains(where: { $0.name == spec.name }) else {
                 throw (worker["name"] ?? kind).error("a second worker named \"\(spec.name)\"; give one a name: key")

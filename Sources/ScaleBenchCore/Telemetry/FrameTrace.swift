@@ -46,9 +46,11 @@ public struct FrameTraceRecord: Sendable, Equatable {
     public var distributedAt: UInt64
     public var serviceStart: UInt64
     public var serviceEnd: UInt64
+    /// CPU time the worker's thread spent on the service (real time; nil in virtual time).
+    public var cpuNanos: UInt64?
 
     public init(stream: Int, worker: String, seq: UInt64, capturedAt: UInt64, distributedAt: UInt64,
-                serviceStart: UInt64, serviceEnd: UInt64) {
+                serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil) {
         self.stream = stream
         self.worker = worker
         self.seq = seq
@@ -56,5 +58,6 @@ public struct FrameTraceRecord: Sendable, Equatable {
         self.distributedAt = distributedAt
         self.serviceStart = serviceStart
         self.serviceEnd = serviceEnd
+        self.cpuNanos = cpuNanos
     }
 }

@@ -193,9 +193,13 @@ public struct ResultAssembler {
             schedule: instances.faults, plan: instances.plan,
             published: Dictionary(uniqueKeysWithValues: instances.captures.indices.map { (instances.captures[$0].stream, captures[$0].windowFrames) }),
             windowsByStream: windowsByStream, measuredStart: instances.windowStart)
-        result.devices = instances.plan.modelMemory(devices: instances.devices).enumerated().map { index, memory in
-            DeviceResult(device: memory.device, memoryGB: memory.availableGB, modelMemoryGB: memory.neededGB,
-                         sharing: instances.devices[index].sharing.description, usage: measures.deviceUsage[index])
+        // The accelerators with what they did, then the host's memory (no sharing model:
+        // its cores are the host's figures).
+        result.devices = instances.plan.modelMemory(devices: instances.scenario.placementDevices).enumerated().map { index, memory in
+            let accelerator = index < instances.devices.count
+            return DeviceResult(device: memory.device, memoryGB: memory.availableGB, modelMemoryGB: memory.neededGB,
+                                sharing: accelerator ? instances.devices[index].sharing.description : "host memory",
+                                usage: accelerator ? measures.deviceUsage[index] : DeviceUsage(busySeconds: 0, meanConcurrency: 0, maxConcurrency: 0, jobs: 0))
         }
         return result
     }

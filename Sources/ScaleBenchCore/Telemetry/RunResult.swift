@@ -28,6 +28,8 @@ public struct RunResult: Sendable, Codable {
     public var faults: [FaultResult] = []
     /// Per declared device: modelled model memory and measured sharing.
     public var devices: [DeviceResult] = []
+    /// The box the run modelled and what its CPUs did (nil: no box declared).
+    public var host: HostResult?
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
@@ -40,7 +42,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices, mode
+        case events, fairness, timeline, cancelled, faults, devices, mode, host
     }
 }
 

@@ -15,6 +15,8 @@ enum VirtualEvent {
     case deviceCheck(device: Int32, generation: UInt32)
     case crash(worker: Int32)
     case restart(worker: Int32)
+    /// A CPU job on the host may have finished (stale unless `generation` is current).
+    case hostCheck(generation: UInt32)
 }
 
 /// The components of one topology plan and their state in virtual time, driven by an
@@ -45,6 +47,13 @@ struct VirtualRun {
     var buffers: [VirtualFrameBuffer] = []
     var workers: [VirtualWorker] = []
     var devices: [VirtualDevice] = []
+    /// The box's cores, when the scenario declares one: every CPU job shares them.
+    var host: HostScheduler?
+    /// When the pending host check fires, and its generation (see ``armHost()``).
+    private var hostArmedAt: UInt64?
+    private var hostGeneration: UInt32 = 0
+    /// The host's accounting at the window's boundaries.
+    private(set) var hostWindow: (before: HostScheduler?, after: HostScheduler?) = (nil, nil)
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
     /// same row, as the realtime executor merges their recorders per row.
     var recorders: [ServiceMeasurements] = []
@@ -78,6 +87,7 @@ struct VirtualRun {
         kindCount = instances.kinds.count
         rowIndex = instances.rowIndex
         devices = instances.devices.map(VirtualDevice.init)
+        host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count, classes: instances.kinds.count) }
         recorders = instances.rows.map { _ in
             ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows)
         }
@@ -131,12 +141,17 @@ struct VirtualRun {
             // Counters are read before anything happens at the window's first instant, so
             // an event at exactly `windowStart` belongs to the window (as a service end does
             // in ``WorkerRecorder``).
-            if before == nil, time >= windowStart { before = boundary() }
+            if before == nil, time >= windowStart {
+                before = boundary()
+                hostWindow.before = hostAt(windowStart)
+            }
             now = time
             handle(event)
         }
         let start = before ?? boundary()
+        if hostWindow.before == nil { hostWindow.before = hostAt(windowStart) }
         let end = boundary()
+        hostWindow.after = hostAt(windowEnd)
 
         // Stop: no more arrivals or faults; every slot closes, discarding what waits.
         for index in suppliers.indices { suppliers[index].close() }
@@ -144,7 +159,7 @@ struct VirtualRun {
         for index in buffers.indices { buffers[index].close() }
         while let (time, event) = queue.pop() {
             switch event {
-            case .serviceEnd, .deviceCheck:
+            case .serviceEnd, .deviceCheck, .hostCheck:
                 now = time
                 handle(event)
             case .arrival, .crash, .restart:
@@ -174,7 +189,7 @@ struct VirtualRun {
         case .serviceEnd(let worker, let service):
             let index = Int(worker)
             guard UInt32(truncatingIfNeeded: workers[index].service) == service, workers[index].inHand != nil else { return }
-            finish(index)
+            partDone(index)
         case .deviceCheck(let device, let generation):
             let index = Int(device)
             guard UInt32(truncatingIfNeeded: devices[index].generation) == generation else { return }
@@ -182,13 +197,18 @@ struct VirtualRun {
             let done = devices[index].jobs.filter { devices[index].sharing.isFinished(job: $0) }
             for job in done { devices[index].sharing.remove(job: job, at: now) }
             devices[index].jobs.removeAll { done.contains($0) }
-            for job in done { finish(job) }
+            for job in done { partDone(job) }
             reschedule(device: index)
         case .crash(let worker):
             crash(Int(worker))
         case .restart(let worker):
             workers[Int(worker)].down -= 1
             takeNext(Int(worker))
+        case .hostCheck(let generation):
+            guard generation == hostGeneration else { return }
+            hostArmedAt = nil
+            for job in host!.finish(at: now) { partDone(job) }
+            armHost()
         }
     }
 
@@ -205,12 +225,14 @@ struct VirtualRun {
             end.windowFrames = capture.windows.frames
             return end
         }
-        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: .none,
+        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
                                    memory: .none,
                                    deviceUsage: devices.map { DeviceUsage($0.sharing) },
                                    events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
-        return ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
-                                                              rows: recorders, measures: measures)
+        var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
+                                                                    rows: recorders, measures: measures)
+        result.host = hostResult
+        return result
     }
 
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
@@ -245,14 +267,71 @@ struct VirtualRun {
         }
         workers[worker].inHand = (frame, now)
         workers[worker].service &+= 1
-        let work = workers[worker].drawWork(startingAt: now)
-        if let device = workers[worker].device {
-            devices[device].sharing.add(job: worker, work: work, at: now)
-            devices[device].jobs.append(worker)
-            reschedule(device: device)
-        } else {
-            queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + work)
+        workers[worker].mainWork = workers[worker].drawWork(startingAt: now)
+        workers[worker].part = workers[worker].hostHalf > 0 ? .before : .main
+        startPart(worker)
+    }
+
+    /// Starts the worker's current part of its service: host CPU (its `cpu` service, or an
+    /// offload worker's host cost before and after), its device, or its own accelerator.
+    private mutating func startPart(_ worker: Int) {
+        switch workers[worker].part {
+        case .before, .after: runOnHost(worker, demand: workers[worker].hostHalf)
+        case .main:
+            let work = workers[worker].mainWork
+            if workers[worker].onHost {
+                runOnHost(worker, demand: work)
+            } else if let device = workers[worker].device {
+                devices[device].sharing.add(job: worker, work: work, at: now)
+                devices[device].jobs.append(worker)
+                reschedule(device: device)
+            } else {
+                after(work, worker)
+            }
         }
+    }
+
+    /// CPU work: a job on the box's cores, or (no box declared) as long as its demand.
+    private mutating func runOnHost(_ worker: Int, demand: UInt64) {
+        guard host != nil else { return after(demand, worker) }
+        host!.add(job: worker, demand: demand, class: workers[worker].kind, at: now)
+        armHost()
+    }
+
+    private mutating func after(_ nanos: UInt64, _ worker: Int) {
+        queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + nanos)
+    }
+
+    /// One part of the service is done: the next starts, or the service ends.
+    private mutating func partDone(_ worker: Int) {
+        switch workers[worker].part {
+        case .before:
+            workers[worker].part = .main
+            startPart(worker)
+        case .main where workers[worker].hostHalf > 0:
+            workers[worker].part = .after
+            startPart(worker)
+        case .main, .after:
+            finish(worker)
+        }
+    }
+
+    /// Keeps one host check pending at the earliest completion. A job arriving only
+    /// delays completions, so the pending check may fire early and re-arm; one leaving
+    /// early brings them forward, so a new check replaces the pending one.
+    private mutating func armHost() {
+        guard let next = host!.nextCompletion() else { return }
+        if let armed = hostArmedAt, armed <= next { return }
+        hostGeneration &+= 1
+        hostArmedAt = next
+        queue.schedule(.hostCheck(generation: hostGeneration), at: next)
+    }
+
+    /// The host's accounting advanced to `time` (nil without a box).
+    private mutating func hostAt(_ time: UInt64) -> HostScheduler? {
+        guard host != nil else { return nil }
+        host!.advance(to: max(time, host!.time))
+        return host
     }
 
     private mutating func finish(_ worker: Int) {
@@ -282,7 +361,10 @@ struct VirtualRun {
         guard let (frame, _) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
         workers[worker].service &+= 1  // its pending end, if any, is now stale
-        if let device = workers[worker].device {
+        if host?.isRunnable(job: worker) == true {
+            host!.cancel(job: worker, at: now)
+            armHost()
+        } else if let device = workers[worker].device, devices[device].jobs.contains(worker) {
             devices[device].sharing.remove(job: worker, at: now)
             devices[device].jobs.removeAll { $0 == worker }
             reschedule(device: device)

@@ -25,6 +25,17 @@ struct VirtualWorker {
     /// Index of its worker kind, which with a frame's stream names the result row.
     let kind: Int
 
+    /// The parts of a service: an offload worker's host cost before and after its
+    /// accelerator's part (``WorkerSpec/hostCost``), or a single main part.
+    enum Part { case before, main, after }
+    /// Whether the main part is CPU work on the host (a `cpu` worker).
+    let onHost: Bool
+    /// Half the host cost per service (0: none), in ns.
+    let hostHalf: UInt64
+    var part = Part.main
+    /// The drawn work of the current service's main part.
+    var mainWork: UInt64 = 0
+
     /// Crashes not yet restarted (> 0: down, takes no frames).
     var down = 0
     /// The frame in service and when its service started.
@@ -50,6 +61,8 @@ struct VirtualWorker {
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real pixels, which virtual time cannot model; run it in real time)")
         }
         spec = instance.spec
+        if case .cpu = instance.spec.cost { onHost = true } else { onHost = false }
+        hostHalf = (instance.spec.hostCost?.nanoseconds ?? 0) / 2
         self.source = source
         device = instance.device
         random = GSLRandom(seed: instance.seed, algorithm: .taus2)

@@ -80,7 +80,7 @@ final class ScenarioFileTests: XCTestCase {
         XCTAssertEqual(checkpoint.cells.count, 9)
         for (count, topology) in checkpoint.cells {
             let scenario = checkpoint.scenario(streams: count, topology: topology)
-            let problems = TopologyPlan.build(scenario).infeasibilities(devices: scenario.devices)
+            let problems = scenario.infeasibilities
             if topology == .independentPipelines {
                 XCTAssertEqual(problems.count, 1, "\(count) VLM instances × 8 GB on a 16 GB GPU")
                 XCTAssertEqual(problems.first?.neededGB, Double(count) * 8)
@@ -154,11 +154,11 @@ final class ScenarioFileTests: XCTestCase {
         """)
         XCTAssertEqual(file.base.workers[0].modelMemory, 8)
         XCTAssertEqual(file.base.devices.map(\.sharing), [.efficiency([1, 1.5]), .efficiency([1, 1.5])])
-        let problems = TopologyPlan.build(file.base).infeasibilities(devices: file.base.devices)
+        let problems = file.base.infeasibilities
         XCTAssertEqual(problems, [], "2 × 8 GB fit 16 GB exactly")
         var three = file.base
         three.streams = 3
-        XCTAssertEqual(TopologyPlan.build(three).infeasibilities(devices: three.devices).map(\.description),
+        XCTAssertEqual(three.infeasibilities.map(\.description),
                        ["gpu0: needs 24.0 GB (describer 3 × 8.0 GB) but has 16.0 GB"])
     }
 
