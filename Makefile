@@ -41,10 +41,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product scalebench
 
+# The checkpoint's box (a 4-core / 8-thread NUC) is larger than most build machines: real
+# time runs on the CPUs the machine has and says so; simulated time answers for the box.
 run: release
 	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) \
-	  --repetitions 3 --duration 13s --warmup 1s --cooldown 0s $(RUN_ARGS)
+	  --repetitions 3 --duration 13s --warmup 1s --cooldown 0s --on-available-cpus $(RUN_ARGS)
+	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) --mode simulated \
+	  --repetitions 3 --duration 13s --warmup 1s --quiet $(RUN_ARGS)
 	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports
+	mkdir -p Reports/simulated
+	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports/simulated --mode simulated
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Orchestration",
             dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Evaluation",
-                           "Random"]
+                           "Analysis", "Random"]
         ),
         // Benchmarks of the workbench's own components, kept apart from the library.
         .target(

@@ -8,8 +8,9 @@ public struct CalibrationError: Error, CustomStringConvertible {
 
 extension RunScenario {
     /// Gives each worker that the calibration of run `selector` (an id or a unique prefix)
-    /// names its fitted distribution, keeping its cost model (offload stays offload, cpu
-    /// stays cpu), and records the source run.
+    /// names its fitted distribution, keeping its cost model (offload stays offload, with
+    /// its measured host cost; cpu stays cpu; a pixels worker whose CPU demand was fitted
+    /// becomes a cpu worker of that demand), and records the source run.
     public mutating func applyCalibration(of selector: String, from database: ResultsDatabase, path: String) throws {
         guard let run = try database.runID(matching: selector) else {
             throw CalibrationError(description: "no run with that id in \(path)")
@@ -22,9 +23,15 @@ extension RunScenario {
         for index in workers.indices {
             guard let fit = fits.first(where: { $0.worker == workers[index].name }) else { continue }
             switch workers[index].cost {
-            case .offload: workers[index].cost = .offload(fit.distribution)
-            case .cpu: workers[index].cost = .cpu(fit.distribution)
-            case .pixels: continue
+            case .offload:
+                workers[index].cost = .offload(fit.distribution)
+                if let host = fit.hostCostMs { workers[index].hostCost = Duration(nanoseconds: UInt64((host * 1e6).rounded())) }
+            case .cpu:
+                workers[index].cost = .cpu(fit.distribution)
+            case .pixels:
+                // Its measured CPU demand makes it a CPU worker a simulation can run.
+                guard fit.quantity == "cpu-demand" else { continue }
+                workers[index].cost = .cpu(fit.distribution)
             }
             applied += 1
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import ScaleBenchCore
 
@@ -16,6 +17,12 @@ public struct CalibrationRecord: Sendable, Equatable {
     public var samples: Int
     /// The measured durations (ns), for the empirical fallback only.
     public var values: [UInt64]?
+    /// What was fitted: `service` (wall time), `cpu-demand` (a CPU worker's thread CPU
+    /// time per service, what it costs an uncontended core) or `accelerator` (an offload
+    /// service's wall time less its CPU time).
+    public var quantity: String = "service"
+    /// An offload worker's mean CPU time per service, ms (its host cost), when measured.
+    public var hostCostMs: Double?
 
     public init(worker: String, family: String, chosen: Bool, meanMs: Double, sdMs: Double, ksDistance: Double, ksP: Double, samples: Int,
                 values: [UInt64]? = nil) {
@@ -59,16 +66,39 @@ extension ResultsDatabase {
         }
     }
 
+    /// Per worker kind, each traced service's wall time and its thread's CPU time (ns;
+    /// nil for traces recorded before CPU times were).
+    public func serviceSamples(run: String) throws -> [String: [(wall: Double, cpu: Double?)]] {
+        try pool.read { db in
+            var samples: [String: [(wall: Double, cpu: Double?)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT worker, end_ns - start_ns AS service, cpu_ns FROM frame_trace WHERE run_id = ?",
+                                           arguments: [run])
+            while let row = try rows.next() {
+                samples[row["worker"], default: []].append((Double(row["service"] as Int64), (row["cpu_ns"] as Int64?).map(Double.init)))
+            }
+            return samples
+        }
+    }
+
+    /// The resolved scenario a run ran, if it can be read back.
+    public func scenario(ofRun run: String) throws -> RunScenario? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT scenario_json FROM run WHERE id = ?", arguments: [run])
+                .flatMap { try? JSONDecoder().decode(RunScenario.self, from: Data($0.utf8)) }
+        }
+    }
+
     /// Replaces the run's calibration with these fits.
     public func storeCalibration(_ records: [CalibrationRecord], run: String) throws {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM calibration WHERE run_id = ?", arguments: [run])
             for r in records {
                 try db.execute(sql: """
-                    INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples, values_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples, values_json,
+                                             quantity, host_cost_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [run, r.worker, r.family, r.chosen, r.meanMs, r.sdMs, r.ksDistance, r.ksP, r.samples,
-                                     r.values.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }])
+                                     r.values.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }, r.quantity, r.hostCostMs])
             }
         }
     }
@@ -77,11 +107,14 @@ extension ResultsDatabase {
     public func calibration(run: String) throws -> [CalibrationRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM calibration WHERE run_id = ? AND chosen = 1 ORDER BY worker", arguments: [run]).map {
-                CalibrationRecord(worker: $0["worker"], family: $0["family"], chosen: $0["chosen"], meanMs: $0["mean_ms"], sdMs: $0["sd_ms"],
-                                  ksDistance: $0["ks_distance"], ksP: $0["ks_p"], samples: $0["samples"],
-                                  values: ($0["values_json"] as String?).map { text in
-                                      text.dropFirst().dropLast().split(separator: ",").compactMap { UInt64($0) }
-                                  })
+                var record = CalibrationRecord(worker: $0["worker"], family: $0["family"], chosen: $0["chosen"], meanMs: $0["mean_ms"],
+                                               sdMs: $0["sd_ms"], ksDistance: $0["ks_distance"], ksP: $0["ks_p"], samples: $0["samples"],
+                                               values: ($0["values_json"] as String?).map { text in
+                                                   text.dropFirst().dropLast().split(separator: ",").compactMap { UInt64($0) }
+                                               })
+                record.quantity = $0["quantity"]
+                record.hostCostMs = $0["host_cost_ms"]
+                return record
             }
         }
     }

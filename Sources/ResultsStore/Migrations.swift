@@ -51,6 +51,11 @@ enum Migrations {
                 cores_by_worker TEXT NOT NULL
             );
             ALTER TABLE frame_trace ADD COLUMN cpu_ns INTEGER;
+            -- What a fit describes: a service's wall time, a CPU worker's demand (its thread's
+            -- CPU time), or an offload worker's accelerator part; and an offload worker's
+            -- host cost (its CPU time per service).
+            ALTER TABLE calibration ADD COLUMN quantity TEXT NOT NULL DEFAULT 'service';
+            ALTER TABLE calibration ADD COLUMN host_cost_ms REAL;
             """)
     }
 

@@ -14,10 +14,14 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit each worker kind's service-time distribution from a real-time run's trace; store the fits.",
         discussion: """
-        The run must have been stored with --trace (its frames' service start and end).
-        Per worker kind: lognormal and gamma by maximum likelihood (GSL), each with its
-        Kolmogorov–Smirnov distance; the closer one is chosen. A simulation then uses the
-        fits with --calibrated RUN:
+        The run must have been stored with --trace (its frames' service start and end,
+        and each service's CPU time on its thread). What is fitted: a cpu or pixels
+        worker's CPU demand (its thread's CPU time per service: what it costs an
+        uncontended core, so a calibration from a contended run predicts an uncontended
+        box and the reverse); an offload worker's accelerator part (wall time less CPU
+        time) with its CPU time as its host cost. Per worker kind: lognormal and gamma by
+        maximum likelihood (GSL), each with its Kolmogorov–Smirnov distance; the closer
+        one is chosen. A simulation then uses the fits with --calibrated RUN:
 
           scalebench run Scenarios/hospital-10.yaml --topology C --trace
           scalebench calibrate 3f2a
@@ -35,40 +39,28 @@ struct CalibrateCommand: ParsableCommand {
         let id: String?
         do { id = try source.database.runID(matching: runID) } catch { throw UsageError("\(error)") }
         guard let id else { throw UsageError("\(runID): no run with that id in \(db)") }
-        let times = try source.database.serviceTimes(run: id)
-        guard !times.isEmpty else { throw UsageError("\(runID): the run has no trace; run it again with --trace") }
-        var records: [CalibrationRecord] = []
-        var rows = [["worker", "family", "mean ms", "sd ms", "KS distance", "KS p", "samples", ""]]
-        for worker in times.keys.sorted() {
-            let fits = DistributionFit.best(times[worker]!.map { $0 / 1e6 })
-            guard !fits.isEmpty else {
-                var reason = "no fit"
-                if case .insufficient(let why) = DistributionFit.lognormal(times[worker]!.map { $0 / 1e6 }) { reason = why }
-                rows.append([worker, "–", "–", "–", "–", "–", "\(times[worker]!.count)", "not fitted: \(reason)"])
+        let kinds = try CalibrationFitting.fit(run: id, database: source.database)
+        guard !kinds.isEmpty else { throw UsageError("\(runID): the run has no trace; run it again with --trace") }
+        let records = kinds.flatMap(\.records)
+        var rows = [["worker", "fitted", "family", "mean ms", "sd ms", "KS distance", "KS p", "samples", ""]]
+        for kind in kinds {
+            if let reason = kind.notFitted {
+                rows.append([kind.worker, kind.quantity, "–", "–", "–", "–", "–", "\(kind.samples)", "not fitted: \(reason)"])
                 continue
             }
-            // Neither family fits (KS p < 0.05 for the closer one): the measured values
-            // themselves are the distribution.
-            let fallback = fits[0].ksPValue < 0.05
-            for (index, fit) in fits.enumerated() {
-                records.append(CalibrationRecord(worker: worker, family: fit.family.rawValue, chosen: index == 0 && !fallback, meanMs: fit.mean,
-                                                 sdMs: fit.standardDeviation, ksDistance: fit.ksDistance, ksP: fit.ksPValue, samples: fit.count))
-                let note = index > 0 ? "" : fallback ? "closest family, but KS p < 0.05" : "chosen"
-                rows.append([worker, fit.family.rawValue, String(format: "%.3f", fit.mean), String(format: "%.3f", fit.standardDeviation),
-                             String(format: "%.4f", fit.ksDistance), String(format: "%.3g", fit.ksPValue), "\(fit.count)", note])
-            }
-            if fallback {
-                let values = times[worker]!.map { UInt64($0.rounded()) }
-                let ms = values.map { Double($0) / 1e6 }
-                let mean = Descriptive.mean(ms), sd = Descriptive.standardDeviation(ms).valueOrNil ?? 0
-                records.append(CalibrationRecord(worker: worker, family: "empirical", chosen: true, meanMs: mean, sdMs: sd,
-                                                 ksDistance: 0, ksP: 1, samples: values.count, values: values))
-                rows.append([worker, "empirical", String(format: "%.3f", mean), String(format: "%.3f", sd), "–", "–", "\(values.count)",
-                             "chosen: the measured values, drawn uniformly"])
+            let fallback = kind.records.contains { $0.family == "empirical" }
+            for (index, record) in kind.records.enumerated() {
+                var note = record.family == "empirical" ? "chosen: the measured values, drawn uniformly"
+                    : index > 0 ? "" : fallback ? "closest family, but KS p < 0.05" : "chosen"
+                if index == 0, let host = record.hostCostMs { note += String(format: "; host cost %.2f ms a service", host) }
+                let empirical = record.family == "empirical"
+                rows.append([kind.worker, kind.quantity, record.family, String(format: "%.3f", record.meanMs), String(format: "%.3f", record.sdMs),
+                             empirical ? "–" : String(format: "%.4f", record.ksDistance), empirical ? "–" : String(format: "%.3g", record.ksP),
+                             "\(record.samples)", note])
             }
         }
         guard !records.isEmpty else {
-            let counts = times.keys.sorted().map { "\($0) \(times[$0]!.count)" }.joined(separator: ", ")
+            let counts = kinds.map { "\($0.worker) \($0.samples)" }.joined(separator: ", ")
             throw UsageError("\(runID): no worker kind has samples enough to fit (\(counts); a fit needs at least \(DistributionFit.minimumSamples), not all equal); nothing was stored")
         }
         try source.database.storeCalibration(records, run: id)
@@ -76,7 +68,7 @@ struct CalibrateCommand: ParsableCommand {
         print("calibration of run \(id):")
         for row in rows {
             let line = row.enumerated().map { column, cell in
-                column < 2 || column == 7 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column < 3 || column == 8 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
             print(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RuntimeSupport
 import TestSupport
 import XCTest
 
@@ -79,7 +80,21 @@ final class ScenarioCommandLineTests: TemporaryFolderTestCase {
     /// Must show: the decision checkpoint runs its whole matrix (short) and prints one
     /// table per stream count with A, B and C side by side, A marked infeasible.
     func testTheDecisionCheckpointRunsItsMatrixSideBySide() throws {
-        let outcome = try runCLI(["run", preset("decision-checkpoint.yaml"), "--db", path("r.sqlite"),
+        // Its box has 8 threads: on a smaller machine real time refuses it, naming both
+        // numbers and the ways out, before anything runs.
+        let refused = try runCLI(["run", preset("decision-checkpoint.yaml"), "--db", path("r.sqlite"), "--duration", "1s", "--streams", "4"])
+        if CPUAffinity.available().count < 8 {
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+            for words in ["needs 8 CPUs", "use \(CPUAffinity.available().count)", "--mode simulated", "--on-available-cpus"] {
+                XCTAssertTrue(refused.stderr.contains(words), "'\(words)' missing: \(refused.stderr)")
+            }
+            if FileManager.default.fileExists(atPath: path("r.sqlite")) {
+                let runs = try DatabaseQueue(path: path("r.sqlite")).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run") ?? 0 }
+                XCTAssertEqual(runs, 0, "nothing stored")
+            }
+        }
+        let outcome = try runCLI(["run", preset("decision-checkpoint.yaml"), "--db", path("r.sqlite"), "--on-available-cpus",
                                   "--duration", "1s", "--warmup", "200ms", "--streams", "4"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stdout.contains("streams 4  option A    option B    option C") || outcome.stdout.contains("option A"), outcome.stdout)
@@ -138,7 +153,7 @@ final class ScenarioCommandLineTests: TemporaryFolderTestCase {
 
     /// A sweep takes the file's name, topologies and repetitions; flags override.
     func testASweepOfAScenarioFileUsesItsMatrix() throws {
-        let outcome = try runCLI(["sweep", preset("geriatric-4.yaml"), "--db", path("r.sqlite"), "--topologies", "A,B",
+        let outcome = try runCLI(["sweep", preset("geriatric-4.yaml"), "--db", path("r.sqlite"), "--topologies", "A,B", "--on-available-cpus",
                                   "--streams", "2", "--repetitions", "1", "--cooldown", "0s", "--duration", "500ms", "--warmup", "0s"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("infeasible, not run: gpu0: needs 16.0 GB") == false, "2 VLMs × 8 GB fit 16 GB")

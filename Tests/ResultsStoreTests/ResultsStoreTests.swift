@@ -29,9 +29,9 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
         XCTAssertEqual(tables, ["accounting", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
-                                "grdb_migrations", "infeasible_cell", "run", "stream_metrics", "timeline", "worker_metrics"])
+                                "grdb_migrations", "host_usage", "infeasible_cell", "run", "stream_metrics", "timeline", "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
-        XCTAssertEqual(migrations, ["v1", "v2"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(journal, "wal")
     }
@@ -45,7 +45,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         try queue.close()
         let database = try ResultsDatabase(path: file)
         let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        XCTAssertEqual(migrations, ["v1", "v2"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3"])
         var scenario = RunScenario()
         scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
         scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]

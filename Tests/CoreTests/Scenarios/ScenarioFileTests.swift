@@ -97,7 +97,7 @@ final class ScenarioFileTests: XCTestCase {
     func testBadScenariosAreLocatedWithKeyPathAndWhatIsAllowed() {
         let cases: [(text: String, expected: String)] = [
             (Self.good.replacingOccurrences(of: "duration: 5s", with: "durration: 5s"),
-             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, capture, workers, devices, options, faults, checkpoint, gate"),
+             "Scenarios/x.yaml:4: unknown key 'durration'; did you mean duration? allowed here: name, description, streams, topology, duration, warmup, repetitions, seed, cooldown, host, capture, workers, devices, options, faults, checkpoint, gate"),
             (Self.good.replacingOccurrences(of: "  fps: 15", with: "  fps: fast"),
              "Scenarios/x.yaml:6 capture.fps: expected a number above 0 to 1000, got 'fast'"),
             (Self.good.replacingOccurrences(of: "streams: 4", with: "streams: -3"),

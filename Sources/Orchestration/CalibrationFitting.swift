@@ -1,0 +1,74 @@
+import Analysis
+import ResultsStore
+import ScaleBenchCore
+
+/// Fits each worker kind of a traced real-time run, as `calibrate` stores it. What is
+/// fitted depends on the kind, so that a calibration describes demand, not contention:
+/// a `cpu` or `pixels` worker's CPU time per service on its own thread (what it costs an
+/// uncontended core, whatever the run's box was doing); an `offload` worker's wall time
+/// less its CPU time (the accelerator's part), with its mean CPU time as its host cost.
+/// Traces recorded before CPU times were fit wall time, as they always did.
+public enum CalibrationFitting {
+    /// One kind's outcome: its records (fits of both families, and the empirical values
+    /// when neither fits), or why it was not fitted.
+    public struct KindFit: Sendable {
+        public var worker: String
+        public var quantity: String
+        public var samples: Int
+        public var records: [CalibrationRecord]
+        public var notFitted: String?
+    }
+
+    public static func fit(run: String, database: ResultsDatabase) throws -> [KindFit] {
+        let samples = try database.serviceSamples(run: run)
+        let specs = try database.scenario(ofRun: run).map { WorkerSpec.uniquelyNamed($0.workers) } ?? []
+        return samples.keys.sorted().map { worker in
+            let traced = samples[worker]!
+            let cost = specs.first { $0.name == worker }?.cost
+            let measured = traced.allSatisfy { $0.cpu != nil }
+            var quantity = "service", values = traced.map(\.wall), hostCost: Double?
+            switch (cost, measured) {
+            case (.cpu?, true), (.pixels?, true):
+                quantity = "cpu-demand"
+                values = traced.map { $0.cpu! }
+            case (.offload?, true):
+                quantity = "accelerator"
+                values = traced.map { max($0.wall - $0.cpu!, 0) }
+                let meanCPU = traced.reduce(0) { $0 + $1.cpu! } / Double(max(traced.count, 1))
+                // A sleeping offload worker spends microseconds of CPU; a host cost is more.
+                if meanCPU > 100_000 { hostCost = meanCPU / 1e6 }
+            default: break
+            }
+            return fit(worker: worker, quantity: quantity, nanos: values, hostCostMs: hostCost)
+        }
+    }
+
+    private static func fit(worker: String, quantity: String, nanos: [Double], hostCostMs: Double?) -> KindFit {
+        let ms = nanos.map { $0 / 1e6 }
+        let fits = DistributionFit.best(ms)
+        guard !fits.isEmpty else {
+            var reason = "no fit"
+            if case .insufficient(let why) = DistributionFit.lognormal(ms) { reason = why }
+            return KindFit(worker: worker, quantity: quantity, samples: nanos.count, records: [], notFitted: reason)
+        }
+        // Neither family fits (KS p < 0.05 for the closer one): the measured values
+        // themselves are the distribution.
+        let fallback = fits[0].ksPValue < 0.05
+        var records = fits.enumerated().map { index, fit in
+            CalibrationRecord(worker: worker, family: fit.family.rawValue, chosen: index == 0 && !fallback, meanMs: fit.mean,
+                              sdMs: fit.standardDeviation, ksDistance: fit.ksDistance, ksP: fit.ksPValue, samples: fit.count)
+        }
+        if fallback {
+            let values = nanos.map { UInt64($0.rounded()) }
+            let valuesMs = values.map { Double($0) / 1e6 }
+            records.append(CalibrationRecord(worker: worker, family: "empirical", chosen: true, meanMs: Descriptive.mean(valuesMs),
+                                             sdMs: Descriptive.standardDeviation(valuesMs).valueOrNil ?? 0, ksDistance: 0, ksP: 1,
+                                             samples: values.count, values: values))
+        }
+        for index in records.indices {
+            records[index].quantity = quantity
+            records[index].hostCostMs = hostCostMs
+        }
+        return KindFit(worker: worker, quantity: quantity, samples: nanos.count, records: records, notFitted: nil)
+    }
+}
