@@ -1,0 +1,124 @@
+import Foundation
+@testable import Realtime
+import RuntimeSupport
+@testable import ScaleBenchCore
+@testable import Simulated
+import TestSupport
+import XCTest
+
+/// Real time against simulated time where the CPU is contended, with the host declared as
+/// this machine's cores (docs/queueing.md §6). Both sides draw the same service demands;
+/// what they must agree on is decided by the operating system in real time — which
+/// worker thread runs when, on which core, and how long it waits — and by the host
+/// model's processor sharing in simulated time, so the agreement is not circular.
+///
+/// Cases: (a) 4 streams × 10 fps × `cpu:lognormal(60ms,10ms)`, 2.4 cores of demand on 2;
+/// (b) the same pinned to 1 core; (c) demand at 0.7 of 2 cores; (d) a `cpu` worker beside
+/// an offload worker with a host cost; each in options A, B and C. Tolerances: per-stream
+/// fps within 5 %, drop fraction within 0.03, latency p50 within 10 % and p99 within 20 %
+/// (where either side has 500 samples), process CPU within 5 % of the box.
+///
+/// `SCALEBENCH_HOST_AGREEMENT_SECONDS` scales the real-time windows (6 s for (a)–(c) and
+/// 15 s for (d) at its default, 6; the table in Reports/benchmarks.md used 30),
+/// `SCALEBENCH_HOST_AGREEMENT_CASES` picks cases (e.g. `a,d`), and the test prints every
+/// figure.
+final class HostAgreementTests: XCTestCase {
+    struct Case {
+        var name: String
+        var cores: Int
+        var workers: [WorkerSpec]
+        var shared: [String]
+        /// Real-time seconds, before `SCALEBENCH_HOST_AGREEMENT_SECONDS` scales them: (d)'s
+        /// shared VLM serves about 22 frames a second, so its fps needs 15 s to be known
+        /// within 5 % (in 6 s it missed by 5.3 % once; 2.5 % in 20 s).
+        var seconds: Double = 6
+    }
+
+    static let scale = Double(ProcessInfo.processInfo.environment["SCALEBENCH_HOST_AGREEMENT_SECONDS"] ?? "").map { $0 / 6 } ?? 1
+
+    static func cases() throws -> [Case] {
+        func worker(_ text: String, name: String, hostCost: Duration? = nil) throws -> WorkerSpec {
+            var spec = try WorkerSpec.parse(text)
+            spec.name = name
+            spec.hostCost = hostCost
+            return spec
+        }
+        return [
+            Case(name: "(a) 2.4 cores of demand on 2", cores: 2,
+                 workers: [try worker("cpu:lognormal(60ms,10ms)", name: "detector")], shared: ["detector"]),
+            Case(name: "(b) the same on 1 core", cores: 1,
+                 workers: [try worker("cpu:lognormal(60ms,10ms)", name: "detector")], shared: ["detector"]),
+            Case(name: "(c) demand at 0.7 of 2 cores", cores: 2,
+                 workers: [try worker("cpu:lognormal(35ms,6ms)", name: "detector")], shared: ["detector"]),
+            Case(name: "(d) cpu beside offload with a host cost", cores: 2,
+                 workers: [try worker("cpu:lognormal(30ms,5ms)", name: "detector"),
+                           try worker("offload:lognormal(80ms,10ms)", name: "vlm", hostCost: .milliseconds(6))],
+                 shared: ["vlm"], seconds: 15),
+        ]
+    }
+
+    static func scenario(_ c: Case, topology: TopologyKind, seconds: Double) -> RunScenario {
+        var scenario = RunScenario()
+        scenario.streams = 4
+        scenario.fps = 10
+        scenario.resolution = Resolution(width: 160, height: 120)
+        scenario.phase = .random
+        scenario.workers = c.workers
+        scenario.topology = topology
+        scenario.sharedWorkers = topology == .hybrid ? c.shared : []
+        scenario.sharedInstances = 2
+        scenario.host = HostSpec(cores: c.cores, memoryGB: 16)
+        scenario.warmup = .seconds(1)
+        scenario.duration = .seconds(seconds)
+        scenario.seed = 5
+        return scenario
+    }
+
+    struct Figures {
+        var fps: Double, drop: Double, p50: Double, p99: Double, samples: UInt64
+    }
+
+    static func figures(_ result: RunResult, kind: String) -> Figures {
+        let rows = result.workers.filter { $0.worker == kind }
+        var latency = LatencyHistogram()
+        for row in rows { if let histograms = row.histograms { latency.add(histograms.latency) } }
+        let drops = rows.reduce(0) { $0 + $1.drops }, delivered = rows.reduce(0) { $0 + $1.delivered }
+        let quantiles = latency.quantiles
+        return Figures(fps: rows.reduce(0) { $0 + $1.processedFPS } / Double(max(rows.count, 1)),
+                       drop: delivered == 0 ? 0 : Double(drops) / Double(delivered),
+                       p50: quantiles.p50 ?? 0, p99: quantiles.p99 ?? 0, samples: quantiles.count)
+    }
+
+    func testRealAndSimulatedTimeAgreeWhereTheCoresAreContended() throws {
+        let available = CPUAffinity.available().count
+        try XCTSkipIf(available < 2, "needs 2 CPUs to declare a 2-core host; this machine lets the test use \(available)")
+        let only = ProcessInfo.processInfo.environment["SCALEBENCH_HOST_AGREEMENT_CASES"].map { Set($0.split(separator: ",").map(String.init)) }
+        for c in try Self.cases() where only.map({ $0.contains(String(c.name.dropFirst().prefix(1))) }) ?? true {
+            for topology in TopologyKind.allCases {
+                let seconds = c.seconds * Self.scale
+                let scenario = Self.scenario(c, topology: topology, seconds: seconds)
+                let real = try RealtimeExecutor(scenario: scenario).run().result
+                // The simulated side runs five times as long, so that the comparison's
+                // sampling error is nearly all the real run's.
+                let simulated = try VirtualExecutor(scenario: Self.scenario(c, topology: topology, seconds: seconds * 5)).run()
+                let label = "\(c.name), option \(topology.rawValue)"
+                XCTAssertEqual(real.host?.pinned, true, label)
+                XCTAssertEqual(real.host?.cpus, c.cores, "\(label): pinned to the box's cores")
+                for kind in c.workers.map(\.name) {
+                    let r = Self.figures(real, kind: kind), s = Self.figures(simulated, kind: kind)
+                    let text = String(format: "%@ %@: fps %.2f / %.2f, drop %.3f / %.3f, p50 %.1f / %.1f ms, p99 %.1f / %.1f ms (%llu real samples)",
+                                      label, kind, r.fps, s.fps, r.drop, s.drop, r.p50, s.p50, r.p99, s.p99, r.samples)
+                    print("host agreement: \(text)")
+                    XCTAssertEqual(r.fps, s.fps, accuracy: 0.05 * s.fps, text)
+                    XCTAssertEqual(r.drop, s.drop, accuracy: 0.03, text)
+                    XCTAssertEqual(r.p50, s.p50, accuracy: 0.10 * s.p50, text)
+                    if r.samples >= 500 { XCTAssertEqual(r.p99, s.p99, accuracy: 0.20 * s.p99, text) }
+                }
+                let cores = String(format: "%@: process CPU %.3f real / %.3f simulated cores", label, real.cpu.process.cores, simulated.cpu.process.cores)
+                print("host agreement: \(cores)")
+                XCTAssertEqual(real.cpu.process.cores, simulated.cpu.process.cores, accuracy: 0.05 * Double(c.cores), cores)
+                XCTAssertLessThanOrEqual(simulated.cpu.process.cores, Double(c.cores) + 1e-9, "\(label): never more CPU than the box")
+            }
+        }
+    }
+}
