@@ -52,9 +52,10 @@ run: release
 	mkdir -p Reports/simulated
 	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports/simulated --mode simulated
 
+# The AddressSanitizer part's tests run there only, not twice.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT) test --skip-build --disable-swift-testing --skip '$(ASAN_TESTS)'
 	$(MAKE) --no-print-directory test-asan
 
 test-asan: deps

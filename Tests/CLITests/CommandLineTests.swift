@@ -30,6 +30,12 @@ final class CommandLineTests: XCTestCase {
             (["--worker", "vlm", "--shared", "vlm"], ["--shared vlm", "option A"]),
             (["--topology", "C", "--worker", "vlm", "--shared", "vlm", "--framebuffer-slot", "queue"], ["--framebuffer-slot", "drop-new"]),
             (["--topology", "C", "--worker", "vlm", "--shared", "vlm", "--scheduling", "lottery"], ["--scheduling", "round-robin"]),
+            (["--host-cores", "0"], ["--host-cores", "cores 0", "at least 1"]),
+            (["--host-cores", "4", "--host-threads", "2"], ["--host-threads", "threads 2", "at least the 4 cores"]),
+            (["--host-cores", "2", "--host-threads", "4", "--host-smt", "0.8"], ["--host-smt", "a curve that falls"]),
+            (["--host", "nuc"], ["--host nuc", "unknown profile", "nuc-i5-1135g7"]),
+            // A box larger than this machine (no machine here has 1000 CPUs).
+            (["--host-cores", "1000"], ["host:", "needs 1000 CPUs", "--mode simulated", "--on-available-cpus"]),
         ]
         for (arguments, mentions) in cases {
             let outcome = try runCLI(["run", "--no-store"] + arguments)

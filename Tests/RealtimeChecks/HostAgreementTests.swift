@@ -14,27 +14,23 @@ import XCTest
 ///
 /// Cases: (a) 4 streams × 10 fps × `cpu:lognormal(60ms,10ms)`, 2.4 cores of demand on 2;
 /// (b) the same pinned to 1 core; (c) demand at 0.7 of 2 cores; (d) a `cpu` worker beside
-/// an offload worker with a host cost; each in options A, B and C. Tolerances: per-stream
+/// an offload worker with a host cost (2 ms: the original's bridge, about 1 ms each way); each in options A, B and C. Tolerances: per-stream
 /// fps within 5 %, drop fraction within 0.03, latency p50 within 10 % and p99 within 20 %
 /// (where either side has 500 samples), process CPU within 5 % of the box.
 ///
-/// `SCALEBENCH_HOST_AGREEMENT_SECONDS` scales the real-time windows (6 s for (a)–(c) and
-/// 15 s for (d) at its default, 6; the table in Reports/benchmarks.md used 30),
-/// `SCALEBENCH_HOST_AGREEMENT_CASES` picks cases (e.g. `a,d`), and the test prints every
-/// figure.
+/// Latency p99 is compared where the real run has 500 samples of a kind (not in the 6 s
+/// windows CI runs). `SCALEBENCH_HOST_AGREEMENT_SECONDS` sets the real-time window (the
+/// table in Reports/benchmarks.md used 30 s), `SCALEBENCH_HOST_AGREEMENT_CASES` picks
+/// cases (e.g. `a,d`), and the test prints every figure.
 final class HostAgreementTests: XCTestCase {
     struct Case {
         var name: String
         var cores: Int
         var workers: [WorkerSpec]
         var shared: [String]
-        /// Real-time seconds, before `SCALEBENCH_HOST_AGREEMENT_SECONDS` scales them: (d)'s
-        /// shared VLM serves about 22 frames a second, so its fps needs 15 s to be known
-        /// within 5 % (in 6 s it missed by 5.3 % once; 2.5 % in 20 s).
-        var seconds: Double = 6
     }
 
-    static let scale = Double(ProcessInfo.processInfo.environment["SCALEBENCH_HOST_AGREEMENT_SECONDS"] ?? "").map { $0 / 6 } ?? 1
+    static let seconds = Double(ProcessInfo.processInfo.environment["SCALEBENCH_HOST_AGREEMENT_SECONDS"] ?? "") ?? 6
 
     static func cases() throws -> [Case] {
         func worker(_ text: String, name: String, hostCost: Duration? = nil) throws -> WorkerSpec {
@@ -52,8 +48,8 @@ final class HostAgreementTests: XCTestCase {
                  workers: [try worker("cpu:lognormal(35ms,6ms)", name: "detector")], shared: ["detector"]),
             Case(name: "(d) cpu beside offload with a host cost", cores: 2,
                  workers: [try worker("cpu:lognormal(30ms,5ms)", name: "detector"),
-                           try worker("offload:lognormal(80ms,10ms)", name: "vlm", hostCost: .milliseconds(6))],
-                 shared: ["vlm"], seconds: 15),
+                           try worker("offload:lognormal(80ms,10ms)", name: "vlm", hostCost: .milliseconds(2))],
+                 shared: ["vlm"]),
         ]
     }
 
@@ -95,7 +91,7 @@ final class HostAgreementTests: XCTestCase {
         let only = ProcessInfo.processInfo.environment["SCALEBENCH_HOST_AGREEMENT_CASES"].map { Set($0.split(separator: ",").map(String.init)) }
         for c in try Self.cases() where only.map({ $0.contains(String(c.name.dropFirst().prefix(1))) }) ?? true {
             for topology in TopologyKind.allCases {
-                let seconds = c.seconds * Self.scale
+                let seconds = Self.seconds
                 let scenario = Self.scenario(c, topology: topology, seconds: seconds)
                 let real = try RealtimeExecutor(scenario: scenario).run().result
                 // The simulated side runs five times as long, so that the comparison's

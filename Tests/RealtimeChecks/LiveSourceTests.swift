@@ -55,15 +55,22 @@ final class LiveSourceTests: XCTestCase {
     }
 
     func testCaptureReconnectResumeAndGiveUp() throws {
-        let port = freePort()
-        let url = "tcp://127.0.0.1:\(port)"
+        var port = freePort()
+        var url = "tcp://127.0.0.1:\(port)"
         let stop = StopSignal()
-        let first = try startSender(port: port)
+        var first = try startSender(port: port)
 
-        // Connect once the sender listens (refused until then; bounded).
+        // Connect once the sender listens (refused until then; bounded). A sender that
+        // exited lost its port to another process between freePort and its bind: it gets
+        // a new port.
         var producer: RecordedProducer?
         let connectDeadline = monotonicNanos() + 10_000_000_000
         while producer == nil {
+            if !first.isRunning {
+                port = freePort()
+                url = "tcp://127.0.0.1:\(port)"
+                first = try startSender(port: port)
+            }
             do {
                 producer = try RecordedProducer(url: url, streamID: 0, options: .init(timeoutMicros: 2_000_000),
                                                 targetFPS: nil, phaseNanos: 0, reconnect: ReconnectPolicy(scale: 0.05), stop: stop)

@@ -61,9 +61,10 @@ public struct HostSpec: Sendable, Equatable, Codable {
         if threads > cores * smt.count {
             return "threads \(threads): \(cores) cores with an SMT curve of \(smt.count) value\(smt.count == 1 ? "" : "s") have at most \(cores * smt.count); give smt: [1, …] for each thread a core can run"
         }
-        if smt.first != 1 { return "smt \(smt.map(format3)): the first value is a core with one thread busy, so 1" }
+        let curve = "[" + smt.map(format3).joined(separator: ", ") + "]"
+        if smt.first != 1 { return "smt \(curve): the first value is a core with one thread busy, so 1" }
         for (a, b) in zip(smt, smt.dropFirst()) where b < a {
-            return "smt \(smt.map(format3)): a curve that falls (another busy thread never lowers a core's throughput)"
+            return "smt \(curve): a curve that falls (another busy thread never lowers a core's throughput)"
         }
         if !(memoryGB > 0) { return "memory-gb \(format3(memoryGB)): expected a number above 0" }
         return nil

@@ -142,6 +142,40 @@ final class ScenarioFileTests: XCTestCase {
         }
     }
 
+    /// The box: a profile with overrides, spelt out, and every way a box can be wrong,
+    /// each at its line and key.
+    func testTheHostIsAProfileOrSpeltOutAndABadOneIsLocated() throws {
+        let nuc = try parse("streams: 4\nhost: {profile: nuc-i5-1135g7}\nworkers:\n  - kind: pose\n    device: host\n")
+        XCTAssertEqual(nuc.base.host, HostProfile.named("nuc-i5-1135g7"))
+        XCTAssertEqual(nuc.base.placementDevices.map(\.name), ["host"], "the box's memory holds the CPU models")
+        let halved = try parse("streams: 4\nhost: {profile: nuc-i5-1135g7, cores: 2}\nworkers:\n  - kind: pose\n")
+        XCTAssertEqual(halved.base.host?.cores, 2)
+        XCTAssertEqual(halved.base.host?.threads, 4, "the profile's two threads a core")
+        XCTAssertEqual(halved.base.host?.profile, "nuc-i5-1135g7 (modified)")
+        let spelt = try parse("streams: 4\nhost:\n  cores: 4\n  smt: 1.3\n  memory-gb: 8\nworkers:\n  - kind: pose\n")
+        XCTAssertEqual(spelt.base.host, HostSpec(cores: 4, threads: 8, smt: [1, 1.3], memoryGB: 8))
+
+        let cases: [(text: String, expected: String)] = [
+            ("streams: 4\nhost: {cores: 0, memory-gb: 8}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:2 host.cores: cores 0: expected at least 1"),
+            ("streams: 4\nhost:\n  cores: 4\n  threads: 2\n  memory-gb: 8\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 host.threads: threads 2: expected at least the 4 cores (a core has at least one thread)"),
+            ("streams: 4\nhost:\n  cores: 4\n  smt: [1, 1.2, 1.1]\n  memory-gb: 8\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 host.smt: smt [1, 1.2, 1.1]: a curve that falls (another busy thread never lowers a core's throughput)"),
+            ("streams: 4\nhost: {profile: nuc-i5-1135}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:2 host.profile: unknown value 'nuc-i5-1135' (did you mean nuc-i5-1135g7?); expected one of nuc-i5-1135g7, i7-10700, i9-12900k, jetson-xavier-nx"),
+            ("streams: 4\nhost: {cores: 4}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:2 host: memory-gb is missing: the box's memory in GB"),
+            ("streams: 4\ndevices:\n  - {name: host, memory-gb: 16}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:3 devices[0].name: \"host\" is the box's memory: declare it as host: {memory-gb: N} (or host: {profile: …}), not as a device"),
+            ("streams: 4\nhost: {profile: nuc-i5-1135g7}\ndevices:\n  - {name: gpu0, memory-gb: 16}\nworkers:\n  - kind: pose\n    host-cost: 2ms\n",
+             "Scenarios/x.yaml:7 workers[0].host-cost: host-cost is for offload workers (a cpu:lognormal(50ms,8ms) worker's whole service is host CPU)"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(problem(text)?.description, expected)
+        }
+    }
+
     /// A preset renamed keeps its model's size; sharing reads in both spellings.
     func testARenamedPresetKeepsItsModelMemoryAndSharingReadsBothSpellings() throws {
         let file = try parse("""
