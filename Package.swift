@@ -9,6 +9,12 @@ import PackageDescription
 //  Analysis ◄──────┼── Evaluation ◄── ResultsStore                         ├── Orchestration ◄── scalebench
 //                  └───────────────────────┘                               │
 //                                                            Benchmarks ◄──┘
+// The event loop calls Core's policies (slots, frame-buffers, measurements, generators)
+// once or more per event; across module boundaries, unspecialised generics and calls that
+// cannot be inlined made it three times slower than as one module (Reports/benchmarks.md).
+// Full cross-module optimisation lets release builds specialise and inline them again.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "scalebench",
     platforms: [.macOS(.v13)],
@@ -32,24 +38,25 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
 
         // Seeded generators over GSL: all that Analysis needs of the workbench.
-        .target(name: "Random", dependencies: ["CGSL"]),
+        .target(name: "Random", dependencies: ["CGSL"], swiftSettings: crossModule),
         // Pure values: scenario model, topology plan and its instances, policies, telemetry
         // values and the one result assembler. No threads, no clocks, no FFmpeg, no I/O.
         .target(
             name: "ScaleBenchCore",
             dependencies: ["Random", "CGSL", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                           .product(name: "Yams", package: "Yams")]
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: crossModule
         ),
         // Linux calls Swift's Glibc module does not declare (CPU affinity).
         .target(name: "CRuntime"),
         // The operating system's clocks, locks, threads, CPU affinity and process figures.
-        .target(name: "RuntimeSupport", dependencies: ["ScaleBenchCore", "CRuntime"]),
+        .target(name: "RuntimeSupport", dependencies: ["ScaleBenchCore", "CRuntime"], swiftSettings: crossModule),
         // Frame sources: synthetic, recorded and live video through libavformat/libavcodec, probe.
-        .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"]),
+        .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"], swiftSettings: crossModule),
         // OS threads over Core: FrameSupplier, FrameBuffer, workers, device gates, the executor.
-        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Random"]),
+        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Random"], swiftSettings: crossModule),
         // The event queue and the virtual components over the same Core.
-        .target(name: "Simulated", dependencies: ["ScaleBenchCore", "Random"]),
+        .target(name: "Simulated", dependencies: ["ScaleBenchCore", "Random"], swiftSettings: crossModule),
         // The results database (GRDB, SQLite): schema, migrations, runs and their metrics. Stores, never runs.
         .target(
             name: "ResultsStore",

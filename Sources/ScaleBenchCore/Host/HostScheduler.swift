@@ -16,39 +16,48 @@
 ///
 /// No clock: every mutation says what time it is. Time never goes back.
 public struct HostScheduler: Sendable {
-    private struct Entry: Comparable {
-        var tag: Double
-        var job: Int32
-        var generation: UInt32
-        static func < (a: Entry, b: Entry) -> Bool { a.tag != b.tag ? a.tag < b.tag : a.job < b.job }
+    @usableFromInline
+    struct Entry: Comparable, Sendable {
+        @usableFromInline var tag: Double
+        @usableFromInline var job: Int32
+        @usableFromInline var generation: UInt32
+        @usableFromInline init(tag: Double, job: Int32, generation: UInt32) {
+            self.tag = tag
+            self.job = job
+            self.generation = generation
+        }
+        @inlinable static func < (a: Entry, b: Entry) -> Bool { a.tag != b.tag ? a.tag < b.tag : a.job < b.job }
     }
 
     public let spec: HostSpec
+    // The figures below are public and settable only so that the hot methods can be
+    // inlined into the event loop of another module; only the scheduler writes them.
+
     /// The instant the state describes.
-    public private(set) var time: UInt64
-    private var attained: Double = 0
-    private var heap: [Entry] = []
+    public var time: UInt64
+    @usableFromInline internal var attained: Double = 0
+    @usableFromInline internal var heap: [Entry] = []
     /// Per job id: its current generation (bumped when it leaves, so older heap entries
     /// are recognised as stale), its class, and whether it is runnable.
-    private var generation: [UInt32]
-    private var jobClass: [Int16]
-    private var runnableJob: [Bool]
+    @usableFromInline internal var generation: [UInt32]
+    @usableFromInline internal var jobClass: [Int16]
+    @usableFromInline internal var runnableJob: [Bool]
     /// Runnable jobs.
-    public private(set) var runnable = 0
-    private var classRunnable: [Int]
+    public var runnable = 0
+    @usableFromInline internal var classRunnable: [Int]
     /// Speed of each runnable job, cached per `runnable` count.
-    private let speeds: [Double]
-    private let capacities: [Double]
+    @usableFromInline internal let speeds: [Double]
+    @usableFromInline internal let capacities: [Double]
 
     /// Core-nanoseconds of CPU used, in all and per class.
-    public private(set) var cpuNanos: Double = 0
-    public private(set) var classCPUNanos: [Double]
+    public var cpuNanos: Double = 0
+    public var classCPUNanos: [Double]
     /// Nanoseconds spent with k jobs runnable, by k (the last entry: k or more).
-    public private(set) var runQueueNanos: [Double]
-    public private(set) var completed = 0
+    public var runQueueNanos: [Double]
+    public var completed = 0
 
     /// Remaining demand below this (a picosecond) counts as done.
-    static let finishedBelow = 1e-3
+    @usableFromInline static let finishedBelow = 1e-3
 
     /// `jobs` bounds the job ids (ids are `0..<jobs`); `classes` the class ids.
     public init(spec: HostSpec, jobs: Int, classes: Int, start: UInt64 = 0) {
@@ -66,9 +75,11 @@ public struct HostScheduler: Sendable {
     }
 
     /// Whether `job` has a demand in progress.
+    @inlinable
     public func isRunnable(job: Int) -> Bool { runnableJob[job] }
 
     /// Progresses the clock and the accounting to `now`.
+    @inlinable
     public mutating func advance(to now: UInt64) {
         precondition(now >= time, "time cannot go back (\(now) < \(time))")
         let elapsed = Double(now &- time)
@@ -86,6 +97,7 @@ public struct HostScheduler: Sendable {
 
     /// Job `job` (of class `jobClass`) becomes runnable with `demand` solo nanoseconds.
     /// - Complexity: O(log k).
+    @inlinable
     public mutating func add(job: Int, demand: UInt64, class jobClass: Int, at now: UInt64) {
         precondition(!runnableJob[job], "job \(job) is already runnable")
         advance(to: now)
@@ -97,6 +109,7 @@ public struct HostScheduler: Sendable {
     }
 
     /// The job leaves before finishing (its worker crashed): its remaining demand is dropped.
+    @inlinable
     public mutating func cancel(job: Int, at now: UInt64) {
         guard runnableJob[job] else { return }
         advance(to: now)
@@ -105,6 +118,7 @@ public struct HostScheduler: Sendable {
 
     /// The earliest completion if nothing arrives or leaves, rounded up to a whole
     /// nanosecond so that advancing to it finds the job done; nil when nothing runs.
+    @inlinable
     public mutating func nextCompletion() -> UInt64? {
         dropStale()
         guard let first = heap.first else { return nil }
@@ -113,6 +127,7 @@ public struct HostScheduler: Sendable {
     }
 
     /// Advances to `now` and returns the jobs whose demand is done, in tag order.
+    @inlinable
     public mutating func finish(at now: UInt64) -> [Int] {
         advance(to: now)
         var done: [Int] = []
@@ -146,20 +161,23 @@ public struct HostScheduler: Sendable {
 
     // MARK: - Heap
 
-    private mutating func leave(_ job: Int) {
+    @inlinable
+    internal mutating func leave(_ job: Int) {
         runnableJob[job] = false
         generation[job] &+= 1
         runnable -= 1
         classRunnable[Int(jobClass[job])] -= 1
     }
 
-    private mutating func dropStale() {
+    @inlinable
+    internal mutating func dropStale() {
         while let first = heap.first, first.generation != generation[Int(first.job)] || !runnableJob[Int(first.job)] {
             popFirst()
         }
     }
 
-    private mutating func push(_ entry: Entry) {
+    @inlinable
+    internal mutating func push(_ entry: Entry) {
         heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
@@ -170,7 +188,8 @@ public struct HostScheduler: Sendable {
         }
     }
 
-    private mutating func popFirst() {
+    @inlinable
+    internal mutating func popFirst() {
         let last = heap.removeLast()
         guard !heap.isEmpty else { return }
         heap[0] = last

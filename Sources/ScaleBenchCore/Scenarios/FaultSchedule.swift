@@ -130,8 +130,9 @@ public struct WorkerFaults: Sendable {
 /// published (captures) or processed with their latencies (workers), by capture time.
 public struct WindowCounts: Sendable {
     public let windows: [(start: UInt64, end: UInt64)]
-    public private(set) var frames: [UInt64]
-    public private(set) var latency: [LatencyHistogram]
+    // Settable only so that ``count(capturedAt:latency:)`` inlines into other modules.
+    public var frames: [UInt64]
+    public var latency: [LatencyHistogram]
 
     public init(windows: [(start: UInt64, end: UInt64)], latencies: Bool) {
         self.windows = windows
@@ -145,7 +146,7 @@ public struct WindowCounts: Sendable {
         for index in latency.indices { latency[index].add(other.latency[index]) }
     }
 
-    @inline(__always)
+    @inlinable
     public mutating func count(capturedAt: UInt64, latency nanos: UInt64 = 0) {
         for index in windows.indices where capturedAt >= windows[index].start && capturedAt < windows[index].end {
             frames[index] += 1

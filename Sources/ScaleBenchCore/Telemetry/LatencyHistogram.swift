@@ -4,7 +4,8 @@ import Random
 /// A latency distribution in nanoseconds: HdrHistogram with 3 significant digits from
 /// 1 µs to 10 minutes, allocated at the first record; recording never allocates after.
 public struct LatencyHistogram: Sendable {
-    public private(set) var histogram: Histogram<UInt32>
+    /// Settable only so that ``record(_:)`` inlines into other modules' hot loops.
+    public var histogram: Histogram<UInt32>
 
     public static let lowest: UInt64 = 1_000
     public static let highest: UInt64 = 600_000_000_000
@@ -19,7 +20,7 @@ public struct LatencyHistogram: Sendable {
 
     public init() { histogram = Self.empty }
 
-    @inline(__always)
+    @inlinable
     public mutating func record(_ nanos: UInt64) {
         _ = histogram.record(min(max(nanos, Self.lowest), Self.highest))
     }

@@ -7,24 +7,26 @@ import Random
 ///
 /// For each processed frame: capture → distribution → service start → service end.
 /// Frames whose service ends inside the measured window `[windowStart, windowEnd)` go
-/// into the histograms; every frame counts in `processedTotal` for the accounting.
+/// into the histograms; every frame counts in `processedTotal` for the accounting. Its
+/// figures are settable only so that recording inlines into the executors' modules;
+/// only the record methods write them.
 public struct ServiceMeasurements: Sendable {
     public let windowStart: UInt64
     public let windowEnd: UInt64
     /// Capture → service end.
-    public private(set) var latency = LatencyHistogram()
+    public var latency = LatencyHistogram()
     /// Capture → service start: how old the frame was when the worker got to it.
-    public private(set) var age = LatencyHistogram()
+    public var age = LatencyHistogram()
     /// Service start → end.
-    public private(set) var service = LatencyHistogram()
+    public var service = LatencyHistogram()
     /// Distribution → service start: the slot hand-off plus waiting for the worker.
-    public private(set) var handoff = LatencyHistogram()
-    public private(set) var processedInWindow: UInt64 = 0
-    public private(set) var processedTotal: UInt64 = 0
+    public var handoff = LatencyHistogram()
+    public var processedInWindow: UInt64 = 0
+    public var processedTotal: UInt64 = 0
     /// Frames taken but lost because the worker crashed with them in hand (a fault).
-    public private(set) var lostToFault: UInt64 = 0
+    public var lostToFault: UInt64 = 0
     /// Processed frames and their latencies per fault-isolation window, by capture time.
-    public private(set) var windows: WindowCounts
+    public var windows: WindowCounts
 
     public init(windowStart: UInt64, windowEnd: UInt64, faultWindows: [(start: UInt64, end: UInt64)] = []) {
         self.windowStart = windowStart
@@ -44,8 +46,8 @@ public struct ServiceMeasurements: Sendable {
     /// its hand-off equals its age, so the hand-off histogram is set from the age
     /// histogram by ``handoffEqualsAge()`` once all are recorded (one histogram increment
     /// less per frame; the same histograms). True when the service ended in the window.
-    @inline(__always) @discardableResult
-    package mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) -> Bool {
+    @inlinable @discardableResult
+    public mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) -> Bool {
         processedTotal &+= 1
         if !windows.windows.isEmpty { windows.count(capturedAt: capturedAt, latency: serviceEnd &- capturedAt) }
         guard serviceEnd >= windowStart, serviceEnd < windowEnd else { return false }

@@ -274,6 +274,7 @@ struct VirtualRun {
 
     /// Starts the worker's current part of its service: host CPU (its `cpu` service, or an
     /// offload worker's host cost before and after), its device, or its own accelerator.
+    @inline(__always)
     private mutating func startPart(_ worker: Int) {
         switch workers[worker].part {
         case .before, .after: runOnHost(worker, demand: workers[worker].hostHalf)
@@ -292,17 +293,20 @@ struct VirtualRun {
     }
 
     /// CPU work: a job on the box's cores, or (no box declared) as long as its demand.
+    @inline(__always)
     private mutating func runOnHost(_ worker: Int, demand: UInt64) {
         guard host != nil else { return after(demand, worker) }
         host!.add(job: worker, demand: demand, class: workers[worker].kind, at: now)
         armHost()
     }
 
+    @inline(__always)
     private mutating func after(_ nanos: UInt64, _ worker: Int) {
         queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + nanos)
     }
 
     /// One part of the service is done: the next starts, or the service ends.
+    @inline(__always)
     private mutating func partDone(_ worker: Int) {
         switch workers[worker].part {
         case .before:
@@ -319,6 +323,7 @@ struct VirtualRun {
     /// Keeps one host check pending at the earliest completion. A job arriving only
     /// delays completions, so the pending check may fire early and re-arm; one leaving
     /// early brings them forward, so a new check replaces the pending one.
+    @inline(__always)
     private mutating func armHost() {
         guard let next = host!.nextCompletion() else { return }
         if let armed = hostArmedAt, armed <= next { return }
