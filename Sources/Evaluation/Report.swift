@@ -139,6 +139,26 @@ public struct Report {
         return out + "\n"
     }
 
+    /// Which box the figures describe, and on which CPUs they were measured.
+    func boxLine() -> String {
+        let boxes = runs.compactMap(\.host).map(\.description).uniqued()
+        guard !boxes.isEmpty else {
+            return "- **The box**: none declared: real-time CPU figures describe the machine that ran them; simulated CPU work never waits for a core."
+        }
+        let realtime = runs.filter { $0.mode == .realtime }.compactMap(\.host)
+        var line = "- **The box**: " + boxes.joined(separator: "; ") + "."
+        if !realtime.isEmpty {
+            let unpinned = realtime.filter { !$0.pinned }
+            line += unpinned.isEmpty
+                ? " Real-time runs were pinned to its \(realtime[0].threads) threads (sched_setaffinity)."
+                : " \(unpinned.count) of \(realtime.count) real-time runs could not be pinned to its \(unpinned[0].threads) threads and ran on the machine's \(unpinned[0].cpus) CPUs: their CPU, latency and drop figures describe this machine, not the box."
+        }
+        if runs.contains(where: { $0.mode == .simulated && $0.host != nil }) {
+            line += " Simulated runs share the box's cores by processor sharing (docs/queueing.md §6), which leaves out cache and memory-bandwidth interference, turbo and the scheduler's time slices (its measured error: Reports/benchmarks.md)."
+        }
+        return line
+    }
+
     func methodology() -> String {
         let s = comparison.settings
         let warmups = runs.map(\.warmupSeconds).uniqued().sorted().map { format3($0) + " s" }.joined(separator: ", ")
@@ -146,6 +166,8 @@ public struct Report {
         let repetitions = Dictionary(grouping: runs) { "\($0.streams)/\($0.option)" }.values.map(\.count)
         return """
         ## Methodology
+
+        \(boxLine())
 
         - **Unit of comparison**: the repetition — one summary value per run for run-level metrics (latency percentiles of the run's pooled histogram, mean drop fraction and served fps over streams, process CPU, peak RSS). The latency CDFs pool the runs' full histograms.
         - **Runs**: \(runs.count); repetitions per stream count × option: \(repetitions.min() ?? 0)–\(repetitions.max() ?? 0); warm-up \(warmups) excluded by time; measured windows \(windows). Sweeps run repetition-major, so machine drift spreads over all options.

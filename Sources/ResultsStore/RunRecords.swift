@@ -30,6 +30,17 @@ public struct RunRecord: Sendable {
     public var crossStreamDrops: Int64
     /// The fully resolved scenario the run ran (nil if it cannot be read back).
     public var scenario: RunScenario?
+    /// The box the run modelled and the CPUs it had (nil: no box declared).
+    public var host: HostRecord? = nil
+
+    /// A run's box, as `host_usage` holds it.
+    public struct HostRecord: Sendable, Equatable {
+        public var description: String
+        public var threads: Int
+        public var cpus: Int
+        public var pinned: Bool
+        public var utilisation: Double
+    }
 
     /// The option as people name it: `A`, `B single-inbox`, `C drop-new` …
     public var option: String {
@@ -102,7 +113,14 @@ extension ResultsDatabase {
                                            dropFractionDelta: $0["drop_fraction_delta"], processedFPSChange: $0["processed_fps_change"],
                                            otherStreams: $0["other_streams"]) },
                     crossStreamDrops: try Self.crossStreamDrops(db, run: id),
-                    scenario: try? JSONDecoder().decode(RunScenario.self, from: Data((row["scenario_json"] as String).utf8)))
+                    scenario: try? JSONDecoder().decode(RunScenario.self, from: Data((row["scenario_json"] as String).utf8)),
+                    host: try Row.fetchOne(db, sql: "SELECT * FROM host_usage WHERE run_id = ?", arguments: [id]).map { host in
+                        let spec = HostSpec(profile: host["profile"], cores: host["cores"], threads: host["threads"],
+                                            smt: (host["smt"] as String).split(separator: ",").compactMap { Double($0) },
+                                            memoryGB: host["memory_gb"])
+                        return RunRecord.HostRecord(description: spec.description, threads: spec.threads, cpus: host["cpus"], pinned: host["pinned"],
+                                          utilisation: host["utilisation"])
+                    })
             }
         }
     }

@@ -44,9 +44,9 @@ final class ExecutorEquivalenceTests: XCTestCase {
         scenario.sharedWorkers = c.topology == .hybrid ? ["heavy"] : []
         scenario.sharedInstances = 2
         scenario.faults = [Fault(kind: .workerCrash, at: .seconds(2), stream: 1, worker: "heavy", duration: .seconds(1)),
-                           Fault(kind: .captureStall, at: .seconds(3), stream: 2, duration: .milliseconds(1500))]
+                           Fault(kind: .captureStall, at: .seconds(3), stream: 2, duration: .milliseconds(800))]
         scenario.warmup = .milliseconds(500)
-        scenario.duration = .seconds(6)
+        scenario.duration = .seconds(4)
         scenario.seed = 11
         return scenario
     }
