@@ -20,7 +20,7 @@ public struct LatencyHistogram: Sendable {
 
     public init() { histogram = Self.empty }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func record(_ nanos: UInt64) {
         _ = histogram.record(min(max(nanos, Self.lowest), Self.highest))
     }

@@ -46,7 +46,7 @@ public struct ServiceMeasurements: Sendable {
     /// its hand-off equals its age, so the hand-off histogram is set from the age
     /// histogram by ``handoffEqualsAge()`` once all are recorded (one histogram increment
     /// less per frame; the same histograms). True when the service ended in the window.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func recordDistributedAtCapture(capturedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) -> Bool {
         processedTotal &+= 1
         if !windows.windows.isEmpty { windows.count(capturedAt: capturedAt, latency: serviceEnd &- capturedAt) }
