@@ -152,34 +152,21 @@ struct GateCommand: ParsableCommand {
         if let alpha, !(alpha > 0 && alpha < 1) { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
         let base = try Self.select(baseline, flag: "--baseline", mode: mode)
         let next = try Self.select(candidate, flag: "--candidate", mode: mode)
-        var settings = Gate.Settings()
-        // The baseline scenario's gate defaults first; flags override them.
-        let defaults = base.last(where: { $0.scenario?.gate != nil })?.scenario?.gate
-        if let value = defaults?.alpha { settings.alpha = value }
-        if let alpha { settings.alpha = alpha }
-        for (key, value) in defaults?.thresholds ?? [:] {
-            if let quantity = Metric.Quantity(rawValue: key) { settings.thresholds[quantity] = value }
-            else if let metric = Metric.parse(key) { settings.metricThresholds[metric] = value }
+        let chosen = try metrics.map { text in
+            guard let metric = Metric.parse(text) else { throw UsageError("--metric \(text): expected \(Metric.grammar)") }
+            return metric
         }
-        if !metrics.isEmpty {
-            settings.metrics = try metrics.map { text in
-                guard let metric = Metric.parse(text) else { throw UsageError("--metric \(text): expected \(Metric.grammar)") }
-                return metric
-            }
-        }
-        for text in thresholds {
+        let given = try thresholds.map { text -> (key: String, value: Double) in
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            let value = parts.count == 2 ? Self.number(parts[1]) : nil
-            guard parts.count == 2, let value, value >= 0 else {
+            guard parts.count == 2, let value = Self.number(parts[1]), value >= 0 else {
                 throw UsageError("--threshold \(text): expected QUANTITY=VALUE or METRIC=VALUE with VALUE ≥ 0, e.g. latency-p99=15%")
             }
-            if let quantity = Metric.Quantity(rawValue: parts[0]) {
-                settings.thresholds[quantity] = value
-            } else if let metric = Metric.parse(parts[0]) {
-                settings.metricThresholds[metric] = value
-            } else {
-                throw UsageError("--threshold \(text): unknown metric '\(parts[0])'; expected \(Metric.grammar)")
-            }
+            return (parts[0], value)
+        }
+        let (settings, unknown) = Gate.Settings.resolved(baseline: base, alpha: alpha, metrics: chosen, thresholds: given)
+        if let unknown {
+            let text = thresholds.first { $0.hasPrefix(unknown + "=") } ?? unknown
+            throw UsageError("--threshold \(text): unknown metric '\(unknown)'; expected \(Metric.grammar)")
         }
         for path in [junit, summary].compactMap({ $0 }) {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
