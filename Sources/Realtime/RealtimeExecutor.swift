@@ -13,6 +13,9 @@ import Random
 ///                                             snapshot         snapshot
 /// ```
 ///
+/// A declared host pins every thread of the process to the box's threads before the
+/// run's threads exist (they inherit it), and restores the CPUs afterwards.
+///
 /// Metrics cover the measured window only (warm-up is excluded by time); the accounting
 /// covers the whole run. Stop order guarantees that every frame ends somewhere counted:
 /// captures stop first, then each supplier discards what waits in its inbox and slots,

@@ -5,7 +5,7 @@ import Random
 /// executor with zero overhead, driven from an event queue in virtual nanoseconds. No
 /// threads, no sleeps, no wall clock.
 ///
-/// It builds the same ``TopologyPlan`` from the scenario and drives the same pure
+/// It builds the same ``RunInstances`` from the scenario and drives the same pure
 /// policies: the captures' ``ArrivalSchedule`` (same seeds and ``PhasePolicy`` phases),
 /// ``LatestFrameSlot`` for inboxes and worker slots, ``FrameBufferPolicy`` for shared
 /// kinds and option B's per-stream inbox, ``ProcessorSharing`` for declared devices and
@@ -14,19 +14,19 @@ import Random
 ///
 /// What "zero overhead" means here: a frame is published at its due time, the supplier
 /// distributes it at that instant (so inboxes never drop and hand-off is 0 unless the
-/// worker is busy), and an idle worker takes it at once. `offload` and `cpu` services
-/// both last their sampled time (a `cpu` worker never competes for cores); an `offload`
-/// worker placed on a declared device shares it with the other jobs there.
+/// worker is busy), and an idle worker takes it at once. With a declared host, every CPU
+/// job — a `cpu` worker's service, an offload worker's host cost — shares the box's
+/// cores by processor sharing (``HostScheduler``, docs/queueing.md §6); without one, a
+/// `cpu` service lasts its sampled time whatever else runs. An `offload` worker placed
+/// on a declared device shares it with the other jobs there.
 ///
-/// Faults: capture stall and crash as in real time (decided at each frame's due time);
-/// a worker crash stops the instance at the fault's instant, losing the frame in hand
-/// (cancelling its device job), and restarts it at the restart time; a slowdown
-/// stretches every service that starts in its span.
+/// Faults follow ``CaptureFaults`` and ``WorkerFaults``, as in real time.
 ///
 /// The result has the realtime shape (rows, window figures, accounting, fairness,
-/// devices, fault isolation). Simulated runs have no CPU or memory figures: those are
-/// all zero. There is no timeline (it samples process CPU and memory), capture
-/// production and lateness are zero, and there are no worker events to keep.
+/// devices, fault isolation), built by the same ``ResultAssembler``. CPU figures come
+/// from the host model (none without a declared host); there are no memory figures, no
+/// timeline (it samples process CPU and memory), capture production and lateness are
+/// zero, and there are no worker events to keep.
 ///
 /// Deterministic: the same scenario (seed included) gives the same result.
 public struct VirtualExecutor {

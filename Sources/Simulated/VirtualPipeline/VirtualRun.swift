@@ -7,8 +7,8 @@ import Random
 enum VirtualEvent {
     /// Capture `stream`'s next frame is due.
     case arrival(stream: Int32)
-    /// Worker `worker`'s service number `service` (its low 32 bits) ends, on a host or
-    /// its own accelerator.
+    /// The current part of worker `worker`'s service number `service` (its low 32 bits)
+    /// ends: on its own accelerator, or CPU work without a declared host.
     case serviceEnd(worker: Int32, service: UInt32)
     /// A job on device `device` may have finished (stale unless `generation`, low 32
     /// bits, is current).
@@ -19,10 +19,12 @@ enum VirtualEvent {
     case hostCheck(generation: UInt32)
 }
 
-/// The components of one topology plan and their state in virtual time, driven by an
-/// ``EventQueue``. All decisions are made by the pure policies the realtime executor
-/// uses (``LatestFrameSlot``, ``FrameBufferPolicy``, ``ProcessorSharing``,
-/// ``ArrivalSchedule``, ``FaultSchedule``); this type only owns time and wiring.
+/// The components of one run's ``RunInstances`` and their state in virtual time, driven
+/// by an ``EventQueue``. All decisions are made by pure policies, most of them the ones
+/// the realtime executor uses (``LatestFrameSlot``, ``FrameBufferPolicy``,
+/// ``ProcessorSharing`` for devices, ``ArrivalSchedule``, ``FaultSchedule``) and the
+/// ``HostScheduler`` where the operating system decides in real time; this type only
+/// owns time and wiring.
 ///
 /// Virtual time starts at 0 with the first arrivals (the realtime run's start, without
 /// its lead), the measured window is `[warm-up, warm-up + duration)`.
