@@ -26,7 +26,23 @@ public struct HostScheduler: Sendable {
             self.job = job
             self.generation = generation
         }
-        @inlinable static func < (a: Entry, b: Entry) -> Bool { a.tag != b.tag ? a.tag < b.tag : a.job < b.job }
+        /// By tag alone: equal tags (jobs finishing at the same instant) leave in the order
+        /// the heap holds them, which the sequence of operations fixes, so runs stay
+        /// deterministic; one comparison lets the sift-down pick a child without a branch.
+        @inlinable static func < (a: Entry, b: Entry) -> Bool { a.tag < b.tag }
+    }
+
+    /// Per job id: its current generation (bumped when it leaves, so older heap entries
+    /// are recognised as stale), its class, whether it is runnable, and the clock when it
+    /// started (its CPU so far is `attained − start`). One array, so that a job's state is
+    /// one cache line and one uniqueness check.
+    @usableFromInline
+    struct Job: Sendable {
+        @usableFromInline var generation: UInt32 = 0
+        @usableFromInline var jobClass: Int16 = 0
+        @usableFromInline var runnable = false
+        @usableFromInline var start: Double = 0
+        @usableFromInline init() {}
     }
 
     public let spec: HostSpec
@@ -37,21 +53,19 @@ public struct HostScheduler: Sendable {
     public var time: UInt64
     @usableFromInline internal var attained: Double = 0
     @usableFromInline internal var heap: [Entry] = []
-    /// Per job id: its current generation (bumped when it leaves, so older heap entries
-    /// are recognised as stale), its class, and whether it is runnable.
-    @usableFromInline internal var generation: [UInt32]
-    @usableFromInline internal var jobClass: [Int16]
-    @usableFromInline internal var runnableJob: [Bool]
+    @usableFromInline internal var jobs: [Job]
     /// Runnable jobs.
     public var runnable = 0
-    @usableFromInline internal var classRunnable: [Int]
-    /// Speed of each runnable job, cached per `runnable` count.
+    /// Speed of each runnable job, and the cores they use, cached per `runnable` count.
     @usableFromInline internal let speeds: [Double]
     @usableFromInline internal let capacities: [Double]
 
-    /// Core-nanoseconds of CPU used, in all and per class.
+    /// Core-nanoseconds of CPU used.
     public var cpuNanos: Double = 0
-    public var classCPUNanos: [Double]
+    /// Core-nanoseconds used by the jobs that have left, per class. A job's CPU is its
+    /// progress: every runnable job progresses at the speed each is given, which is also
+    /// the share of the cores it occupies.
+    @usableFromInline internal var leftClassNanos: [Double]
     /// Nanoseconds spent with k jobs runnable, by k (the last entry: k or more).
     public var runQueueNanos: [Double]
     public var completed = 0
@@ -63,20 +77,26 @@ public struct HostScheduler: Sendable {
     public init(spec: HostSpec, jobs: Int, classes: Int, start: UInt64 = 0) {
         self.spec = spec
         time = start
-        generation = Array(repeating: 0, count: jobs)
-        jobClass = Array(repeating: 0, count: jobs)
-        runnableJob = Array(repeating: false, count: jobs)
-        classRunnable = Array(repeating: 0, count: max(classes, 1))
-        classCPUNanos = Array(repeating: 0, count: max(classes, 1))
+        self.jobs = Array(repeating: Job(), count: jobs)
+        leftClassNanos = Array(repeating: 0, count: max(classes, 1))
         speeds = (0...max(jobs, 1)).map { spec.perJobSpeed(runnable: $0) }
         capacities = (0...max(jobs, 1)).map { spec.capacity(runnable: $0) }
         runQueueNanos = Array(repeating: 0, count: max(jobs, 1) + 1)
         heap.reserveCapacity(jobs)
     }
 
+    /// Core-nanoseconds of CPU used, per class: the jobs that left and the progress of
+    /// those still runnable.
+    /// - Complexity: O(jobs); for the window's boundaries, not the event loop.
+    public var classCPUNanos: [Double] {
+        var nanos = leftClassNanos
+        for job in jobs where job.runnable { nanos[Int(job.jobClass)] += attained - job.start }
+        return nanos
+    }
+
     /// Whether `job` has a demand in progress.
     @inlinable
-    public func isRunnable(job: Int) -> Bool { runnableJob[job] }
+    public func isRunnable(job: Int) -> Bool { jobs[job].runnable }
 
     /// Progresses the clock and the accounting to `now`.
     @inlinable
@@ -87,31 +107,27 @@ public struct HostScheduler: Sendable {
         guard elapsed > 0 else { return }
         runQueueNanos[runnable] += elapsed
         guard runnable > 0 else { return }
-        let speed = speeds[runnable]
-        attained += speed * elapsed
+        attained += speeds[runnable] * elapsed
         cpuNanos += capacities[runnable] * elapsed
-        for index in classRunnable.indices where classRunnable[index] > 0 {
-            classCPUNanos[index] += speed * Double(classRunnable[index]) * elapsed
-        }
     }
 
     /// Job `job` (of class `jobClass`) becomes runnable with `demand` solo nanoseconds.
     /// - Complexity: O(log k).
     @inlinable
     public mutating func add(job: Int, demand: UInt64, class jobClass: Int, at now: UInt64) {
-        precondition(!runnableJob[job], "job \(job) is already runnable")
+        precondition(!jobs[job].runnable, "job \(job) is already runnable")
         advance(to: now)
-        runnableJob[job] = true
-        self.jobClass[job] = Int16(jobClass)
+        jobs[job].runnable = true
+        jobs[job].jobClass = Int16(jobClass)
+        jobs[job].start = attained
         runnable += 1
-        classRunnable[jobClass] += 1
-        push(Entry(tag: attained + Double(demand), job: Int32(job), generation: generation[job]))
+        push(Entry(tag: attained + Double(demand), job: Int32(job), generation: jobs[job].generation))
     }
 
     /// The job leaves before finishing (its worker crashed): its remaining demand is dropped.
     @inlinable
     public mutating func cancel(job: Int, at now: UInt64) {
-        guard runnableJob[job] else { return }
+        guard jobs[job].runnable else { return }
         advance(to: now)
         leave(job)
     }
@@ -126,11 +142,11 @@ public struct HostScheduler: Sendable {
         return time &+ UInt64((left / speeds[runnable]).rounded(.up))
     }
 
-    /// Advances to `now` and returns the jobs whose demand is done, in tag order.
+    /// Advances to `now` and appends the jobs whose demand is done to `done`, in tag
+    /// order (the caller's buffer, reused across calls: no allocation per completion).
     @inlinable
-    public mutating func finish(at now: UInt64) -> [Int] {
+    public mutating func finish(at now: UInt64, into done: inout [Int]) {
         advance(to: now)
-        var done: [Int] = []
         while true {
             dropStale()
             guard let first = heap.first, first.tag - attained < Self.finishedBelow else { break }
@@ -138,6 +154,12 @@ public struct HostScheduler: Sendable {
             leave(Int(first.job))
             completed += 1
         }
+    }
+
+    /// Advances to `now` and returns the jobs whose demand is done, in tag order.
+    public mutating func finish(at now: UInt64) -> [Int] {
+        var done: [Int] = []
+        finish(at: now, into: &done)
         return done
     }
 
@@ -163,28 +185,35 @@ public struct HostScheduler: Sendable {
 
     @inlinable
     internal mutating func leave(_ job: Int) {
-        runnableJob[job] = false
-        generation[job] &+= 1
+        leftClassNanos[Int(jobs[job].jobClass)] += attained - jobs[job].start
+        jobs[job].runnable = false
+        jobs[job].generation &+= 1
         runnable -= 1
-        classRunnable[Int(jobClass[job])] -= 1
     }
 
+    /// Pops the entries of jobs that have left (finished or cancelled): their generation
+    /// moved on when they left.
     @inlinable
     internal mutating func dropStale() {
-        while let first = heap.first, first.generation != generation[Int(first.job)] || !runnableJob[Int(first.job)] {
+        while let first = heap.first, first.generation != jobs[Int(first.job)].generation {
             popFirst()
         }
     }
 
+    /// Sift-up and sift-down move a hole rather than swapping, on the heap's buffer
+    /// directly: one write per level and no bounds or uniqueness check inside the loop.
     @inlinable
     internal mutating func push(_ entry: Entry) {
         heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child] < heap[parent] else { break }
-            heap.swapAt(child, parent)
-            child = parent
+        heap.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard entry < heap[parent] else { break }
+                heap[child] = heap[parent]
+                child = parent
+            }
+            heap[child] = entry
         }
     }
 
@@ -192,16 +221,18 @@ public struct HostScheduler: Sendable {
     internal mutating func popFirst() {
         let last = heap.removeLast()
         guard !heap.isEmpty else { return }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left] < heap[smallest] { smallest = left }
-            if right < heap.count, heap[right] < heap[smallest] { smallest = right }
-            if smallest == parent { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
+        heap.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
+            var hole = 0
+            while true {
+                var child = 2 * hole + 1
+                guard child < count else { break }
+                if child + 1 < count { child &+= heap[child + 1].tag < heap[child].tag ? 1 : 0 }
+                guard heap[child] < last else { break }
+                heap[hole] = heap[child]
+                hole = child
+            }
+            heap[hole] = last
         }
     }
 }

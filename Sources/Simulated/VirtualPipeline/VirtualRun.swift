@@ -54,6 +54,8 @@ struct VirtualRun {
     /// When the pending host check fires, and its generation (see ``armHost()``).
     private var hostArmedAt: UInt64?
     private var hostGeneration: UInt32 = 0
+    /// The jobs a host check found done (reused: no allocation per check).
+    private var hostDone: [Int] = []
     /// The host's accounting at the window's boundaries.
     private(set) var hostWindow: (before: HostScheduler?, after: HostScheduler?) = (nil, nil)
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
@@ -209,7 +211,9 @@ struct VirtualRun {
         case .hostCheck(let generation):
             guard generation == hostGeneration else { return }
             hostArmedAt = nil
-            for job in host!.finish(at: now) { partDone(job) }
+            hostDone.removeAll(keepingCapacity: true)
+            host!.finish(at: now, into: &hostDone)
+            for index in hostDone.indices { partDone(hostDone[index]) }
             armHost()
         }
     }
