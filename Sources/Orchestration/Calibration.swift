@@ -10,7 +10,8 @@ extension RunScenario {
     /// Gives each worker that the calibration of run `selector` (an id or a unique prefix)
     /// names its fitted distribution, keeping its cost model (offload stays offload, with
     /// its measured host cost; cpu stays cpu; a pixels worker whose CPU demand was fitted
-    /// becomes a cpu worker of that demand), and records the source run.
+    /// becomes a cpu worker of that demand), gives the captures the fitted CPU per frame
+    /// (`decode-cpu`), and records the source run.
     public mutating func applyCalibration(of selector: String, from database: ResultsDatabase, path: String) throws {
         guard let run = try database.runID(matching: selector) else {
             throw CalibrationError(description: "no run with that id in \(path)")
@@ -20,6 +21,13 @@ extension RunScenario {
             throw CalibrationError(description: "the run has no calibration; run `scalebench calibrate \(selector)` first")
         }
         var applied = 0
+        // The captures' CPU per frame, unless this scenario decodes its file once ahead.
+        let preloaded = decode == .preload && (source.isFile || sourceOverrides.values.contains(where: \.isFile))
+        if let fit = fits.first(where: { $0.worker == RunScenario.captureTraceName && $0.quantity == CalibrationFitting.decodeQuantity }),
+           !preloaded {
+            decodeCPU = fit.distribution
+            applied += 1
+        }
         for index in workers.indices {
             guard let fit = fits.first(where: { $0.worker == workers[index].name }) else { continue }
             switch workers[index].cost {

@@ -6,8 +6,10 @@ import ScaleBenchCore
 /// fitted depends on the kind, so that a calibration describes demand, not contention:
 /// a `cpu` or `pixels` worker's CPU time per service on its own thread (what it costs an
 /// uncontended core, whatever the run's box was doing); an `offload` worker's wall time
-/// less its CPU time (the accelerator's part), with its mean CPU time as its host cost.
-/// Traces recorded before CPU times were fit wall time, as they always did.
+/// less its CPU time (the accelerator's part), with its mean CPU time as its host cost;
+/// the captures' productions (decode and conversion, or rendering) their CPU time per
+/// frame, the scenario's `decode-cpu`. Traces recorded before CPU times were fit wall
+/// time, as they always did.
 public enum CalibrationFitting {
     /// One kind's outcome: its records (fits of both families, and the empirical values
     /// when neither fits), or why it was not fitted.
@@ -19,6 +21,9 @@ public enum CalibrationFitting {
         public var notFitted: String?
     }
 
+    /// The quantity of the captures' fit.
+    public static let decodeQuantity = "decode-cpu"
+
     public static func fit(run: String, database: ResultsDatabase) throws -> [KindFit] {
         let samples = try database.serviceSamples(run: run)
         let specs = try database.scenario(ofRun: run).map { WorkerSpec.uniquelyNamed($0.workers) } ?? []
@@ -27,6 +32,10 @@ public enum CalibrationFitting {
             let cost = specs.first { $0.name == worker }?.cost
             let measured = traced.allSatisfy { $0.cpu != nil }
             var quantity = "service", values = traced.map(\.wall), hostCost: Double?
+            if worker == RunScenario.captureTraceName {
+                // Every stream's productions together: one decode-cpu for the scenario.
+                return fit(worker: worker, quantity: Self.decodeQuantity, nanos: traced.compactMap(\.cpu), hostCostMs: nil)
+            }
             switch (cost, measured) {
             case (.cpu?, true), (.pixels?, true):
                 quantity = "cpu-demand"

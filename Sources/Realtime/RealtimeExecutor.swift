@@ -133,7 +133,7 @@ public struct RealtimeExecutor {
                     HostResult.KindShare(worker: kind, cores: Double(after.workerCPU(kind) &- before.workerCPU(kind)) / 1e9 / window)
                 })
         }
-        if options.trace { result.trace = workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
+        if options.trace { result.trace = captures.flatMap(\.report.trace) + workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
         let events = options.keepEvents ? workers.flatMap(\.emitter.events).sorted { $0.at < $1.at } : []
         return (result, events)
     }
@@ -198,7 +198,7 @@ private struct Components {
         for capture in instances.captures {
             captures.append(CaptureRunner(streamID: capture.stream, producer: sources[capture.stream],
                                           supplier: suppliers[capture.pipeline], stop: stop, runStart: runStart,
-                                          faults: capture.faults, faultWindows: windows))
+                                          faults: capture.faults, faultWindows: windows, trace: options.trace))
         }
     }
 

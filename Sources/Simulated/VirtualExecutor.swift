@@ -1,3 +1,4 @@
+import Foundation
 import ScaleBenchCore
 import Random
 
@@ -75,8 +76,9 @@ public struct VirtualExecutor {
         }
     }
 
-    /// What a simulation cannot run, refused before anything starts: a source other
-    /// than synthetic, a `pixels` worker (its cost is the real work on real pixels), and
+    /// What a simulation cannot run, refused before anything starts: a live URL, a
+    /// recorded file without a target fps or that is not there (a file's frames arrive
+    /// as periodic arrivals at that fps, their decoding as the scenario's `decode-cpu`), a `pixels` worker (its cost is the real work on real pixels), and
     /// a ``SimulationBudget`` over the available memory (``SimulationBudget/availableMemory(environment:)``
     /// unless given) or over what a row's histograms can count.
     public static func check(_ scenario: RunScenario) throws(ScenarioError) {
@@ -84,9 +86,22 @@ public struct VirtualExecutor {
     }
 
     public static func check(_ scenario: RunScenario, availableBytes: Double) throws(ScenarioError) {
-        guard scenario.source == .synthetic else {
-            throw ScenarioError(key: "source", value: "\(scenario.source)",
-                                allowed: "synthetic in a simulated run (recorded and live video arrive when they arrive; run them in real time)")
+        for source in [scenario.source] + scenario.sourceOverrides.keys.sorted().map({ scenario.sourceOverrides[$0]! }) {
+            switch source {
+            case .synthetic:
+                continue
+            case .url:
+                throw ScenarioError(key: "source", value: "\(source)",
+                                    allowed: "synthetic or a recorded file in a simulated run (live video arrives when it arrives; run it in real time)")
+            case .file(let path):
+                guard scenario.fps != nil else {
+                    throw ScenarioError(key: "fps", value: "the file's own rate",
+                                        allowed: "a target fps for a recorded file in a simulated run (its frames arrive at that rate; the file is not opened)")
+                }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ScenarioError(key: "source", value: path, allowed: "a readable file (there is none at that path)")
+                }
+            }
         }
         if let worker = scenario.workers.first(where: { $0.cost == .pixels }) {
             throw ScenarioError(key: "worker \(worker.name)", value: "pixels",

@@ -31,6 +31,9 @@ struct DescribeCommand: ParsableCommand {
         }
         print(plan.text())
         print(scenario.host.map { "  host \($0.description)" } ?? "  host: none declared (real time uses the machine's CPUs; simulated CPU work never waits for a core)")
+        if let decode = scenario.decodeCPU {
+            print("  capture CPU per frame (simulated time): \(decode)\(scenario.host == nil ? ", taking its demand as wall time (no box declared)" : " on the box's cores")")
+        }
         for memory in plan.modelMemory(devices: scenario.placementDevices) {
             print("  device \(memory.device): model memory \(format3(memory.neededGB)) of \(format3(memory.availableGB)) GB")
         }

@@ -63,6 +63,12 @@ struct ProbeCommand: ParsableCommand {
         print("frames decoded \(report.frames), corrupt packets \(report.corruptPackets), bytes read \(report.bytesRead)")
         let d = report.decodeMs
         print(String(format: "decode per frame: mean %.2f ms, p95 %.2f ms, max %.2f ms", d.mean ?? 0, d.p95 ?? 0, d.max ?? 0))
+        if let c = report.decodeCPUMs {
+            print(String(format: "decode CPU per frame (the thread's): mean %.2f ms, p95 %.2f ms", c.mean ?? 0, c.p95 ?? 0))
+        }
+        if let line = report.decodeCPULine {
+            print("for a simulation on a declared box, under capture: \(line) (at the file's own rate; played at a lower fps, × its rate / fps)")
+        }
         if let w = report.warmup {
             print(String(format: "warm-up (%d frames): fps mean %.2f, sd %.2f, min %.2f, max %.2f; jitter mean %.2f ms, sd %.2f ms, max %.2f ms → %@",
                          w.frames, w.fpsMean, w.fpsStdDev, w.fpsMin, w.fpsMax, w.jitterMeanMs, w.jitterStdDevMs, w.jitterMaxMs,

@@ -25,6 +25,9 @@ struct ScenarioOptions: ParsableArguments {
     @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per decoding stream (0: FFmpeg chooses; default 1).")
     var decodeThreads: Int?
 
+    @Option(name: .customLong("decode-cpu"), help: "Simulated time: each frame's capture CPU (decode and conversion, or rendering) as a job on the box's cores, a duration or distribution (e.g. 4ms, lognormal(4ms,1ms)); from probe or calibrate. Real time decodes for real.")
+    var decodeCPU: String?
+
     @Flag(name: .customLong("no-loop"), help: "End a file's stream at its end instead of looping.")
     var noLoop = false
 
@@ -210,6 +213,7 @@ struct ScenarioOptions: ParsableArguments {
             scenario.decode = mode
         }
         if let decodeThreads { scenario.decodeThreads = decodeThreads }
+        if let decodeCPU { scenario.decodeCPU = try parse("--decode-cpu", decodeCPU) { try ServiceDistribution.parse($0) } }
         if noLoop { scenario.loop = false }
         if let reconnectScale { scenario.reconnectScale = reconnectScale }
         if let fps { scenario.fps = fps }

@@ -34,6 +34,10 @@ final class CommandLineTests: XCTestCase {
             (["--host-cores", "4", "--host-threads", "2"], ["--host-threads", "threads 2", "at least the 4 cores"]),
             (["--host-cores", "2", "--host-threads", "4", "--host-smt", "0.8"], ["--host-smt", "a curve that falls"]),
             (["--host", "nuc"], ["--host nuc", "unknown profile", "nuc-i5-1135g7"]),
+            (["--decode-cpu", "fast"], ["--decode-cpu", "fast"]),
+            (["--mode", "simulated", "--source", "rtsp://127.0.0.1:1/x"], ["source rtsp://127.0.0.1:1/x", "live video arrives when it arrives"]),
+            (["--mode", "simulated", "--source", Fixtures.path("corridor-640x360.mp4")], ["fps", "a target fps for a recorded file"]),
+            (["--mode", "simulated", "--source", "/nonexistent/clip.mp4", "--fps", "10"], ["/nonexistent/clip.mp4", "a readable file"]),
             // A box larger than this machine (no machine here has 1000 CPUs).
             (["--host-cores", "1000"], ["host:", "needs 1000 CPUs", "--mode simulated", "--on-available-cpus"]),
         ]

@@ -43,11 +43,11 @@ final class HostCalibrationTests: TemporaryFolderTestCase {
         }
         for (from, to) in [(1, 2), (2, 1)] {
             let fits = try CalibrationFitting.fit(run: runs[from]!.id, database: database)
-            XCTAssertEqual(fits.map(\.quantity), ["cpu-demand"])
+            XCTAssertEqual(fits.map(\.quantity), ["decode-cpu", "cpu-demand"], "the captures' rendering, the detector")
             try database.storeCalibration(fits.flatMap(\.records), run: runs[from]!.id)
             var predicted = try scenario(cores: to, seconds: 40)
             try predicted.applyCalibration(of: runs[from]!.id, from: database, path: path("calibration.sqlite"))
-            let chosen = try XCTUnwrap(try database.calibration(run: runs[from]!.id).first)
+            let chosen = try XCTUnwrap(try database.calibration(run: runs[from]!.id).first { $0.worker == "detector" })
             // The demand, not the contended wall time: about 60 ms on either box.
             XCTAssertEqual(chosen.meanMs, 60, accuracy: 6, "calibrated on \(from) core(s)")
             let simulated = try VirtualExecutor(scenario: predicted).run()

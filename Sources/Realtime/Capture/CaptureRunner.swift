@@ -21,13 +21,16 @@ final class CaptureRunner: @unchecked Sendable {
     private let stop: StopSignal
     private let runStart: UInt64
     private let faults: CaptureFaults
+    /// Whether to record each production's times and thread CPU (``CaptureReport/trace``).
+    private let tracing: Bool
     private let clock = SystemClock()
     private(set) var thread: OSThread!
     /// Read after the thread has ended.
     private(set) var report: CaptureReport
 
     init(streamID: Int, producer: any FrameProducer, supplier: FrameSupplier, stop: StopSignal, runStart: UInt64,
-         faults: CaptureFaults = CaptureFaults(), faultWindows: [(start: UInt64, end: UInt64)] = []) {
+         faults: CaptureFaults = CaptureFaults(), faultWindows: [(start: UInt64, end: UInt64)] = [], trace: Bool = false) {
+        tracing = trace
         self.streamID = streamID
         self.producer = producer
         self.supplier = supplier
@@ -41,14 +44,24 @@ final class CaptureRunner: @unchecked Sendable {
     private func run() {
         var production = LatencyHistogram()
         let period = producer.periodNanos
+        var productions: UInt64 = 0
         while !stop.isRaised {
             let pending: PendingFrame
+            let startCPU = tracing ? threadCPUNanos() : 0, start = tracing ? clock.now() : 0
             do {
                 guard let next = try producer.next() else { break }
                 pending = next
             } catch {
                 if !stop.isRaised { report.failure = error }
                 break
+            }
+            productions += 1
+            if tracing {
+                // The production's demand (its thread's CPU), which calibration fits as
+                // the scenario's decode-cpu; published frames get their capture time below.
+                report.trace.append(FrameTraceRecord(stream: streamID, worker: CaptureReport.traceWorker, seq: productions,
+                                                     capturedAt: 0, distributedAt: 0, serviceStart: start, serviceEnd: clock.now(),
+                                                     cpuNanos: threadCPUNanos() &- startCPU))
             }
             production.record(pending.productionNanos)
             counters.rateControlDrops.store(producer.rateControlDrops, ordering: .relaxed)
@@ -77,6 +90,10 @@ final class CaptureRunner: @unchecked Sendable {
             }
             var frame = pending.frame
             frame.capturedAt = now
+            if tracing {
+                report.trace[report.trace.count - 1].capturedAt = now
+                report.trace[report.trace.count - 1].distributedAt = now
+            }
             supplier.publish(frame)
             counters.published.add(1, ordering: .relaxed)
             if !report.windows.windows.isEmpty { report.windows.count(capturedAt: now) }
@@ -111,7 +128,13 @@ struct CaptureReport {
         return end
     }
 
+    /// The name of captures' rows in a frame trace: a stage, never a worker's name.
+    static let traceWorker = RunScenario.captureTraceName
+
     var production = Quantiles(count: 0)
+    /// With `--trace`: one record per production (its start and end, its thread's CPU;
+    /// capture time 0 when the frame was not published).
+    var trace: [FrameTraceRecord] = []
     var loops = 0
     var reconnects = 0
     var bytesRead: Int64 = 0

@@ -30,6 +30,11 @@ public enum VideoSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    public var isFile: Bool {
+        if case .file = self { return true }
+        return false
+    }
+
     /// The path or URL FFmpeg opens; nil for synthetic.
     public var location: String? {
         switch self {

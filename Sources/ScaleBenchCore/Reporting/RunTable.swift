@@ -66,9 +66,13 @@ public enum RunRenderer {
             out += "; by worker: " + host.coresByKind.map { String(format: "%@ %.2f", $0.worker, $0.cores) }.joined(separator: ", ") + "\n"
         }
         if result.mode == .simulated {
-            out += result.host == nil
-                ? "CPU and memory: not modelled (simulated time without a declared host: CPU work never waits for a core)\n"
-                : "Memory: not modelled in simulated time\n"
+            if result.host == nil {
+                out += "CPU and memory: not modelled (simulated time without a declared host: CPU work never waits for a core)\n"
+            } else {
+                out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture))"
+                    + (c.capture.seconds == 0 ? " (no decode-cpu given)" : "") + "\n"
+                out += "Memory: not modelled in simulated time\n"
+            }
         } else {
             out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
             out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"

@@ -14,6 +14,11 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var decode = DecodeMode.live
     /// Decoder threads per decoding stream.
     public var decodeThreads = 1
+    /// Simulated time only: the CPU each frame costs its capture thread — decoding and
+    /// converting a recorded source (every frame the file presents, those rate control
+    /// skips included), or rendering a synthetic one — as a job on the box's cores. Real
+    /// time pays whatever decoding really costs. From `probe` or `calibrate`; nil: free.
+    public var decodeCPU: ServiceDistribution?
     /// Loop a recorded file at its end.
     public var loop = true
     /// Scales the live reconnect delays (1 = the original's 1, 2, 4, 8, 16 s).
@@ -110,6 +115,10 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// The synthetic frame size.
     public var frameSize: Resolution { resolution ?? Resolution(width: 1280, height: 720) }
 
+    /// Stage names in accounting lines and traces, so never a worker's.
+    public static let reservedWorkerNames = [captureTraceName, "supplier"]
+    /// The worker name of the captures' rows in a frame trace (their productions).
+    public static let captureTraceName = "capture"
     public static let fpsRange = 0.1...30.0
     public static let maximumStressFPS = 1000.0
     public static let streamRange = 1...4096
@@ -176,6 +185,16 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
         guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
             throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
+        }
+        if let decodeCPU {
+            if decode == .preload, source.isFile || sourceOverrides.values.contains(where: \.isFile) {
+                throw ScenarioError(key: "decode-cpu", value: decodeCPU.description,
+                                    allowed: "no per-frame cost with decode: preload, which decodes the file once before the run (use decode: live)")
+            }
+        }
+        if let reserved = workers.first(where: { Self.reservedWorkerNames.contains($0.name) }) {
+            throw ScenarioError(key: "workers", value: "\"\(reserved.name)\"",
+                                allowed: "a name that is not a stage of the pipeline (\(Self.reservedWorkerNames.joined(separator: ", ")))")
         }
         if let host, let problem = host.problem { throw ScenarioError(key: "host", value: host.description, allowed: problem) }
         for (index, worker) in workers.enumerated() {

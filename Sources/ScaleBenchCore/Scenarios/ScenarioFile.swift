@@ -85,6 +85,7 @@ public struct ScenarioFile: Sendable {
         let paths = [
             "fps": "capture.fps", "resolution": "capture.resolution", "arrival": "capture.arrival",
             "sources": "capture.sources", "decode-threads": "capture.decode-threads",
+            "decode-cpu": "capture.decode-cpu",
             "reconnect-scale": "capture.reconnect-scale", "worker": "workers",
             "fanout-threshold": "options.fanout-threshold", "shared-instances": "options.shared-instances",
             "shared": "workers",

@@ -12,7 +12,7 @@ struct ScenarioReader {
     static let topKeys = ["name", "description", "streams", "topology", "duration", "warmup", "repetitions", "seed",
                           "cooldown", "host", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
-                              "decode", "decode-threads", "loop", "reconnect-scale", "fatal-decode-errors"]
+                              "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
@@ -114,6 +114,9 @@ struct ScenarioReader {
         if let value = capture["phase"] { scenario.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
         if let value = capture["decode"] { scenario.decode = try value.choice([("live", DecodeMode.live), ("preload", DecodeMode.preload)]) }
         if let value = capture["decode-threads"] { scenario.decodeThreads = try value.int(in: 0...64) }
+        if let value = capture["decode-cpu"] {
+            scenario.decodeCPU = try value.parsed("a duration or distribution") { text throws(ParseError) in try ServiceDistribution.parse(text) }
+        }
         if let value = capture["loop"] { scenario.loop = try value.bool() }
         if let value = capture["reconnect-scale"] { scenario.reconnectScale = try value.double(in: 0...1, openBelow: true) }
         if let value = capture["fatal-decode-errors"] { scenario.fatalDecodeErrors = try value.bool() }

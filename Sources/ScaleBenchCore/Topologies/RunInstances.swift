@@ -22,6 +22,8 @@ public struct RunInstances: Sendable {
         public var pipeline: Int
         public var source: VideoSource
         public var arrivalSeed: UInt64
+        /// Seeds the draws of the scenario's `decode-cpu` (simulated time only).
+        public var decodeSeed: UInt64
         public var faults: CaptureFaults
         fileprivate var phasePolicy: PhasePolicy
         fileprivate var streamCount: Int
@@ -151,6 +153,7 @@ public struct RunInstances: Sendable {
                 captures.append(Capture(
                     stream: stream, pipeline: index, source: scenario.source(of: stream),
                     arrivalSeed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(stream)),
+                    decodeSeed: SeedSequence.derive(scenario.seed, 0xDEC0, UInt64(stream)),
                     faults: faults.capture(stream: stream), phasePolicy: scenario.phase, streamCount: scenario.streams,
                     seed: scenario.seed))
             }

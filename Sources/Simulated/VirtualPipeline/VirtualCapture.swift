@@ -3,6 +3,12 @@ import Random
 
 /// One camera in virtual time: the stream's ``ArrivalSchedule`` (same seed and phase as
 /// the realtime capture, so both draw the same arrival times) and its faults.
+///
+/// With a per-frame capture CPU (`decode-cpu`) it follows the realtime capture's loop:
+/// produce the next frame (a job on the box's cores), wait for its due time, publish; a
+/// frame ready more than one period after its due time is dropped, and a late one is
+/// published late. The first frame is produced before the run, as the realtime capture
+/// produces it during the lead.
 struct VirtualCapture {
     enum Outcome {
         /// The frame is published now.
@@ -20,13 +26,28 @@ struct VirtualCapture {
     let faults: CaptureFaults
     var due: UInt64 = 0
     var published: UInt64 = 0
+    /// Frames ready more than a period late (decode-cpu only), and how late the published
+    /// ones were.
+    var drops: UInt64 = 0
+    var latenessSum: UInt64 = 0
+    var latenessMax: UInt64 = 0
+    /// The due time of the frame being produced or waited for, and when its production began.
+    var nextDue: UInt64 = 0
+    var productionStart: UInt64 = 0
+    /// Wall time of each production (its CPU demand stretched by the box's sharing).
+    var production = LatencyHistogram()
+    /// The per-frame capture CPU, when modelled, and its draws.
+    let decode: ServiceDistribution.Sampler?
+    private let decodeRandom: GSLRandom?
     var stalledFrames: UInt64 = 0
     var crashedByFault = false
     /// Frames published per fault-isolation window, by capture time.
     var windows: WindowCounts
 
     init(stream: Int, pipeline: Int, schedule: ArrivalSchedule, faults: CaptureFaults,
-         faultWindows: [(start: UInt64, end: UInt64)]) {
+         faultWindows: [(start: UInt64, end: UInt64)], decode: ServiceDistribution? = nil, decodeSeed: UInt64 = 0) {
+        self.decode = decode.map(ServiceDistribution.Sampler.init)
+        decodeRandom = decode.map { _ in GSLRandom(seed: decodeSeed, algorithm: .taus2) }
         self.stream = stream
         self.pipeline = pipeline
         self.schedule = schedule
@@ -34,8 +55,39 @@ struct VirtualCapture {
         windows = WindowCounts(windows: faultWindows, latencies: false)
     }
 
+    /// The CPU demand of producing the next frame.
+    mutating func drawDecode() -> UInt64 { decode!.sample(decodeRandom!) }
+
+    /// The frame due at `due` is ready at `now` (its production done): the realtime
+    /// capture's rules in its order — faults at the due time, then a frame more than
+    /// `period` late is dropped, else it is published, late by `now − due`.
+    mutating func ready(due dueTime: UInt64, at now: UInt64, period: UInt64) -> Outcome {
+        if !faults.isEmpty {
+            switch faults.outcome(at: dueTime) {
+            case .crashed:
+                crashedByFault = true
+                return .end
+            case .stalled:
+                stalledFrames += 1
+                return .skip
+            case .due:
+                break
+            }
+        }
+        due += 1
+        if now > dueTime &+ period {
+            drops += 1
+            return .skip
+        }
+        published += 1
+        latenessSum &+= now &- dueTime
+        latenessMax = max(latenessMax, now &- dueTime)
+        if !windows.windows.isEmpty { windows.count(capturedAt: now) }
+        return .publish
+    }
+
     /// The frame due at `time` arrives. The same rules, in the same order, as the realtime
-    /// capture; capture itself takes no time, so no frame is ever late (no capture drops).
+    /// capture; without a capture CPU, capture takes no time, so no frame is ever late.
     mutating func present(at time: UInt64) -> Outcome {
         if faults.isEmpty && windows.windows.isEmpty {  // the common case, in short
             due += 1

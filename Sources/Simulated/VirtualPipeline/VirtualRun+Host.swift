@@ -3,14 +3,18 @@ import ScaleBenchCore
 /// The box's CPU figures over the measured window, from the host scheduler's accounting
 /// at the window's boundaries.
 extension VirtualRun {
-    /// CPU by class, as real-time runs report it: every host job is a worker's (capture
-    /// and distribution cost nothing in virtual time).
+    /// CPU by class, as real-time runs report it: the workers' jobs, and the captures'
+    /// when the scenario gives a per-frame capture CPU (distribution costs nothing in
+    /// virtual time).
     var hostCPU: CPUResult? {
         guard let (before, after) = hostBoundaries else { return nil }
         let window = max(scenario.duration.seconds, 1e-9)
-        let seconds = (after.cpuNanos - before.cpuNanos) / 1e9
-        let share = CPUResult.Share(seconds: seconds, cores: seconds / window), zero = CPUResult.Share(seconds: 0, cores: 0)
-        return CPUResult(process: share, capture: zero, supplier: zero, worker: share, harness: zero, unattributed: zero)
+        func share(_ nanos: Double) -> CPUResult.Share { CPUResult.Share(seconds: nanos / 1e9, cores: nanos / 1e9 / window) }
+        let total = after.cpuNanos - before.cpuNanos
+        let captureClass = instances.kinds.count
+        let capture = after.classCPUNanos[captureClass] - before.classCPUNanos[captureClass]
+        return CPUResult(process: share(total), capture: share(capture), supplier: share(0), worker: share(total - capture),
+                         harness: share(0), unattributed: share(0))
     }
 
     var hostResult: HostResult? {
@@ -26,12 +30,13 @@ extension VirtualRun {
             var sum = 0.0
             p99 = Double(tally.indices.first { k in sum += tally[k]; return sum >= 0.99 * total } ?? tally.count - 1)
         }
+        let classes = zip(after.classCPUNanos, before.classCPUNanos).map { $0 - $1 }
         return HostResult(
             spec: spec, cpus: spec.threads, pinned: true, coresInUse: cores, utilisation: cores / spec.peakCapacity,
             runQueueMean: mean, runQueueP99: p99,
             coresByKind: instances.kinds.indices.map { kind in
                 HostResult.KindShare(worker: instances.kinds[kind],
-                                     cores: (after.classCPUNanos[kind] - before.classCPUNanos[kind]) / window)
+                                     cores: classes[kind] / window)
             })
     }
 

@@ -17,6 +17,9 @@ enum VirtualEvent {
     case restart(worker: Int32)
     /// A CPU job on the host may have finished (stale unless `generation` is current).
     case hostCheck(generation: UInt32)
+    /// Capture `stream` has produced its next frame (its decode-cpu taken as wall time:
+    /// no box declared).
+    case produced(stream: Int32)
 }
 
 /// The components of one run's ``RunInstances`` and their state in virtual time, driven
@@ -56,6 +59,14 @@ struct VirtualRun {
     private var hostGeneration: UInt32 = 0
     /// The jobs a host check found done (reused: no allocation per check).
     private var hostDone: [Int] = []
+    /// Host job ids from here on are captures' productions (capture c: `firstCaptureJob + c`).
+    private let firstCaptureJob: Int
+    /// The host class of captures' CPU (after the worker kinds').
+    private var captureClass: Int { kindCount }
+    /// A frame period, for the captures' lateness rule.
+    private let period: UInt64
+    /// Set when the measured window has ended: productions finishing after it publish nothing.
+    private var stopped = false
     /// The host's accounting at the window's boundaries.
     private(set) var hostWindow: (before: HostScheduler?, after: HostScheduler?) = (nil, nil)
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
@@ -91,7 +102,10 @@ struct VirtualRun {
         kindCount = instances.kinds.count
         rowIndex = instances.rowIndex
         devices = instances.devices.map(VirtualDevice.init)
-        host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count, classes: instances.kinds.count) }
+        firstCaptureJob = instances.workers.count
+        period = UInt64(1e9 / scenario.rate)
+        let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
+        host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1) }
         recorders = instances.rows.map { _ in
             ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows)
         }
@@ -122,7 +136,8 @@ struct VirtualRun {
             VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
                            schedule: ArrivalSchedule(fps: scenario.rate, process: scenario.arrival,
                                                      phaseNanos: capture.phase(fps: scenario.rate), seed: capture.arrivalSeed),
-                           faults: capture.faults, faultWindows: instances.faults.windows)
+                           faults: capture.faults, faultWindows: instances.faults.windows,
+                           decode: scenario.decodeCPU, decodeSeed: capture.decodeSeed)
         }
         buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
         pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
@@ -133,7 +148,10 @@ struct VirtualRun {
     /// realtime executor does (waiting frames are discarded), lets every service in hand
     /// finish, and returns the counters at both window boundaries.
     mutating func run() -> (before: RunCounts, after: RunCounts) {
-        for index in captures.indices { queue.schedule(.arrival(stream: Int32(index)), at: captures[index].schedule.next()) }
+        for index in captures.indices {
+            captures[index].nextDue = captures[index].schedule.next()
+            queue.schedule(.arrival(stream: Int32(index)), at: captures[index].nextDue)
+        }
         for index in workers.indices {
             for crash in workers[index].faults.crashes {
                 queue.schedule(.crash(worker: Int32(index)), at: crash.at)
@@ -157,7 +175,8 @@ struct VirtualRun {
         let end = boundary()
         hostWindow.after = hostAt(windowEnd)
 
-        // Stop: no more arrivals or faults; every slot closes, discarding what waits.
+        // Stop: no more arrivals, productions or faults; every slot closes, discarding what waits.
+        stopped = true
         for index in suppliers.indices { suppliers[index].close() }
         for index in slots.indices { slots[index].close() }
         for index in buffers.indices { buffers[index].close() }
@@ -166,7 +185,7 @@ struct VirtualRun {
             case .serviceEnd, .deviceCheck, .hostCheck:
                 now = time
                 handle(event)
-            case .arrival, .crash, .restart:
+            case .arrival, .crash, .restart, .produced:
                 continue
             }
         }
@@ -184,6 +203,7 @@ struct VirtualRun {
         switch event {
         case .arrival(let stream):
             let index = Int(stream)
+            if captures[index].decode != nil { return ready(index) }
             switch captures[index].present(at: now) {
             case .end: return
             case .skip: break
@@ -208,6 +228,8 @@ struct VirtualRun {
         case .restart(let worker):
             workers[Int(worker)].down -= 1
             takeNext(Int(worker))
+        case .produced(let stream):
+            produced(Int(stream))
         case .hostCheck(let generation):
             guard generation == hostGeneration else { return }
             hostArmedAt = nil
@@ -228,6 +250,7 @@ struct VirtualRun {
                 end.error = "capture-crash fault"
             }
             end.stalledFrames = capture.stalledFrames
+            if capture.decode != nil { end.production = capture.production.quantiles }
             end.windowFrames = capture.windows.frames
             return end
         }
@@ -311,9 +334,42 @@ struct VirtualRun {
         queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + nanos)
     }
 
-    /// One part of the service is done: the next starts, or the service ends.
+    // MARK: - Captures that cost CPU
+
+    /// Capture `index`'s frame is ready (produced, and its due time come or passed).
+    private mutating func ready(_ index: Int) {
+        switch captures[index].ready(due: captures[index].nextDue, at: now, period: period) {
+        case .end: return
+        case .skip: break
+        case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
+        }
+        captures[index].nextDue = captures[index].schedule.next()
+        let demand = captures[index].drawDecode()
+        captures[index].productionStart = now
+        if host != nil {
+            host!.add(job: firstCaptureJob + index, demand: demand, class: captureClass, at: now)
+            armHost()
+        } else {
+            queue.schedule(.produced(stream: Int32(index)), at: now + demand)
+        }
+    }
+
+    /// Capture `index` has produced its next frame: it waits for the due time, or is late.
+    private mutating func produced(_ index: Int) {
+        guard !stopped else { return }
+        captures[index].production.record(now - captures[index].productionStart)
+        if now < captures[index].nextDue {
+            queue.schedule(.arrival(stream: Int32(index)), at: captures[index].nextDue)
+        } else {
+            ready(index)
+        }
+    }
+
+    /// One part of the service is done: the next starts, or the service ends. (Host jobs
+    /// from ``firstCaptureJob`` on are captures'.)
     @inline(__always)
     private mutating func partDone(_ worker: Int) {
+        guard worker < firstCaptureJob else { return produced(worker - firstCaptureJob) }
         switch workers[worker].part {
         case .before:
             workers[worker].part = .main
@@ -398,8 +454,8 @@ struct VirtualRun {
     func boundary() -> RunCounts {
         RunCounts(
             captures: captures.map {
-                CaptureSnapshot(due: $0.due, published: $0.published, drops: 0, rateControlDrops: 0, latenessSumNanos: 0,
-                                latenessMaxNanos: 0)
+                CaptureSnapshot(due: $0.due, published: $0.published, drops: $0.drops, rateControlDrops: 0,
+                                latenessSumNanos: $0.latenessSum, latenessMaxNanos: $0.latenessMax)
             },
             inboxes: suppliers.map(\.inboxCounts), distributed: suppliers.map(\.distributed),
             chunkedFanOuts: suppliers.map(\.chunkedFanOuts),

@@ -170,6 +170,12 @@ final class ScenarioFileTests: XCTestCase {
              "Scenarios/x.yaml:3 devices[0].name: \"host\" is the box's memory: declare it as host: {memory-gb: N} (or host: {profile: …}), not as a device"),
             ("streams: 4\nhost: {profile: nuc-i5-1135g7}\ndevices:\n  - {name: gpu0, memory-gb: 16}\nworkers:\n  - kind: pose\n    host-cost: 2ms\n",
              "Scenarios/x.yaml:7 workers[0].host-cost: host-cost is for offload workers (a cpu:lognormal(50ms,8ms) worker's whole service is host CPU)"),
+            ("streams: 4\ncapture:\n  decode-cpu: lognormal(4ms)\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:3 capture.decode-cpu: lognormal takes 2 durations, got 1 in 'lognormal(4ms)'"),
+            ("streams: 4\ncapture:\n  source: Fixtures/corridor-640x360.mp4\n  decode: preload\n  decode-cpu: 4ms\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:5 capture.decode-cpu: 4ms: expected no per-frame cost with decode: preload, which decodes the file once before the run (use decode: live)"),
+            ("streams: 4\nworkers:\n  - kind: pose\n    name: capture\n",
+             "Scenarios/x.yaml:3 workers: \"capture\": expected a name that is not a stage of the pipeline (capture, supplier)"),
         ]
         for (text, expected) in cases {
             XCTAssertEqual(problem(text)?.description, expected)
