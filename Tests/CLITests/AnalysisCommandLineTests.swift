@@ -237,7 +237,8 @@ extension AnalysisCommandLineTests {
         let heavy = try XCTUnwrap(calibrate.stdout.split(separator: "\n").first { $0.hasPrefix("heavy") }, calibrate.stdout)
         XCTAssertTrue(heavy.contains("not fitted: n = "), String(heavy))
         XCTAssertTrue(heavy.hasSuffix("a fit needs at least 10 values"), String(heavy))
-        XCTAssertEqual(try queue.string("SELECT group_concat(DISTINCT worker) FROM calibration"), "light")
+        XCTAssertEqual(try queue.string("SELECT group_concat(DISTINCT worker) FROM calibration"), "capture,light",
+                       "the captures' CPU per frame and the light kind")
 
         // Only the heavy kind, for half a second: nothing to fit at all.
         let sparse = try runCLI(["run", "--db", db, "--name", "sparse", "--trace", "--streams", "1", "--fps", "10", "--duration", "500ms",
@@ -246,7 +247,8 @@ extension AnalysisCommandLineTests {
         let sparseID = try queue.string("SELECT id FROM run WHERE scenario_name = 'sparse'")
         let refused = try runCLI(["calibrate", sparseID, "--db", db])
         XCTAssertEqual(refused.status, 2)
-        XCTAssertTrue(refused.stderr.hasPrefix("scalebench: error: \(sparseID): no worker kind has samples enough to fit (offload:lognormal(300ms,30ms) "), refused.stderr)
+        XCTAssertTrue(refused.stderr.hasPrefix("scalebench: error: \(sparseID): no worker kind has samples enough to fit (capture "), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(", offload:lognormal(300ms,30ms) "), refused.stderr)
         XCTAssertTrue(refused.stderr.hasSuffix("a fit needs at least 10, not all equal); nothing was stored\n"), refused.stderr)
         XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1)
         XCTAssertEqual(try queue.string("SELECT COUNT(*) FROM calibration WHERE run_id = '\(sparseID)'"), "0")

@@ -122,8 +122,24 @@ final class VirtualAccountingTests: XCTestCase {
         var recorded = VirtualScenarios.oneWorker(cost: .offload(.constant(.milliseconds(10))), arrival: .periodic, frames: 30)
         recorded.source = .file("clip.mp4")
         XCTAssertThrowsError(try VirtualExecutor(scenario: recorded).run()) { error in
-            XCTAssertTrue("\(error)".contains("synthetic"), "\(error)")
+            XCTAssertTrue("\(error)".contains("a readable file"), "\(error)")
         }
+        var live = recorded
+        live.source = .url("rtsp://127.0.0.1:1/x")
+        XCTAssertThrowsError(try VirtualExecutor(scenario: live).run()) { error in
+            XCTAssertTrue("\(error)".contains("live video arrives when it arrives"), "\(error)")
+        }
+        var unpaced = recorded
+        unpaced.source = .file(Fixtures.path("corridor-640x360.mp4"))
+        unpaced.fps = nil
+        XCTAssertThrowsError(try VirtualExecutor(scenario: unpaced).run()) { error in
+            XCTAssertTrue("\(error)".contains("a target fps for a recorded file"), "\(error)")
+        }
+        // A file at a target fps simulates: its frames arrive at that rate, unopened.
+        var paced = unpaced
+        paced.fps = VirtualScenarios.oneWorker(cost: .pixels, arrival: .periodic, frames: 30).fps
+        let result = try VirtualExecutor(scenario: paced).run()
+        XCTAssertEqual(result.streams[0].realFPS, paced.rate, accuracy: 0.01 * paced.rate)
         var invalid = recorded
         invalid.source = .synthetic
         invalid.workers = []
