@@ -60,34 +60,26 @@ struct CapacityCommand: ParsableCommand {
         guard (1...1000).contains(runs) else { throw UsageError("--repetitions \(runs): expected an integer from 1 to 1000") }
         guard let database = try storeOptions.open() else { throw UsageError("--no-store: capacity stores its runs; give --db") }
         let base = try scenarioOptions.makeScenario(file: file, streams: start, topology: topology, validate: false)
-        let name = "\(file.name)-capacity"
         let trap = SignalTrap()
-        let provenance = Provenance.current()
-        let search = CapacitySearch(start: start, bound: maxStreams)
-        let mode = modeOption.validated()
-
-        let (capacity, probes) = try search.run { streams -> CapacitySearch.Probe in
-            let plan = SweepPlan(name: name, base: base, topologies: [topology], streams: [streams], repetitions: runs,
-                                 sharedWorkers: file.base.sharedWorkers, mode: mode)
-            let scenario = plan.identity(of: plan.cells[0]).scenario
-            try ScenarioOptions.check(scenario, file: file)
-            let reasons = scenario.infeasibilities
-            if !reasons.isEmpty {
-                return CapacitySearch.Probe(streams: streams, meets: false, evidence: ["infeasible: " + reasons.map(\.description).joined(separator: "; ")])
+        var probe = CapacityProbe(name: "\(file.name)-capacity", base: base, topology: topology, repetitions: runs,
+                                  sharedWorkers: file.base.sharedWorkers, mode: modeOption.validated(), levels: levels, database: database)
+        probe.check = { try ScenarioOptions.check($0, file: file) }
+        if !quiet {
+            probe.starting = { streams, repetition in
+                FileHandleStderr.write("capacity: option \(topology.rawValue) × \(streams) streams, run \(repetition + 1)/\(runs)\n")
             }
-            let done = try database.completedSweepKeys()
-            for cell in plan.cells where !done.contains(plan.identity(of: cell).sweepKey) {
+            probe.judged = { streams, status in FileHandleStderr.write("capacity: \(streams) streams: \(status.rawValue)\n") }
+        }
+        let provenance = Provenance.current(), options = modeOption.options(cancel: trap.cancel)
+        let (capacity, probes) = try CapacitySearch(start: start, bound: maxStreams).run { streams in
+            do {
+                return try probe.probe(streams, options: options, provenance: provenance)
+            } catch is CapacityProbe.Cancelled {
                 try trap.exitIfSignalled()
-                if !quiet { FileHandleStderr.write("capacity: option \(topology.rawValue) × \(streams) streams, run \(cell.repetition + 1)/\(runs)\n") }
-                _ = try RunExecution.run(plan.identity(of: cell), database: database, provenance: provenance,
-                                         options: modeOption.options(cancel: trap.cancel))
-                try trap.exitIfSignalled()
+                throw ExitCode.failure
+            } catch {
+                throw RunExecution.refusal(error, mode: probe.mode)
             }
-            let here = try database.records(scenario: name, mode: mode).filter { $0.streams == streams && $0.topology == topology.rawValue }
-            let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels)
-            if !quiet { FileHandleStderr.write("capacity: \(streams) streams: \(status.rawValue)\n") }
-            return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence,
-                                        insufficient: status == .insufficient)
         }
 
         print("scalebench capacity \(file.path) · option \(topology.rawValue) · service levels: " + levels.map(\.description).joined(separator: "; "))
