@@ -29,8 +29,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Results database.")
     var db: String = StoreOptions.defaultPath
 
-    @Option(name: .customLong("metric"), help: "Only this metric; repeat for several (\(Metric.grammar)).")
-    var metrics: [String] = []
+    @Option(name: .customLong("metric"), help: "Only this metric; repeat for several (\(Metric.grammar)).", transform: Parsed.metric)
+    var metrics: [Metric] = []
 
     @OptionGroup var options: ComparisonOptions
 
@@ -39,10 +39,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let settings = try options.settings()
-        let chosen = try metrics.map { text -> Metric in
-            guard let metric = Metric.parse(text) else { throw UsageError("--metric \(text): expected \(Metric.grammar)") }
-            return metric
-        }
+        let chosen = metrics
         let source = try AnalysisSource(path: db)
         let (name, runs) = try source.runs(scenario: scenario, mode: options.mode, flag: "scenario")
         let comparison: Comparison
@@ -130,11 +127,12 @@ struct GateCommand: ParsableCommand {
     @Option(help: "Candidate runs: DB[#SCENARIO].")
     var candidate: String
 
-    @Option(name: .customLong("metric"), help: "Only this metric; repeat for several (\(Metric.grammar)).")
-    var metrics: [String] = []
+    @Option(name: .customLong("metric"), help: "Only this metric; repeat for several (\(Metric.grammar)).", transform: Parsed.metric)
+    var metrics: [Metric] = []
 
-    @Option(name: .customLong("threshold"), help: "QUANTITY=VALUE or METRIC=VALUE, e.g. latency-p99=15% or drop-fraction:vlm=0.1; repeat for several.")
-    var thresholds: [String] = []
+    @Option(name: .customLong("threshold"), help: "QUANTITY=VALUE or METRIC=VALUE, e.g. latency-p99=15% or drop-fraction:vlm=0.1; repeat for several.",
+            transform: Parsed.threshold)
+    var thresholds: [Threshold] = []
 
     @Option(help: "Significance level after Holm's correction (default: the scenario's gate.alpha, or 0.05).")
     var alpha: Double?
@@ -152,20 +150,10 @@ struct GateCommand: ParsableCommand {
         if let alpha, !(alpha > 0 && alpha < 1) { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
         let base = try Self.select(baseline, flag: "--baseline", mode: mode)
         let next = try Self.select(candidate, flag: "--candidate", mode: mode)
-        let chosen = try metrics.map { text in
-            guard let metric = Metric.parse(text) else { throw UsageError("--metric \(text): expected \(Metric.grammar)") }
-            return metric
-        }
-        let given = try thresholds.map { text -> (key: String, value: Double) in
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = Self.number(parts[1]), value >= 0 else {
-                throw UsageError("--threshold \(text): expected QUANTITY=VALUE or METRIC=VALUE with VALUE ≥ 0, e.g. latency-p99=15%")
-            }
-            return (parts[0], value)
-        }
-        let (settings, unknown) = Gate.Settings.resolved(baseline: base, alpha: alpha, metrics: chosen, thresholds: given)
+        let given = thresholds.map { (key: $0.key, value: $0.value) }
+        let (settings, unknown) = Gate.Settings.resolved(baseline: base, alpha: alpha, metrics: metrics, thresholds: given)
         if let unknown {
-            let text = thresholds.first { $0.hasPrefix(unknown + "=") } ?? unknown
+            let text = thresholds.first { $0.key == unknown }?.text ?? unknown
             throw UsageError("--threshold \(text): unknown metric '\(unknown)'; expected \(Metric.grammar)")
         }
         for path in [junit, summary].compactMap({ $0 }) {

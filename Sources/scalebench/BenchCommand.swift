@@ -152,10 +152,10 @@ struct SimulationBench: ParsableCommand {
     var scenario: [String] = []
 
     @Option(help: "Topology of the scenario files (default: each file's first; C for the default file).")
-    var topology: String?
+    var topology: TopologyKind?
 
-    @Option(parsing: .unconditional, help: "Measured virtual time of the scenario files (default: each file's; 1h for the default file).")
-    var duration: String?
+    @Option(parsing: .unconditional, help: "Measured virtual time of the scenario files (default: each file's; 1h for the default file).", transform: Parsed.duration)
+    var duration: Duration?
 
     @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
     var repetitions: Int = 5
@@ -183,10 +183,10 @@ struct SimulationBench: ParsableCommand {
         for path in files {
             let file: ScenarioFile
             do { file = try ScenarioFile.load(path: path) } catch { throw UsageError(error.description) }
-            let kind = try topology.map { try ScenarioOptions.topologyKind($0) } ?? (scenario.isEmpty ? .hybrid : file.topologies[0])
+            let kind = topology ?? (scenario.isEmpty ? .hybrid : file.topologies[0])
             var model = file.scenario(streams: file.streamCounts[0], topology: kind)
-            if let text = duration ?? (scenario.isEmpty ? "1h" : nil) {
-                do { model.duration = try Duration.parse(text) } catch { throw UsageError("--duration \(text): \(error.message)") }
+            if let measured = duration ?? (scenario.isEmpty ? .seconds(3600) : nil) {
+                model.duration = measured
             }
             do {
                 try model.validate()

@@ -47,8 +47,8 @@ struct CapacityCommand: ParsableCommand {
         }
         guard scenarioOptions.streams == nil else { throw UsageError("--streams: capacity chooses the stream counts; bound them with --start and --max-streams") }
         let topology: TopologyKind
-        if let text = scenarioOptions.topology {
-            topology = try ScenarioOptions.topologyKind(text)
+        if let chosen = scenarioOptions.topology {
+            topology = chosen
         } else {
             guard file.topologies.count == 1 else { throw UsageError("--topology: \(file.path) lists several; choose one of \(file.topologies.map(\.rawValue).joined(separator: ", "))") }
             topology = file.topologies[0]

@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         let file = try scenarioOptions.loadFile()
         if let file {
             // A matrix unless the flags pin it to one cell.
-            let counts = scenarioOptions.streams == nil ? file.streamCounts.count : 1
+            let counts = scenarioOptions.streams?.count ?? file.streamCounts.count
             let kinds = scenarioOptions.topology == nil ? file.topologies.count : 1
             if counts * kinds > 1 { return try runMatrix(file) }
         }
@@ -109,20 +109,22 @@ struct RunCommand: ParsableCommand {
     private func runMatrix(_ file: ScenarioFile) throws {
         if json || events != nil { throw UsageError("--json and --events take one run; pin --streams and --topology to run one cell of \(file.path)") }
         var counts = file.streamCounts, kinds = file.topologies
-        if let streams = scenarioOptions.streams {
-            guard let count = Int(streams), RunScenario.streamRange.contains(count) else {
-                throw UsageError("--streams \(streams): expected an integer from 1 to \(RunScenario.streamRange.upperBound)")
-            }
-            counts = [count]
-        }
-        if let topology = scenarioOptions.topology {
-            kinds = [try ScenarioOptions.topologyKind(topology)]
-        }
-        let cells = counts.flatMap { count in kinds.map { (count, $0) } }
+        if let streams = scenarioOptions.streams { counts = streams }
+        if let topology = scenarioOptions.topology { kinds = [topology] }
         let mode = modeOption.validated()
+        var base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
+        try modeOption.calibrate(&base, db: storeOptions.db)
+        // The sweep's matrix, once each, with the file's seed (a run is not a repetition).
+        let plan = SweepPlan(name: name ?? file.name, base: base, topologies: kinds, streams: counts, repetitions: 1,
+                             sharedWorkers: file.base.sharedWorkers, mode: mode)
+        let scenarios = plan.cells.map { cell -> RunScenario in
+            var scenario = plan.identity(of: cell).scenario
+            scenario.seed = base.seed
+            return scenario
+        }
         // Every cell is checked before the first run starts.
-        let scenarios = try cells.map { try scenarioOptions.makeScenario(file: file, streams: $0.0, topology: $0.1) }
         for scenario in scenarios {
+            try ScenarioOptions.check(scenario, file: file)
             try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name ?? file.name, scenario: scenario, mode: mode),
                                               onAvailableCPUs: modeOption.onAvailableCPUs)
         }

@@ -7,8 +7,6 @@ import Realtime
 import Simulated
 import Orchestration
 
-extension RunMode: ExpressibleByArgument {}
-
 /// `--mode`: real time on OS threads, or simulated time (the same plan and policies in
 /// virtual nanoseconds).
 struct ModeOption: ParsableArguments {

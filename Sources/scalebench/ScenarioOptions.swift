@@ -13,20 +13,20 @@ struct ScenarioOptions: ParsableArguments {
     @Argument(help: "A scenario file (YAML; keys in Scenarios/README.md). Flags given beside it override its settings.")
     var scenarioFile: String?
 
-    @Option(parsing: .unconditional, help: "Number of camera streams (1–4096; default 4); for sweep, a comma-separated list.")
-    var streams: String?
+    @Option(parsing: .unconditional, help: "Number of camera streams (1–4096; default 4); for sweep (and run with a scenario file), a comma-separated list.", transform: Parsed.streamCounts)
+    var streams: [Int]?
 
     @Option(help: "Frames: synthetic (default), a video file (mp4, mkv, ts, raw h264/hevc, mjpeg …) or a live URL (rtsp://, udp://, tcp://, http://, srt://).")
     var source: String?
 
     @Option(help: "For a file: live (default: each stream decodes on its capture thread) or preload (decode once, shared by all streams).")
-    var decode: String?
+    var decode: DecodeMode?
 
     @Option(name: .customLong("decode-threads"), parsing: .unconditional, help: "Decoder threads per decoding stream (0: FFmpeg chooses; default 1).")
     var decodeThreads: Int?
 
-    @Option(name: .customLong("decode-cpu"), help: "Simulated time: each frame's capture CPU (decode and conversion, or rendering) as a job on the box's cores, a duration or distribution (e.g. 4ms, lognormal(4ms,1ms)); from probe or calibrate. Real time decodes for real.")
-    var decodeCPU: String?
+    @Option(name: .customLong("decode-cpu"), help: "Simulated time: each frame's capture CPU (decode and conversion, or rendering) as a job on the box's cores, a duration or distribution (e.g. 4ms, lognormal(4ms,1ms)); from probe or calibrate. Real time decodes for real.", transform: Parsed.distribution)
+    var decodeCPU: ServiceDistribution?
 
     @Flag(name: .customLong("no-loop"), help: "End a file's stream at its end instead of looping.")
     var noLoop = false
@@ -40,35 +40,35 @@ struct ScenarioOptions: ParsableArguments {
     @Flag(help: "Allow --fps above 30 (stress runs beyond the original's range).")
     var stress = false
 
-    @Option(parsing: .unconditional, help: "Measured window, after the warm-up (default 10s; e.g. 500ms).")
-    var duration: String?
+    @Option(parsing: .unconditional, help: "Measured window, after the warm-up (default 10s; e.g. 500ms).", transform: Parsed.duration)
+    var duration: Duration?
 
-    @Option(parsing: .unconditional, help: "Warm-up excluded from every metric (default 1s; 0s for none).")
-    var warmup: String?
+    @Option(parsing: .unconditional, help: "Warm-up excluded from every metric (default 1s; 0s for none).", transform: Parsed.duration)
+    var warmup: Duration?
 
-    @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector). Not with a scenario file, which lists its workers.")
-    var workers: [String] = []
+    @Option(name: .customLong("worker"), help: "A worker on every pipeline; repeat for several (default: person-detector). Not with a scenario file, which lists its workers.", transform: Parsed.worker)
+    var workers: [WorkerSpec] = []
 
-    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT (synthetic default 720p; a file or URL keeps its own size unless given).")
-    var resolution: String?
+    @Option(help: "Frame size: 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT (synthetic default 720p; a file or URL keeps its own size unless given).", transform: Parsed.resolution)
+    var resolution: Resolution?
 
-    @Option(name: .customLong("pixel-format"), help: "rgb24 (default, as the original) or yuv420p.")
-    var pixelFormat: String?
+    @Option(name: .customLong("pixel-format"), help: "rgb24 (default, as the original) or yuv420p.", transform: Parsed.pixelFormat)
+    var pixelFormat: PixelFormat?
 
-    @Option(help: "Arrival process: periodic (default), jitter(DURATION) or poisson.")
-    var arrival: String?
+    @Option(help: "Arrival process: periodic (default), jitter(DURATION) or poisson.", transform: Parsed.arrival)
+    var arrival: ArrivalProcess?
 
     @Option(help: "Start phase of the streams: spread (default: i/N of a period), aligned (lock-step) or random.")
-    var phase: String?
+    var phase: PhasePolicy?
 
     @Option(parsing: .unconditional, help: "Seed of every random draw (service times, jitter, phases; default 1).")
     var seed: UInt64?
 
     @Option(help: "Topology: A (default: N independent pipelines), B (one global pipeline, every worker a shared pool) or C (N pipelines, --shared kinds through a frame-buffer).")
-    var topology: String?
+    var topology: TopologyKind?
 
     @Option(help: "Option B: per-stream-inbox (default, ADR-004) or single-inbox (the original: streams overwrite each other).")
-    var inbox: String?
+    var inbox: InboxKind?
 
     @Option(name: .customLong("shared"), help: "Option C: a worker (by name, e.g. vlm) shared by all streams; repeat for several. Not with a scenario file (say shared: true there).")
     var shared: [String] = []
@@ -77,16 +77,16 @@ struct ScenarioOptions: ParsableArguments {
     var sharedInstances: Int?
 
     @Option(name: .customLong("framebuffer-slot"), help: "Option C: a full stream slot overwrites (default, like the supplier) or drops the new frame (drop-new, the P002 sketch).")
-    var frameBufferSlot: String?
+    var frameBufferSlot: SlotPolicy?
 
-    @Option(help: "Options B and C: which waiting stream is served next: round-robin (default), fifo (oldest frame), least-recently-served or priority(STREAM=WEIGHT,…).")
-    var scheduling: String?
+    @Option(help: "Options B and C: which waiting stream is served next: round-robin (default), fifo (oldest frame), least-recently-served or priority(STREAM=WEIGHT,…).", transform: Parsed.scheduling)
+    var scheduling: SchedulingPolicy?
 
     @Option(name: .customLong("fanout-threshold"), parsing: .unconditional, help: "Workers above which a supplier delivers in concurrent chunks (the original: 8).")
     var fanOutThreshold: Int?
 
-    @Option(help: "The box the run models: a profile (\(HostProfile.all.map(\.name).joined(separator: ", "))); real time is pinned to its threads, simulated time shares its cores.")
-    var host: String?
+    @Option(help: "The box the run models: a profile (\(HostProfile.all.map(\.name).joined(separator: ", "))); real time is pinned to its threads, simulated time shares its cores.", transform: Parsed.hostProfile)
+    var host: HostSpec?
 
     @Option(name: .customLong("host-cores"), parsing: .unconditional, help: "The box's physical cores (with --host, overrides the profile's; alone, a box of this many cores, one thread each).")
     var hostCores: Int?
@@ -124,38 +124,25 @@ struct ScenarioOptions: ParsableArguments {
             if let kind { scenario.topology = kind }
         }
         if count == nil, let streams {
-            guard let single = Int(streams.trimmingCharacters(in: .whitespaces)) else {
-                throw UsageError("--streams \(streams): expected an integer from \(RunScenario.streamRange.lowerBound) to \(RunScenario.streamRange.upperBound)")
+            guard streams.count == 1 else {
+                throw UsageError("--streams \(streams.map(String.init).joined(separator: ",")): one run takes one stream count (sweep takes a list)")
             }
-            scenario.streams = single
+            scenario.streams = streams[0]
         }
         try applyCapture(to: &scenario)
         if let seed { scenario.seed = seed }
         if let fanOutThreshold { scenario.fanOutThreshold = fanOutThreshold }
-        if let duration { scenario.duration = try parse("--duration", duration) { try Duration.parse($0) } }
-        if let warmup { scenario.warmup = try parse("--warmup", warmup) { try Duration.parse($0) } }
-        if !workers.isEmpty {
-            scenario.workers = try workers.map { text in try parse("--worker", text) { try WorkerSpec.parse($0) } }
-        }
+        if let duration { scenario.duration = duration }
+        if let warmup { scenario.warmup = warmup }
+        if !workers.isEmpty { scenario.workers = workers }
         if kind == nil, let topology {
-            scenario = scenario.cell(streams: scenario.streams, topology: try Self.topologyKind(topology),
-                                     shared: file?.base.sharedWorkers ?? scenario.sharedWorkers)
+            scenario = scenario.cell(streams: scenario.streams, topology: topology, shared: file?.base.sharedWorkers ?? scenario.sharedWorkers)
         }
-        if let inbox {
-            guard let inboxKind = InboxKind(rawValue: inbox.lowercased()) else {
-                throw UsageError("--inbox \(inbox): expected single-inbox or per-stream-inbox")
-            }
-            scenario.inbox = inboxKind
-        }
+        if let inbox { scenario.inbox = inbox }
         if !shared.isEmpty { scenario.sharedWorkers = shared }
         if let sharedInstances { scenario.sharedInstances = sharedInstances }
-        if let frameBufferSlot {
-            guard let slot = SlotPolicy(rawValue: frameBufferSlot.lowercased()) else {
-                throw UsageError("--framebuffer-slot \(frameBufferSlot): expected overwrite or drop-new")
-            }
-            scenario.frameBufferSlot = slot
-        }
-        if let scheduling { scenario.scheduling = try parse("--scheduling", scheduling) { try SchedulingPolicy.parse($0) } }
+        if let frameBufferSlot { scenario.frameBufferSlot = frameBufferSlot }
+        if let scheduling { scenario.scheduling = scheduling }
         try applyHost(to: &scenario)
         if validate { try Self.check(scenario, file: file) }
         return scenario
@@ -163,12 +150,7 @@ struct ScenarioOptions: ParsableArguments {
 
     /// The host flags given, over the file's box (if any).
     private func applyHost(to scenario: inout RunScenario) throws {
-        if let host {
-            guard var profile = HostProfile.named(host) else {
-                let names = HostProfile.all.map(\.name)
-                let hint = didYouMean(host, among: names).map { "; did you mean \($0)?" } ?? ""
-                throw UsageError("--host \(host): unknown profile (known: \(names.joined(separator: ", ")))\(hint)")
-            }
+        if var profile = host {
             profile.memoryGB = scenario.host?.memoryGB ?? profile.memoryGB
             scenario.host = profile
         }
@@ -206,37 +188,17 @@ struct ScenarioOptions: ParsableArguments {
                 scenario.resolution = scenario.resolution ?? RunScenario().resolution
             }
         }
-        if let decode {
-            guard let mode = DecodeMode(rawValue: decode.lowercased()) else {
-                throw UsageError("--decode \(decode): expected live or preload")
-            }
-            scenario.decode = mode
-        }
+        if let decode { scenario.decode = decode }
         if let decodeThreads { scenario.decodeThreads = decodeThreads }
-        if let decodeCPU { scenario.decodeCPU = try parse("--decode-cpu", decodeCPU) { try ServiceDistribution.parse($0) } }
+        if let decodeCPU { scenario.decodeCPU = decodeCPU }
         if noLoop { scenario.loop = false }
         if let reconnectScale { scenario.reconnectScale = reconnectScale }
         if let fps { scenario.fps = fps }
         if stress { scenario.stress = true }
-        if let resolution {
-            guard let resolved = Resolution(parsing: resolution) else {
-                throw UsageError("--resolution \(resolution): expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
-            }
-            scenario.resolution = resolved
-        }
-        if let pixelFormat {
-            guard let format = PixelFormat(userName: pixelFormat) else {
-                throw UsageError("--pixel-format \(pixelFormat): expected rgb24 or yuv420p")
-            }
-            scenario.pixelFormat = format
-        }
-        if let arrival { scenario.arrival = try parse("--arrival", arrival) { try ArrivalProcess.parse($0) } }
-        if let phase {
-            guard let phasePolicy = PhasePolicy(rawValue: phase.lowercased()) else {
-                throw UsageError("--phase \(phase): expected spread, aligned or random")
-            }
-            scenario.phase = phasePolicy
-        }
+        if let resolution { scenario.resolution = resolution }
+        if let pixelFormat { scenario.pixelFormat = pixelFormat }
+        if let arrival { scenario.arrival = arrival }
+        if let phase { scenario.phase = phase }
     }
 
     /// Validates a scenario; its first problem becomes a UsageError naming the flag, or
@@ -250,22 +212,6 @@ struct ScenarioOptions: ParsableArguments {
                 throw UsageError(file.located(ScenarioFile.filePath(of: error.key), "\(error.value): expected \(error.allowed)\(cell)").description)
             }
             throw UsageError("--\(error.key) \(error.value): expected \(error.allowed)")
-        }
-    }
-
-    /// `A`, `b`, `C` (one topology); `flag` names where it came from in the message.
-    static func topologyKind(_ text: String, flag: String = "--topology") throws -> TopologyKind {
-        guard let kind = TopologyKind(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
-            throw UsageError("\(flag) \(text): expected \(TopologyKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
-        }
-        return kind
-    }
-
-    func parse<T>(_ flag: String, _ text: String, _ body: (String) throws -> T) throws -> T {
-        do {
-            return try body(text)
-        } catch let error as ParseError {
-            throw UsageError("\(flag) \(text): \(error.message)")
         }
     }
 }

@@ -28,17 +28,17 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Scenario name the runs are stored under (default: the scenario file's name, or cli-sweep); resuming needs the same name and content.")
     var name: String?
 
-    @Option(help: "Topologies, comma-separated (default: the file's topology list, or A).")
-    var topologies: String?
+    @Option(help: "Topologies, comma-separated (default: the file's topology list, or A).", transform: Parsed.topologies)
+    var topologies: [TopologyKind]?
 
     @Option(parsing: .unconditional, help: "Repetitions of the whole matrix (default: the file's, or 1).")
     var repetitions: Int?
 
-    @Option(parsing: .unconditional, help: "Pause between runs (default: the file's cooldown, or 0s; e.g. 2s).")
-    var cooldown: String?
+    @Option(parsing: .unconditional, help: "Pause between runs (default: the file's cooldown, or 0s; e.g. 2s).", transform: Parsed.duration)
+    var cooldown: Duration?
 
-    @Option(help: "Run only shard i of n (e.g. 2/4).")
-    var shard: String = "1/1"
+    @Option(help: "Run only shard i of n (e.g. 2/4; default 1/1).", transform: Parsed.shard)
+    var shard: Shard?
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -47,40 +47,17 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let file = try scenarioOptions.loadFile()
-        let counts: [Int]
-        if let text = scenarioOptions.streams {
-            let parsed = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parsed.isEmpty, parsed.allSatisfy({ $0.map { RunScenario.streamRange.contains($0) } ?? false }) else {
-                throw UsageError("--streams \(text): expected comma-separated integers from 1 to \(RunScenario.streamRange.upperBound)")
-            }
-            counts = parsed.map { $0! }
-        } else {
-            counts = file?.streamCounts ?? [4]
+        let counts = scenarioOptions.streams ?? file?.streamCounts ?? [4]
+        if let single = scenarioOptions.topology, topologies != nil {
+            throw UsageError("--topology \(single.rawValue): give the sweep's topologies once, with --topologies")
         }
-        let kinds: [TopologyKind]
-        if let single = scenarioOptions.topology {
-            guard topologies == nil else { throw UsageError("--topology \(single): give the sweep's topologies once, with --topologies") }
-            kinds = [try ScenarioOptions.topologyKind(single)]
-        } else if let topologies {
-            kinds = try topologies.split(separator: ",").map { text in
-                try ScenarioOptions.topologyKind(String(text), flag: "--topologies")
-            }
-        } else {
-            kinds = file?.topologies ?? [.independentPipelines]
-        }
+        let kinds = scenarioOptions.topology.map { [$0] } ?? topologies ?? file?.topologies ?? [.independentPipelines]
         let repetitions = self.repetitions ?? file?.repetitions ?? 1
         guard (1...1000).contains(repetitions) else { throw UsageError("--repetitions \(repetitions): expected an integer from 1 to 1000") }
-        var pause = file?.cooldown ?? .seconds(0)
-        if let cooldown {
-            do { pause = try .parse(cooldown) } catch { throw UsageError("--cooldown \(cooldown): \(error.message)") }
-        }
+        var pause = cooldown ?? file?.cooldown ?? .seconds(0)
         let mode = modeOption.validated()
         // The pause lets the machine settle between real-time runs; virtual time needs none.
         if mode == .simulated { pause = .seconds(0) }
-        let parts = shard.split(separator: "/").map { Int($0) }
-        guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else {
-            throw UsageError("--shard \(shard): expected i/n with 1 ≤ i ≤ n, e.g. 1/4")
-        }
         var base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: kinds[0], validate: false)
         let name = self.name ?? file?.name ?? "cli-sweep"
         let sharedWorkers = file?.base.sharedWorkers ?? scenarioOptions.shared
@@ -101,7 +78,7 @@ struct SweepCommand: ParsableCommand {
         }
         let sweep: Sweep
         do {
-            sweep = try Sweep(plan: plan, database: database, shard: (index, count), settingsHash: settingsHash)
+            sweep = try Sweep(plan: plan, database: database, shard: (shard?.index ?? 1, shard?.count ?? 1), settingsHash: settingsHash)
         } catch let error as Sweep.ChangedSettings {
             throw UsageError("--name \(name): \(storeOptions.db) holds runs of a scenario named '\(name)' with other settings (hash \(error.known.joined(separator: ", ")), now \(error.now)); use another --name or --db")
         }

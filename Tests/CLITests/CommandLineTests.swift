@@ -23,7 +23,7 @@ final class CommandLineTests: XCTestCase {
             (["--phase", "sideways"], ["--phase", "sideways", "spread"]),
             (["--streams", "many"], ["many", "--streams"]),
             (["--no-such-flag"], ["--no-such-flag"]),
-            (["--topology", "Z"], ["--topology", "Z", "A, B, C"]),
+            (["--topology", "Z"], ["--topology", "'Z'", "'A', 'B' or 'C'"]),
             (["--topology", "B", "--inbox", "shared"], ["--inbox", "single-inbox"]),
             (["--topology", "C", "--worker", "vlm"], ["--shared", "at least one shared worker"]),
             (["--topology", "C", "--worker", "vlm", "--shared", "pose"], ["--shared pose", "vlm"]),
@@ -33,7 +33,8 @@ final class CommandLineTests: XCTestCase {
             (["--host-cores", "0"], ["--host-cores", "cores 0", "at least 1"]),
             (["--host-cores", "4", "--host-threads", "2"], ["--host-threads", "threads 2", "at least the 4 cores"]),
             (["--host-cores", "2", "--host-threads", "4", "--host-smt", "0.8"], ["--host-smt", "a curve that falls"]),
-            (["--host", "nuc"], ["--host nuc", "unknown profile", "nuc-i5-1135g7"]),
+            (["--host", "nuc"], ["--host", "'nuc'", "unknown profile", "nuc-i5-1135g7"]),
+            (["--streams", "4,10"], ["--streams 4,10", "one stream count"]),
             (["--decode-cpu", "fast"], ["--decode-cpu", "fast"]),
             (["--mode", "simulated", "--source", "rtsp://127.0.0.1:1/x"], ["source rtsp://127.0.0.1:1/x", "live video arrives when it arrives"]),
             (["--mode", "simulated", "--source", Fixtures.path("corridor-640x360.mp4")], ["fps", "a target fps for a recorded file"]),
@@ -47,6 +48,25 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(outcome.stdout, "", "\(arguments): nothing runs")
             let lines = outcome.stderr.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, "\(arguments): one line, got \(outcome.stderr)")
+            for word in mentions {
+                XCTAssertTrue(outcome.stderr.contains(word), "\(arguments): '\(word)' missing from \(outcome.stderr)")
+            }
+        }
+    }
+
+    /// The sweep's own flags are typed too: a bad value is refused while the flags are
+    /// read, before any database is opened.
+    func testBadSweepFlagsGetOneClearLineAndExitStatus2() throws {
+        let cases: [(arguments: [String], mentions: [String])] = [
+            (["--shard", "3/2"], ["'3/2' is invalid for '--shard", "1 ≤ i ≤ n"]),
+            (["--topologies", "A,Q"], ["'A,Q' is invalid for '--topologies", "A, B, C"]),
+            (["--cooldown", "soon"], ["'soon' is invalid for '--cooldown", "not a duration"]),
+            (["--streams", "4,,8"], ["'4,,8' is invalid for '--streams", "comma-separated"]),
+        ]
+        for (arguments, mentions) in cases {
+            let outcome = try runCLI(["sweep", "--db", "/nonexistent/folder/x.sqlite"] + arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): one line, got \(outcome.stderr)")
             for word in mentions {
                 XCTAssertTrue(outcome.stderr.contains(word), "\(arguments): '\(word)' missing from \(outcome.stderr)")
             }
