@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CRuntime
 import ScaleBenchCore
 
 /// What the process as a whole has consumed: CPU (user + system) and memory.
@@ -13,6 +14,10 @@ public struct ProcessResources: Sendable, Equatable {
     public var currentRSSBytes: UInt64
 
     public var cpuNanos: UInt64 { userNanos + systemNanos }
+
+    /// Bytes in live heap allocations now (under AddressSanitizer, its own count, which
+    /// leaves out the freed blocks it quarantines; RSS includes them).
+    public static var liveHeapBytes: UInt64 { UInt64(scalebench_live_heap_bytes()) }
 
     public static func sample() -> ProcessResources {
         var usage = rusage()

@@ -124,10 +124,12 @@ final class VideoDecoderTests: XCTestCase {
             for name in Fixtures.malformed + ["missing.mp4"] { _ = try? VideoDecoder(url: Fixtures.path(name)) }
         }
         for _ in 0..<50 { attempt() }  // warm caches and allocator pools
-        let before = ProcessResources.sample().currentRSSBytes
+        // Live heap, not RSS: under AddressSanitizer (where this test runs in CI) freed
+        // blocks sit in its quarantine and RSS grows without a leak.
+        let before = ProcessResources.liveHeapBytes
         for _ in 0..<1000 { attempt() }
-        let grown = Int64(ProcessResources.sample().currentRSSBytes) - Int64(before)
-        XCTAssertLessThan(grown, 4 << 20, "RSS grew by \(grown) bytes over 5000 failed opens")
+        let grown = Int64(ProcessResources.liveHeapBytes) - Int64(before)
+        XCTAssertLessThan(grown, 1 << 20, "live heap grew by \(grown) bytes over 5000 failed opens")
     }
 
     func testProbeReportsTheStreamAndAStableWarmUp() throws {

@@ -14,4 +14,10 @@ int scalebench_set_affinity(int tid, const unsigned char *mask, int bytes);
 /// The calling thread's kernel id.
 int scalebench_gettid(void);
 
+/// Bytes of heap in live allocations: the AddressSanitizer runtime's count when the
+/// process runs under it (freed blocks in its quarantine excluded), else glibc's
+/// (mallinfo2: in-use chunks and mmapped blocks). For leak checks that RSS, which the
+/// sanitizer's quarantine inflates, cannot make.
+unsigned long long scalebench_live_heap_bytes(void);
+
 #endif

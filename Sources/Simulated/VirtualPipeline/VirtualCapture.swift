@@ -86,27 +86,14 @@ struct VirtualCapture {
         return .publish
     }
 
-    /// The frame due at `time` arrives. The same rules, in the same order, as the realtime
-    /// capture; without a capture CPU, capture takes no time, so no frame is ever late.
+    /// The frame due at `time` arrives. The same rules as ``ready(due:at:period:)``;
+    /// without a capture CPU, capture takes no time, so no frame is ever late.
     mutating func present(at time: UInt64) -> Outcome {
         if faults.isEmpty && windows.windows.isEmpty {  // the common case, in short
             due += 1
             published += 1
             return .publish
         }
-        switch faults.outcome(at: time) {
-        case .crashed:
-            crashedByFault = true
-            return .end
-        case .stalled:
-            stalledFrames += 1
-            return .skip
-        case .due:
-            break
-        }
-        due += 1
-        published += 1
-        if !windows.windows.isEmpty { windows.count(capturedAt: time) }
-        return .publish
+        return ready(due: time, at: time, period: 0)
     }
 }

@@ -44,4 +44,31 @@ extension VirtualRun {
         guard let before = hostWindow.before, let after = hostWindow.after else { return nil }
         return (before, after)
     }
+
+    /// CPU work: a job on the box's cores, or (no box declared) as long as its demand.
+    @inline(__always)
+    mutating func runOnHost(_ worker: Int, demand: UInt64) {
+        guard host != nil else { return after(demand, worker) }
+        host!.add(job: worker, demand: demand, class: workers[worker].kind, at: now)
+        armHost()
+    }
+
+    /// Keeps one host check pending at the earliest completion. A job arriving only
+    /// delays completions, so the pending check may fire early and re-arm; one leaving
+    /// early brings them forward, so a new check replaces the pending one.
+    @inline(__always)
+    mutating func armHost() {
+        guard let next = host!.nextCompletion() else { return }
+        if let armed = hostArmedAt, armed <= next { return }
+        hostGeneration &+= 1
+        hostArmedAt = next
+        queue.schedule(.hostCheck(generation: hostGeneration), at: next)
+    }
+
+    /// The host's accounting advanced to `time` (nil without a box).
+    mutating func hostAt(_ time: UInt64) -> HostScheduler? {
+        guard host != nil else { return nil }
+        host!.advance(to: max(time, host!.time))
+        return host
+    }
 }

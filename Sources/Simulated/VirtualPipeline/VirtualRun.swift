@@ -55,18 +55,18 @@ struct VirtualRun {
     /// The box's cores, when the scenario declares one: every CPU job shares them.
     var host: HostScheduler?
     /// When the pending host check fires, and its generation (see ``armHost()``).
-    private var hostArmedAt: UInt64?
-    private var hostGeneration: UInt32 = 0
+    var hostArmedAt: UInt64?
+    var hostGeneration: UInt32 = 0
     /// The jobs a host check found done (reused: no allocation per check).
-    private var hostDone: [Int] = []
+    var hostDone: [Int] = []
     /// Host job ids from here on are captures' productions (capture c: `firstCaptureJob + c`).
-    private let firstCaptureJob: Int
+    let firstCaptureJob: Int
     /// The host class of captures' CPU (after the worker kinds').
-    private var captureClass: Int { kindCount }
+    var captureClass: Int { kindCount }
     /// A frame period, for the captures' lateness rule.
-    private let period: UInt64
+    let period: UInt64
     /// Set when the measured window has ended: productions finishing after it publish nothing.
-    private var stopped = false
+    var stopped = false
     /// The host's accounting at the window's boundaries.
     private(set) var hostWindow: (before: HostScheduler?, after: HostScheduler?) = (nil, nil)
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
@@ -92,8 +92,8 @@ struct VirtualRun {
         var capturedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
     }
 
-    private var queue = EventQueue<VirtualEvent>(reserving: 64)
-    private var now: UInt64 = 0
+    var queue = EventQueue<VirtualEvent>(reserving: 64)
+    var now: UInt64 = 0
     /// Events handled, for the speed figure.
     private(set) var handledEvents: UInt64 = 0
 
@@ -240,33 +240,9 @@ struct VirtualRun {
         }
     }
 
-    /// The run's result from the counters at the window's boundaries and now (after
-    /// ``run()``), through the assembler both executors share.
-    func result(before: RunCounts, after: RunCounts) -> RunResult {
-        let captureEnds = captures.map { capture -> CaptureEnd in
-            var end = CaptureEnd()
-            if capture.crashedByFault {
-                end.status = .crashed
-                end.error = "capture-crash fault"
-            }
-            end.stalledFrames = capture.stalledFrames
-            if capture.decode != nil { end.production = capture.production.quantiles }
-            end.windowFrames = capture.windows.frames
-            return end
-        }
-        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
-                                   memory: .none,
-                                   deviceUsage: devices.map { DeviceUsage($0.sharing) },
-                                   events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
-        var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
-                                                                    rows: recorders, measures: measures)
-        result.host = hostResult
-        return result
-    }
-
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
     /// delivers it to every subscribed slot, then idle readers take their frames.
-    private mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
+    mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
         suppliers[pipeline].publish(frame)
         let ownSlots = suppliers[pipeline].workerSlots
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
@@ -321,54 +297,15 @@ struct VirtualRun {
         }
     }
 
-    /// CPU work: a job on the box's cores, or (no box declared) as long as its demand.
     @inline(__always)
-    private mutating func runOnHost(_ worker: Int, demand: UInt64) {
-        guard host != nil else { return after(demand, worker) }
-        host!.add(job: worker, demand: demand, class: workers[worker].kind, at: now)
-        armHost()
-    }
-
-    @inline(__always)
-    private mutating func after(_ nanos: UInt64, _ worker: Int) {
+    mutating func after(_ nanos: UInt64, _ worker: Int) {
         queue.schedule(.serviceEnd(worker: Int32(worker), service: UInt32(truncatingIfNeeded: workers[worker].service)), at: now + nanos)
-    }
-
-    // MARK: - Captures that cost CPU
-
-    /// Capture `index`'s frame is ready (produced, and its due time come or passed).
-    private mutating func ready(_ index: Int) {
-        switch captures[index].ready(due: captures[index].nextDue, at: now, period: period) {
-        case .end: return
-        case .skip: break
-        case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
-        }
-        captures[index].nextDue = captures[index].schedule.next()
-        let demand = captures[index].drawDecode()
-        captures[index].productionStart = now
-        if host != nil {
-            host!.add(job: firstCaptureJob + index, demand: demand, class: captureClass, at: now)
-            armHost()
-        } else {
-            queue.schedule(.produced(stream: Int32(index)), at: now + demand)
-        }
-    }
-
-    /// Capture `index` has produced its next frame: it waits for the due time, or is late.
-    private mutating func produced(_ index: Int) {
-        guard !stopped else { return }
-        captures[index].production.record(now - captures[index].productionStart)
-        if now < captures[index].nextDue {
-            queue.schedule(.arrival(stream: Int32(index)), at: captures[index].nextDue)
-        } else {
-            ready(index)
-        }
     }
 
     /// One part of the service is done: the next starts, or the service ends. (Host jobs
     /// from ``firstCaptureJob`` on are captures'.)
     @inline(__always)
-    private mutating func partDone(_ worker: Int) {
+    mutating func partDone(_ worker: Int) {
         guard worker < firstCaptureJob else { return produced(worker - firstCaptureJob) }
         switch workers[worker].part {
         case .before:
@@ -380,25 +317,6 @@ struct VirtualRun {
         case .main, .after:
             finish(worker)
         }
-    }
-
-    /// Keeps one host check pending at the earliest completion. A job arriving only
-    /// delays completions, so the pending check may fire early and re-arm; one leaving
-    /// early brings them forward, so a new check replaces the pending one.
-    @inline(__always)
-    private mutating func armHost() {
-        guard let next = host!.nextCompletion() else { return }
-        if let armed = hostArmedAt, armed <= next { return }
-        hostGeneration &+= 1
-        hostArmedAt = next
-        queue.schedule(.hostCheck(generation: hostGeneration), at: next)
-    }
-
-    /// The host's accounting advanced to `time` (nil without a box).
-    private mutating func hostAt(_ time: UInt64) -> HostScheduler? {
-        guard host != nil else { return nil }
-        host!.advance(to: max(time, host!.time))
-        return host
     }
 
     private mutating func finish(_ worker: Int) {
@@ -449,17 +367,4 @@ struct VirtualRun {
     @inline(__always)
     private func row(_ stream: Int, _ kind: Int) -> Int { Int(rowIndex[stream &* kindCount &+ kind]) }
 
-    // MARK: - Boundaries
-
-    func boundary() -> RunCounts {
-        RunCounts(
-            captures: captures.map {
-                CaptureSnapshot(due: $0.due, published: $0.published, drops: $0.drops, rateControlDrops: 0,
-                                latenessSumNanos: $0.latenessSum, latenessMaxNanos: $0.latenessMax)
-            },
-            inboxes: suppliers.map(\.inboxCounts), distributed: suppliers.map(\.distributed),
-            chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
-            ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
-            bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
-    }
 }

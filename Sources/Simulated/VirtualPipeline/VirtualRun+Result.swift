@@ -1,0 +1,40 @@
+import ScaleBenchCore
+
+/// The run's counters at an instant and its result, through the assembler both executors share.
+extension VirtualRun {
+    /// The run's result from the counters at the window's boundaries and now (after
+    /// ``run()``), through the assembler both executors share.
+    func result(before: RunCounts, after: RunCounts) -> RunResult {
+        let captureEnds = captures.map { capture -> CaptureEnd in
+            var end = CaptureEnd()
+            if capture.crashedByFault {
+                end.status = .crashed
+                end.error = "capture-crash fault"
+            }
+            end.stalledFrames = capture.stalledFrames
+            if capture.decode != nil { end.production = capture.production.quantiles }
+            end.windowFrames = capture.windows.frames
+            return end
+        }
+        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
+                                   memory: .none,
+                                   deviceUsage: devices.map { DeviceUsage($0.sharing) },
+                                   events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
+        var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
+                                                                    rows: recorders, measures: measures)
+        result.host = hostResult
+        return result
+    }
+
+    func boundary() -> RunCounts {
+        RunCounts(
+            captures: captures.map {
+                CaptureSnapshot(due: $0.due, published: $0.published, drops: $0.drops, rateControlDrops: 0,
+                                latenessSumNanos: $0.latenessSum, latenessMaxNanos: $0.latenessMax)
+            },
+            inboxes: suppliers.map(\.inboxCounts), distributed: suppliers.map(\.distributed),
+            chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
+            ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
+            bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
+    }
+}
