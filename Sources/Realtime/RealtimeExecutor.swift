@@ -154,7 +154,7 @@ private struct Components {
         self.instances = instances
         let scenario = instances.scenario
         gates = instances.devices.map { DeviceGate(spec: $0) }
-        let expectedFrames = Int(scenario.rate * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
+        let expectedFrames = Int(scenario.peakRate * (scenario.warmup.seconds + scenario.duration.seconds) * 1.1) + 16
         let windows = instances.faults.windows
         func recorders(_ worker: RunInstances.Worker) -> [Int: WorkerRecorder] {
             Dictionary(uniqueKeysWithValues: worker.streams.map { stream in

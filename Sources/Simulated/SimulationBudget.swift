@@ -46,7 +46,7 @@ public struct SimulationBudget: Sendable, Equatable {
         workerInstances = plan.workerInstances
         histogramsPerRow = 3 + 2 * scenario.faults.count
         horizonSeconds = scenario.warmup.seconds + scenario.duration.seconds
-        fps = scenario.rate
+        fps = scenario.peakRate
         framesPerStream = fps * horizonSeconds
         events = framesPerStream * Double(streams + rows)
         bytes = Self.baselineBytes

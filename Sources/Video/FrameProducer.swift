@@ -39,9 +39,10 @@ public struct SyntheticProducer: FrameProducer {
     private var pattern: SyntheticPattern
     private let clock = SystemClock()
 
-    /// `seed` seeds the arrivals (the run's instances derive it per stream).
-    public init(streamID: Int, scenario: RunScenario, phaseNanos: UInt64, seed: UInt64) {
-        schedule = ArrivalSchedule(fps: scenario.rate, process: scenario.arrival, phaseNanos: phaseNanos, seed: seed)
+    /// `schedule` is the stream's arrivals, as the run's instances give them
+    /// (``RunInstances/Capture/arrivals()``).
+    public init(streamID: Int, scenario: RunScenario, schedule: ArrivalSchedule) {
+        self.schedule = schedule
         pattern = SyntheticPattern(resolution: scenario.frameSize, format: scenario.pixelFormat, streamID: streamID)
     }
 

@@ -31,6 +31,7 @@ struct DescribeCommand: ParsableCommand {
         }
         print(plan.text())
         print(scenario.host.map { "  host \($0.description)" } ?? "  host: none declared (real time uses the machine's CPUs; simulated CPU work never waits for a core)")
+        for line in Self.captureLines(scenario) { print("  " + line) }
         if let decode = scenario.decodeCPU {
             print("  capture CPU per frame (simulated time): \(decode)\(scenario.host == nil ? ", taking its demand as wall time (no box declared)" : " on the box's cores")")
         }
@@ -38,5 +39,29 @@ struct DescribeCommand: ParsableCommand {
             print("  device \(memory.device): model memory \(format3(memory.neededGB)) of \(format3(memory.availableGB)) GB")
         }
         for reason in plan.infeasibilities(devices: scenario.placementDevices) { print("infeasible: \(reason)") }
+    }
+
+    /// Streams with their own capture, and load profiles with their long-run fractions.
+    static func captureLines(_ scenario: RunScenario) -> [String] {
+        guard scenario.hasVaryingCapture else { return [] }
+        func describe(_ load: LoadProfile) -> String {
+            let states = zip(load.states, load.timeFractions).map { state, fraction in
+                "\(state.name) \(format3(state.fps)) fps (dwell \(state.dwell), \(String(format: "%.1f", fraction * 100)) % of the time)"
+            }
+            return states.joined(separator: ", ") + "; mean \(format3(load.meanFPS)) fps"
+        }
+        var lines: [String] = []
+        var first = 0
+        let captures = scenario.streamCaptures
+        while first < captures.count {
+            var last = first
+            while last + 1 < captures.count, captures[last + 1] == captures[first] { last += 1 }
+            let capture = captures[first]
+            let streams = first == last ? "stream \(first)" : "streams \(first)–\(last)"
+            let rate = capture.load.map { "load " + describe($0) } ?? "\(format3(capture.fps)) fps"
+            lines.append("capture \(streams): \(rate), \(capture.arrival), phase \(capture.phase.rawValue)")
+            first = last + 1
+        }
+        return lines
     }
 }

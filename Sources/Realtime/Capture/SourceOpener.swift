@@ -16,9 +16,8 @@ struct SourceOpener {
                                                   size: scenario.resolution, fatalErrors: scenario.fatalDecodeErrors)
         switch scenario.source {
         case .synthetic:
-            let phases = phases(period: 1 / scenario.rate)
             return ((0..<scenario.streams).map {
-                SyntheticProducer(streamID: $0, scenario: scenario, phaseNanos: phases[$0], seed: captures[$0].arrivalSeed)
+                SyntheticProducer(streamID: $0, scenario: scenario, schedule: captures[$0].arrivals())
             }, nil)
         case .file(let path) where scenario.decode == .preload && scenario.sourceOverrides.isEmpty:
             let clip = try PreloadedClip(url: path, options: decoderOptions)

@@ -66,11 +66,23 @@ public struct ArrivalSchedule {
     @usableFromInline var aheadPosition = 0
     @usableFromInline static let batch = 32
 
-    public init(fps: Double, process: ArrivalProcess, phaseNanos: UInt64, seed: UInt64) {
+    /// A load profile's states over time, when the stream's rate changes (nil: `fps` always).
+    private var load: LoadSchedule?
+    /// Modulated arrivals: the segment being filled, its next periodic index, the last time.
+    private var segment: LoadSchedule.Segment?
+    private var segmentIndex: UInt64 = 0
+    private var last: UInt64?
+
+    /// `load` modulates the rate: within each of its segments the stream arrives by
+    /// `process` at the state's rate (periodic arrivals restart at the segment's start,
+    /// `phaseNanos` taken as the same fraction of the state's period; Poisson arrivals
+    /// are memoryless, so restarting at each change is exact).
+    public init(fps: Double, process: ArrivalProcess, phaseNanos: UInt64, seed: UInt64, load: LoadSchedule? = nil) {
         self.fps = fps
         periodNanos = 1e9 / fps
         self.process = process
         self.phaseNanos = phaseNanos
+        self.load = load
         random = GSLRandom(seed: seed, algorithm: .taus2)
         poissonClock = Double(phaseNanos)
     }
@@ -95,6 +107,7 @@ public struct ArrivalSchedule {
     }
 
     private mutating func draw() -> UInt64 {
+        if load != nil { return drawModulated() }
         defer { index += 1 }
         // The nominal arrival is computed from the index, never accumulated: no drift.
         switch process {
@@ -106,6 +119,43 @@ public struct ArrivalSchedule {
         case .poisson:
             poissonClock += random.exponential(mean: periodNanos)
             return poissonClock.roundedNanoseconds
+        }
+    }
+
+    private mutating func drawModulated() -> UInt64 {
+        var time = last.map { $0 &+ 1 } ?? 0
+        while true {
+            let current = load!.segment(at: time)
+            if current != segment {
+                segment = current
+                segmentIndex = 0
+                if case .poisson = process { poissonClock = Double(max(current.start, last.map { $0 &+ 1 } ?? 0)) }
+            }
+            let period = 1e9 / load!.profile.states[current.state].fps
+            let candidate: Double
+            switch process {
+            case .periodic, .jittered:
+                let fraction = Double(phaseNanos) / periodNanos
+                var at = Double(current.start) + (fraction + Double(segmentIndex)) * period
+                if case .jittered(let jitter) = process {
+                    let j = min(Double(jitter.nanoseconds), period / 2 - 1)
+                    at = max(at + random.flat(-j, j), Double(current.start))
+                }
+                candidate = at
+                segmentIndex += 1
+            case .poisson:
+                poissonClock += random.exponential(mean: period)
+                candidate = poissonClock
+            }
+            guard candidate < Double(current.end) else {
+                time = current.end
+                continue
+            }
+            // Jitter near a change of state could reorder; arrivals stay strictly increasing.
+            let arrival = max(candidate.roundedNanoseconds, last.map { $0 &+ 1 } ?? 0)
+            last = arrival
+            index += 1
+            return arrival
         }
     }
 

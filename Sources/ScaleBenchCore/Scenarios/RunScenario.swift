@@ -33,6 +33,11 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var pixelFormat = PixelFormat.rgb24
     public var arrival = ArrivalProcess.periodic
     public var phase = PhasePolicy.spread
+    /// Every stream's load profile unless its group has its own; nil: a constant rate.
+    public var load: LoadProfile?
+    /// Streams with a capture of their own (rate, arrival, phase, load), in order; nil
+    /// when none (optional so that scenarios without groups keep their identity).
+    public var captureGroups: [CaptureGroup]?
     public var workers: [WorkerSpec] = []
     /// Measured window, after the warm-up.
     public var duration = Duration.seconds(10)
@@ -115,6 +120,27 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// The synthetic frame size.
     public var frameSize: Resolution { resolution ?? Resolution(width: 1280, height: 720) }
 
+    /// Each stream's capture: its group's settings over the scenario's.
+    public var streamCaptures: [StreamCapture] {
+        let groups = captureGroups ?? []
+        return CaptureGroup.membership(groups, streams: streams).map { index in
+            let group = index.map { groups[$0] }
+            // A group's own fps is a constant rate: the scenario's load applies to a group
+            // that gives neither.
+            return StreamCapture(fps: group?.fps ?? rate, arrival: group?.arrival ?? arrival, phase: group?.phase ?? phase,
+                                 load: group?.load ?? (group?.fps == nil ? load : nil))
+        }
+    }
+
+    /// The fastest any stream arrives (its group's rate, or its load profile's fastest
+    /// state): bounds frame counts.
+    public var peakRate: Double {
+        streamCaptures.map { capture in capture.load?.states.map(\.fps).max() ?? capture.fps }.max() ?? rate
+    }
+
+    /// Whether some stream's rate differs from the scenario's or changes.
+    public var hasVaryingCapture: Bool { load != nil || !(captureGroups ?? []).isEmpty }
+
     /// Stage names in accounting lines and traces, so never a worker's.
     public static let reservedWorkerNames = [captureTraceName, "supplier"]
     /// The worker name of the captures' rows in a frame trace (their productions).
@@ -186,6 +212,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
         guard reconnectScale.isFinite, reconnectScale > 0, reconnectScale <= 1 else {
             throw ScenarioError(key: "reconnect-scale", value: format3(reconnectScale), allowed: "a number in (0, 1]")
         }
+        try validateCaptureGroups(fpsLimit: fpsLimit)
         if let decodeCPU {
             if decode == .preload, source.isFile || sourceOverrides.values.contains(where: \.isFile) {
                 throw ScenarioError(key: "decode-cpu", value: decodeCPU.description,
@@ -213,6 +240,51 @@ public struct RunScenario: Sendable, Equatable, Codable {
             }
         }
         for (index, fault) in faults.enumerated() { try validate(fault, at: "faults[\(index)]") }
+    }
+
+    /// Groups and load profiles: rates in range, sizes that fit, synthetic frames.
+    private func validateCaptureGroups(fpsLimit: Double) throws(ScenarioError) {
+        let range = Self.fpsRange.lowerBound...fpsLimit
+        if let load, let problem = load.problem(fpsRange: range) {
+            throw ScenarioError(key: "load", value: "\(load.states.count) state(s)", allowed: problem)
+        }
+        let groups = captureGroups ?? []
+        guard hasVaryingCapture else { return }
+        if source != .synthetic || !sourceOverrides.isEmpty {
+            throw ScenarioError(key: groups.isEmpty ? "load" : "groups", value: "with source \(source)",
+                                allowed: "synthetic frames for per-stream rates and load profiles (a recorded file plays at its own times)")
+        }
+        var taken = 0
+        for (index, group) in groups.enumerated() {
+            let key = "groups[\(index)]"
+            switch group.size {
+            case .count(let n) where n < 1:
+                throw ScenarioError(key: key + ".streams", value: "\(n)", allowed: "a count of at least 1, or a share such as 25%")
+            case .share(let f) where !(f > 0 && f <= 1):
+                throw ScenarioError(key: key + ".streams", value: group.size.description, allowed: "a share above 0 % and up to 100 %")
+            default: break
+            }
+            if let fps = group.fps, !(fps.isFinite && range.contains(fps)) {
+                throw ScenarioError(key: key + ".fps", value: format3(fps), allowed: "a number from 0.1 to \(format3(fpsLimit))")
+            }
+            if let load = group.load, let problem = load.problem(fpsRange: range) {
+                throw ScenarioError(key: key + ".load", value: "\(load.states.count) state(s)", allowed: problem)
+            }
+            if case .jittered(let jitter)? = group.arrival, Double(jitter.nanoseconds) >= 5e8 / (group.fps ?? rate) {
+                throw ScenarioError(key: key + ".arrival", value: "jitter(\(jitter))", allowed: "a jitter below half the group's frame period")
+            }
+            taken += group.size.streams(of: streams)
+        }
+        if taken > streams {
+            throw ScenarioError(key: "groups", value: "\(taken) streams", allowed: "groups that fit the \(streams) streams of the cell (\(groups.map(\.size.description).joined(separator: " + ")))")
+        }
+        for (stream, capture) in streamCaptures.enumerated() {
+            if let load = capture.load, case .jittered(let jitter) = capture.arrival,
+               let fastest = load.states.map(\.fps).max(), Double(jitter.nanoseconds) >= 5e8 / fastest {
+                throw ScenarioError(key: "arrival", value: "jitter(\(jitter)) for stream \(stream)",
+                                    allowed: "a jitter below half the period of the load profile's fastest state (\(format3(fastest)) fps)")
+            }
+        }
     }
 
     private func validate(_ fault: Fault, at path: String) throws(ScenarioError) {

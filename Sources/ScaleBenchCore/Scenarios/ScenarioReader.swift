@@ -12,7 +12,10 @@ struct ScenarioReader {
     static let topKeys = ["name", "description", "streams", "topology", "duration", "warmup", "repetitions", "seed",
                           "cooldown", "host", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
-                              "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors"]
+                              "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors",
+                              "load", "groups"]
+    static let loadStateKeys = ["state", "fps", "dwell", "next"]
+    static let groupKeys = ["streams", "fps", "arrival", "phase", "load"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
@@ -120,6 +123,57 @@ struct ScenarioReader {
         if let value = capture["loop"] { scenario.loop = try value.bool() }
         if let value = capture["reconnect-scale"] { scenario.reconnectScale = try value.double(in: 0...1, openBelow: true) }
         if let value = capture["fatal-decode-errors"] { scenario.fatalDecodeErrors = try value.bool() }
+        if let value = capture["load"] { scenario.load = try readLoad(value) }
+        if let value = capture["groups"] {
+            scenario.captureGroups = try items(value).map { item throws(ScenarioFileError) in try readGroup(item) }
+        }
+    }
+
+    /// A load profile: a list of states, `{state: idle, fps: 0.5, dwell: exponential(60s),
+    /// next: {active: 1}}`.
+    private mutating func readLoad(_ value: YAMLValue) throws(ScenarioFileError) -> LoadProfile {
+        let list = try items(value)
+        var states: [LoadProfile.State] = []
+        var nextValues: [YAMLValue?] = []
+        for item in list {
+            let entry = try entries(item, Self.loadStateKeys)
+            guard let name = entry["state"] else { throw item.error("state is missing: each state has a name, e.g. state: idle") }
+            guard let fps = entry["fps"] else { throw item.error("fps is missing: the state's frame rate, e.g. fps: 0.5") }
+            guard let dwell = entry["dwell"] else { throw item.error("dwell is missing: how long the state lasts, e.g. dwell: exponential(60s)") }
+            states.append(LoadProfile.State(
+                name: try name.string("a state name"), fps: try fps.double(in: 0...RunScenario.maximumStressFPS, openBelow: true),
+                dwell: try dwell.parsed("a duration or distribution") { text throws(ParseError) in try ServiceDistribution.parse(text) }))
+            nextValues.append(entry["next"])
+        }
+        let names = states.map(\.name)
+        for (index, next) in nextValues.enumerated() {
+            guard let next else { continue }
+            for (name, weight) in try next.mapping(allowed: names) {
+                lines[weight.path] = weight.line
+                states[index].next[name] = try weight.double(in: 0...1e12)
+            }
+        }
+        return LoadProfile(states: states)
+    }
+
+    /// `{streams: 25%, fps: 10, arrival: poisson, phase: random, load: [...]}`.
+    private mutating func readGroup(_ value: YAMLValue) throws(ScenarioFileError) -> CaptureGroup {
+        let entry = try entries(value, Self.groupKeys)
+        guard let size = entry["streams"] else { throw value.error("streams is missing: how many streams the group takes, a count (2) or a share (25%)") }
+        let text = try size.string("a count or a share")
+        var group: CaptureGroup
+        if text.hasSuffix("%"), let percent = Double(String(text.dropLast()).trimmingCharacters(in: " ")) {
+            group = CaptureGroup(size: .share(percent / 100))
+        } else if let count = Int(text) {
+            group = CaptureGroup(size: .count(count))
+        } else {
+            throw size.error("'\(printable(text))' is neither a count (2) nor a share (25%)")
+        }
+        if let value = entry["fps"] { group.fps = try value.double(in: 0...RunScenario.maximumStressFPS, openBelow: true) }
+        if let value = entry["arrival"] { group.arrival = try value.parsed("an arrival process") { text throws(ParseError) in try ArrivalProcess.parse(text) } }
+        if let value = entry["phase"] { group.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
+        if let value = entry["load"] { group.load = try readLoad(value) }
+        return group
     }
 
     /// `host: {profile: nuc-i5-1135g7}` with overrides, or the box spelt out:

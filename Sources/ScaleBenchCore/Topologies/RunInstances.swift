@@ -24,15 +24,26 @@ public struct RunInstances: Sendable {
         public var arrivalSeed: UInt64
         /// Seeds the draws of the scenario's `decode-cpu` (simulated time only).
         public var decodeSeed: UInt64
+        /// Its rate, arrival process and load profile (its group's, or the scenario's).
+        public var fps: Double
+        public var arrival: ArrivalProcess
+        public var load: LoadProfile?
+        public var loadSeed: UInt64
         public var faults: CaptureFaults
         fileprivate var phasePolicy: PhasePolicy
         fileprivate var streamCount: Int
         fileprivate var seed: UInt64
 
-        /// Where the stream starts within a frame period at `fps` (the scenario's rate, or
-        /// a recorded source's own): the same for every executor.
+        /// Where the stream starts within a frame period at `fps` (its rate, or a recorded
+        /// source's own): the same for every executor.
         public func phase(fps: Double) -> UInt64 {
             ArrivalSchedule.phase(stream: stream, of: streamCount, policy: phasePolicy, fps: fps, seed: seed)
+        }
+
+        /// Its arrivals at its own rate (and load profile), as both executors draw them.
+        public func arrivals() -> ArrivalSchedule {
+            ArrivalSchedule(fps: fps, process: arrival, phaseNanos: phase(fps: fps), seed: arrivalSeed,
+                            load: load.map { LoadSchedule(profile: $0, seed: loadSeed) })
         }
     }
 
@@ -137,6 +148,7 @@ public struct RunInstances: Sendable {
             }
         }
 
+        let streamCaptures = scenario.streamCaptures
         var captures: [Capture] = [], suppliers: [Supplier] = [], workers: [Worker] = [], buffers: [FrameBuffer] = []
         for (index, pipeline) in plan.pipelines.enumerated() {
             let first = workers.count
@@ -154,7 +166,9 @@ public struct RunInstances: Sendable {
                     stream: stream, pipeline: index, source: scenario.source(of: stream),
                     arrivalSeed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(stream)),
                     decodeSeed: SeedSequence.derive(scenario.seed, 0xDEC0, UInt64(stream)),
-                    faults: faults.capture(stream: stream), phasePolicy: scenario.phase, streamCount: scenario.streams,
+                    fps: streamCaptures[stream].fps, arrival: streamCaptures[stream].arrival, load: streamCaptures[stream].load,
+                    loadSeed: SeedSequence.derive(scenario.seed, 0x10AD, UInt64(stream)),
+                    faults: faults.capture(stream: stream), phasePolicy: streamCaptures[stream].phase, streamCount: scenario.streams,
                     seed: scenario.seed))
             }
         }

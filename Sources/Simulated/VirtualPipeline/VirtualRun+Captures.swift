@@ -5,7 +5,7 @@ import ScaleBenchCore
 extension VirtualRun {
     /// Capture `index`'s frame is ready (produced, and its due time come or passed).
     mutating func ready(_ index: Int) {
-        switch captures[index].ready(due: captures[index].nextDue, at: now, period: period) {
+        switch captures[index].ready(due: captures[index].nextDue, at: now, period: UInt64(captures[index].schedule.periodNanos)) {
         case .end: return
         case .skip: break
         case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)

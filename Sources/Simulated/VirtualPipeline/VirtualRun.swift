@@ -63,8 +63,6 @@ struct VirtualRun {
     let firstCaptureJob: Int
     /// The host class of captures' CPU (after the worker kinds').
     var captureClass: Int { kindCount }
-    /// A frame period, for the captures' lateness rule.
-    let period: UInt64
     /// Set when the measured window has ended: productions finishing after it publish nothing.
     var stopped = false
     /// The host's accounting at the window's boundaries.
@@ -103,7 +101,6 @@ struct VirtualRun {
         rowIndex = instances.rowIndex
         devices = instances.devices.map(VirtualDevice.init)
         firstCaptureJob = instances.workers.count
-        period = UInt64(1e9 / scenario.rate)
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
         host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1) }
         recorders = instances.rows.map { _ in
@@ -134,8 +131,7 @@ struct VirtualRun {
         }
         captures = instances.captures.map { capture in
             VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
-                           schedule: ArrivalSchedule(fps: scenario.rate, process: scenario.arrival,
-                                                     phaseNanos: capture.phase(fps: scenario.rate), seed: capture.arrivalSeed),
+                           schedule: capture.arrivals(),
                            faults: capture.faults, faultWindows: instances.faults.windows,
                            decode: scenario.decodeCPU, decodeSeed: capture.decodeSeed)
         }

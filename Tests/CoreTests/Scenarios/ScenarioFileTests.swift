@@ -182,6 +182,52 @@ final class ScenarioFileTests: XCTestCase {
         }
     }
 
+    /// Load profiles and groups read whole, with each state's next-state weights.
+    func testLoadProfilesAndGroupsRead() throws {
+        let file = try parse("""
+        streams: [4, 8]
+        capture:
+          fps: 10
+          load:
+            - {state: idle, fps: 0.5, dwell: exponential(60s), next: {active: 1}}
+            - {state: active, fps: 2, dwell: exponential(20s), next: {idle: 0.8, alert: 0.2}}
+            - {state: alert, fps: 5, dwell: exponential(10s), next: {active: 1}}
+          groups:
+            - {streams: 25%, fps: 30, arrival: poisson, phase: random}
+        workers:
+          - kind: "offload:10ms"
+        """)
+        let scenario = file.scenario(streams: 8, topology: .independentPipelines)
+        XCTAssertEqual(scenario.load?.states.map(\.name), ["idle", "active", "alert"])
+        XCTAssertEqual(scenario.load?.states[1].next, ["idle": 0.8, "alert": 0.2])
+        XCTAssertEqual(scenario.load?.states[2].dwell, .exponential(mean: .seconds(10)))
+        XCTAssertEqual(scenario.streamCaptures.map { $0.load == nil }, [true, true, false, false, false, false, false, false],
+                       "a quarter of 8 streams take the group's constant 30 fps")
+        XCTAssertEqual(scenario.streamCaptures[0].fps, 30)
+        XCTAssertEqual(scenario.streamCaptures[0].arrival, .poisson)
+        XCTAssertEqual(file.scenario(streams: 4, topology: .independentPipelines).streamCaptures.filter { $0.load == nil }.count, 1)
+    }
+
+    func testBadLoadProfilesAndGroupsAreNamed() {
+        let cases: [(String, String)] = [
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: 10s, next: {actve: 1}}\n    - {state: active, fps: 2, dwell: 5s}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.load[0].next: unknown key 'actve'; did you mean active? allowed here: idle, active"),
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.load[0]: dwell is missing: how long the state lasts, e.g. dwell: exponential(60s)"),
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 45, dwell: 10s}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.load: 1 state(s): expected each state's fps from 0.1 to 30 (idle: 45)"),
+            ("streams: 4\ncapture:\n  groups:\n    - {streams: lots, fps: 2}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.groups[0].streams: 'lots' is neither a count (2) nor a share (25%)"),
+            ("streams: 4\ncapture:\n  groups:\n    - {streams: 3, fps: 2}\n    - {streams: 50%, fps: 5}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.groups: 5 streams: expected groups that fit the 4 streams of the cell (3 + 50%)"),
+            ("streams: 4\ncapture:\n  source: Fixtures/corridor-640x360.mp4\n  load:\n    - {state: idle, fps: 1, dwell: 10s}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:5 capture.load: with source Fixtures/corridor-640x360.mp4: expected synthetic frames for per-stream rates and load profiles (a recorded file plays at its own times)"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(problem(text)?.description, expected)
+        }
+    }
+
     /// A preset renamed keeps its model's size; sharing reads in both spellings.
     func testARenamedPresetKeepsItsModelMemoryAndSharingReadsBothSpellings() throws {
         let file = try parse("""
