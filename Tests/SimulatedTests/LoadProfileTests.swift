@@ -55,6 +55,8 @@ final class LoadProfileTests: XCTestCase {
         XCTAssertEqual(result.streams[0].realFPS, offered, accuracy: 0.01 * offered, "frames arrive at the states' rates")
         XCTAssertEqual(row.processedFPS, expectedX, accuracy: 0.01 * expectedX, "§7: X = Σ π_s X(λ_s), π = \(fractions)")
         let drop = Double(row.drops) / Double(row.delivered)
+        print(String(format: "§7 quasi-static: π = %.3f / %.3f, offered %.3f fps, X %.4f measured / %.4f closed form, D %.4f / %.4f",
+                     fractions[0], fractions[1], result.streams[0].realFPS, row.processedFPS, expectedX, drop, 1 - expectedX / offered))
         XCTAssertEqual(drop, 1 - expectedX / offered, accuracy: 0.01, "D = 1 − X / Σ π_s λ_s")
     }
 
@@ -132,6 +134,7 @@ final class LoadProfileTests: XCTestCase {
         var tail = 0.0
         for a in (k + 1)...32 { tail += binomial(32, a) * pow(p, Double(a)) * pow(1 - p, Double(32 - a)) }
         let measured = Double(over) / Double(steps)
+        print(String(format: "§7 overload of a pool sized for %d alarmed rooms of 32: %.4f of the time against the binomial tail %.4f", k, measured, tail))
         // Grid points 1 s apart are correlated over a dwell (20–80 s): about 2,000
         // independent looks, so the sampling error is about √(t(1−t)/2000).
         XCTAssertEqual(measured, tail, accuracy: 4 * (tail * (1 - tail) / 2000).squareRoot(),

@@ -9,10 +9,18 @@ public enum RunRenderer {
         return String(decoding: try encoder.encode(result), as: UTF8.self)
     }
 
+    /// The streams' rate for the header: one rate, or the range of their long-run means.
+    private static func rates(_ s: RunScenario) -> String {
+        guard s.hasVaryingCapture else { return s.fps.map { format3($0) + " fps" } ?? "native fps" }
+        let means = s.streamCaptures.map { $0.load?.meanFPS ?? $0.fps }
+        let low = means.min() ?? s.rate, high = means.max() ?? s.rate
+        return (low == high ? format3(low) : format3(low) + "–" + format3(high)) + " fps on average (changing load)"
+    }
+
     public static func table(_ result: RunResult) -> String {
         let s = result.scenario
         var out = """
-        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(s.fps.map { format3($0) + " fps" } ?? "native fps") · source \(s.source)\(s.source == .synthetic ? " \(s.arrival)" : " (\(s.decode.rawValue) decode)") · \(s.resolution?.description ?? "source size") \(s.pixelFormat.rawValue) · seed \(s.seed)
+        scalebench run · topology \(result.topology) (\(result.pipelines.count) pipelines) · \(s.streams) streams × \(rates(s)) · source \(s.source)\(s.source == .synthetic ? " \(s.arrival)" : " (\(s.decode.rawValue) decode)") · \(s.resolution?.description ?? "source size") \(s.pixelFormat.rawValue) · seed \(s.seed)
         warm-up \(s.warmup) excluded · measured \(s.duration)
 
         """
