@@ -141,6 +141,45 @@ final class LoadProfileTests: XCTestCase {
                        "P(a > \(k)) = \(tail) for a ~ Binomial(32, 0.2)")
     }
 
+    /// A storm that puts half the rooms in alert for 200 s, about every 2,000 s, fattens
+    /// the tail: the time over k is the mixture (1 − q)·P(Bin(N, π) > k) + q·P(Bin(N, ½ +
+    /// ½π) > k), q the time a storm is on — measured, for the same events, by a room that
+    /// joins every storm into a state of its own.
+    func testAStormFattensTheTailAsTheMixtureSays() throws {
+        let rooms = LoadProfile(states: [
+            .init(name: "idle", fps: 0.5, dwell: .exponential(mean: .seconds(80))),
+            .init(name: "alert", fps: 5, dwell: .exponential(mean: .seconds(20))),
+        ])
+        var witness = rooms
+        witness.states[0].next = ["alert": 1]
+        witness.states[1].next = ["idle": 1]
+        witness.states.append(.init(name: "storm", fps: 5, dwell: .constant(.seconds(1)), next: ["idle": 1]))
+        let storm = Storm(every: .exponential(mean: .seconds(2000)), lasts: .constant(.seconds(200)), rooms: 0.5, state: "alert")
+        var all = storm
+        all.rooms = 1
+        all.state = "storm"
+        let stormSeed: UInt64 = 77
+        var schedules = (0..<32).map { LoadSchedule(profile: rooms, seed: 1000 + UInt64($0), storms: [storm], stormSeed: stormSeed, stream: $0) }
+        var storming = LoadSchedule(profile: witness, seed: 9, storms: [all], stormSeed: stormSeed, stream: 99)
+        let k = 10, steps = 500_000
+        var over = 0, on = 0
+        for step in 0..<steps {
+            let at = UInt64(step) * 2_000_000_000
+            let high = schedules.indices.reduce(0) { $0 + (schedules[$1].segment(at: at).state == 1 ? 1 : 0) }
+            if high > k { over += 1 }
+            if storming.segment(at: at).state == 2 { on += 1 }
+        }
+        func tail(_ p: Double) -> Double {
+            ((k + 1)...32).reduce(0.0) { $0 + binomial(32, $1) * pow(p, Double($1)) * pow(1 - p, Double(32 - $1)) }
+        }
+        let q = Double(on) / Double(steps), measured = Double(over) / Double(steps)
+        let mixture = (1 - q) * tail(0.2) + q * tail(0.5 + 0.5 * 0.2)
+        print(String(format: "§7 storm: on %.4f of the time; over %d of 32 alarmed %.4f measured, %.4f mixture, %.4f independent", q, k, measured, mixture, tail(0.2)))
+        XCTAssertGreaterThan(q, 0.07, "storms were on")
+        XCTAssertGreaterThan(measured, 2 * tail(0.2), "correlation fattens the tail")
+        XCTAssertEqual(measured, mixture, accuracy: 0.1 * mixture)
+    }
+
     private func binomial(_ n: Int, _ k: Int) -> Double {
         (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) }
     }

@@ -83,9 +83,32 @@ public struct LoadProfile: Sendable, Equatable, Codable {
     }
 }
 
+/// A correlated burst (an alert storm): events that move a share of the rooms into one
+/// state at once. Events start at gaps drawn from `every` (the first one gap after the
+/// start) and last a draw from `lasts`; each room joins each event with probability
+/// `rooms`, independently. A room in a storm is in `state` whatever its own chain says;
+/// its own chain goes on underneath and takes over when the storm ends. Every room draws
+/// the same event times (one seed for the building) and its own membership.
+public struct Storm: Sendable, Equatable, Codable {
+    public var every: ServiceDistribution
+    public var lasts: ServiceDistribution
+    public var rooms: Double
+    public var state: String
+
+    public init(every: ServiceDistribution, lasts: ServiceDistribution, rooms: Double, state: String) {
+        self.every = every
+        self.lasts = lasts
+        self.rooms = rooms
+        self.state = state
+    }
+
+    /// The long-run fraction of time a storm of this kind is on (events not overlapping).
+    public var timeOn: Double { min(lasts.meanNanos / every.meanNanos, 1) }
+}
+
 /// One stream's states over time: a pure, seeded sequence of segments, drawn as time
 /// goes on. The first state is drawn from the long-run fractions, so the load is
-/// stationary from the start.
+/// stationary from the start. Storms override the stream's own state while they last.
 public struct LoadSchedule {
     public struct Segment: Sendable, Equatable {
         public var state: Int
@@ -97,23 +120,56 @@ public struct LoadSchedule {
     private let random: GSLRandom
     private let samplers: [ServiceDistribution.Sampler]
     private let transitions: [[Double]]
-    /// The segment in force.
+    /// The stream's own segment (its chain, storms aside).
+    private var own: Segment
+    private var storms: [StormWindows]
+    /// The segment in force at the last query.
     public private(set) var current: Segment
 
-    public init(profile: LoadProfile, seed: UInt64) {
+    /// `stormSeed` is the building's (the same for every stream), `stream` picks this
+    /// stream's memberships.
+    public init(profile: LoadProfile, seed: UInt64, storms: [Storm] = [], stormSeed: UInt64 = 0, stream: Int = 0) {
         self.profile = profile
         random = GSLRandom(seed: seed, algorithm: .taus2)
         samplers = profile.states.map { ServiceDistribution.Sampler($0.dwell) }
         transitions = profile.states.indices.map(profile.transitions(from:))
         let first = Self.pick(profile.timeFractions, random.uniform())
-        current = Segment(state: first, start: 0, end: max(samplers[first].sample(random), 1))
+        own = Segment(state: first, start: 0, end: max(samplers[first].sample(random), 1))
+        self.storms = storms.enumerated().compactMap { index, storm in
+            profile.states.firstIndex { $0.name == storm.state }.map {
+                StormWindows(storm: storm, state: $0, seed: SeedSequence.derive(stormSeed, 0x5708, UInt64(index)),
+                             memberSeed: SeedSequence.derive(stormSeed, 0x5709, UInt64(index), UInt64(stream)))
+            }
+        }
+        current = own
+        current = segment(at: 0)
     }
 
     /// Moves to the segment that contains `time` (never back) and returns it.
     public mutating func segment(at time: UInt64) -> Segment {
-        while time >= current.end {
-            let next = Self.pick(transitions[current.state], random.uniform())
-            current = Segment(state: next, start: current.end, end: current.end &+ max(samplers[next].sample(random), 1))
+        while time >= own.end {
+            let next = Self.pick(transitions[own.state], random.uniform())
+            own = Segment(state: next, start: own.end, end: own.end &+ max(samplers[next].sample(random), 1))
+        }
+        guard !storms.isEmpty else {
+            current = own
+            return own
+        }
+        var start = own.start, end = own.end
+        var storming: (state: Int, start: UInt64, end: UInt64)?
+        for index in storms.indices {
+            let window = storms[index].window(after: time)
+            if window.start <= time {
+                if storming == nil || window.start < storming!.start { storming = (window.state, window.start, window.end) }
+            } else {
+                end = min(end, window.start)
+            }
+            if let last = storms[index].lastEnd, last <= time { start = max(start, last) }
+        }
+        if let storming {
+            current = Segment(state: storming.state, start: storming.start, end: storming.end)
+        } else {
+            current = Segment(state: own.state, start: start, end: end)
         }
         return current
     }
@@ -125,6 +181,47 @@ public struct LoadSchedule {
             if u < sum { return index }
         }
         return probabilities.lastIndex { $0 > 0 } ?? 0
+    }
+}
+
+/// The windows of one storm kind that a stream joins, in time order.
+private struct StormWindows {
+    let state: Int
+    private let rooms: Double
+    private let every: ServiceDistribution.Sampler
+    private let lasts: ServiceDistribution.Sampler
+    private let events: GSLRandom
+    private let memberSeed: UInt64
+    private var index: UInt64 = 0
+    private var eventStart: UInt64 = 0
+    /// The joined window not yet over, and where the one before it ended.
+    private var next: (state: Int, start: UInt64, end: UInt64)?
+    private(set) var lastEnd: UInt64?
+
+    init(storm: Storm, state: Int, seed: UInt64, memberSeed: UInt64) {
+        self.state = state
+        rooms = storm.rooms
+        every = ServiceDistribution.Sampler(storm.every)
+        lasts = ServiceDistribution.Sampler(storm.lasts)
+        events = GSLRandom(seed: seed, algorithm: .taus2)
+        self.memberSeed = memberSeed
+    }
+
+    /// The first joined window that ends after `time`.
+    mutating func window(after time: UInt64) -> (state: Int, start: UInt64, end: UInt64) {
+        while next == nil || next!.end <= time {
+            if let ended = next { lastEnd = max(lastEnd ?? 0, ended.end) }
+            next = nil
+            while next == nil {
+                // Every stream draws the same events; its membership from its own seed.
+                eventStart &+= max(every.sample(events), 1)
+                let end = eventStart &+ max(lasts.sample(events), 1)
+                let joins = GSLRandom(seed: SeedSequence.derive(memberSeed, index)).uniform() < rooms
+                index += 1
+                if joins { next = (state, max(eventStart, lastEnd ?? 0), end) }
+            }
+        }
+        return next!
     }
 }
 

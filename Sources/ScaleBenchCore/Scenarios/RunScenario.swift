@@ -35,6 +35,8 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var phase = PhasePolicy.spread
     /// Every stream's load profile unless its group has its own; nil: a constant rate.
     public var load: LoadProfile?
+    /// Correlated bursts over every stream with a load profile; nil when none.
+    public var storms: [Storm]?
     /// Streams with a capture of their own (rate, arrival, phase, load), in order; nil
     /// when none (optional so that scenarios without groups keep their identity).
     public var captureGroups: [CaptureGroup]?
@@ -139,7 +141,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
     }
 
     /// Whether some stream's rate differs from the scenario's or changes.
-    public var hasVaryingCapture: Bool { load != nil || !(captureGroups ?? []).isEmpty }
+    public var hasVaryingCapture: Bool { load != nil || !(captureGroups ?? []).isEmpty || !(storms ?? []).isEmpty }
 
     /// Stage names in accounting lines and traces, so never a worker's.
     public static let reservedWorkerNames = [captureTraceName, "supplier"]
@@ -253,6 +255,23 @@ public struct RunScenario: Sendable, Equatable, Codable {
         if source != .synthetic || !sourceOverrides.isEmpty {
             throw ScenarioError(key: groups.isEmpty ? "load" : "groups", value: "with source \(source)",
                                 allowed: "synthetic frames for per-stream rates and load profiles (a recorded file plays at its own times)")
+        }
+        for (index, storm) in (storms ?? []).enumerated() {
+            let key = "storms[\(index)]"
+            guard storm.rooms > 0 && storm.rooms <= 1 else {
+                throw ScenarioError(key: key + ".rooms", value: format3(storm.rooms * 100) + "%", allowed: "a share above 0 % and up to 100 %")
+            }
+            guard storm.every.meanNanos > 0, storm.lasts.meanNanos > 0 else {
+                throw ScenarioError(key: key, value: "every \(storm.every), lasts \(storm.lasts)", allowed: "times with a mean above 0")
+            }
+            let profiles = streamCaptures.compactMap(\.load)
+            guard !profiles.isEmpty else {
+                throw ScenarioError(key: key, value: "state \(storm.state)", allowed: "a load profile for the storm to act on (capture.load)")
+            }
+            if let missing = profiles.first(where: { profile in !profile.states.contains { $0.name == storm.state } }) {
+                throw ScenarioError(key: key + ".state", value: storm.state,
+                                    allowed: "a state of every load profile (known: \(missing.states.map(\.name).joined(separator: ", ")))")
+            }
         }
         var taken = 0
         for (index, group) in groups.enumerated() {

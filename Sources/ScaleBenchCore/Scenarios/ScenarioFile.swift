@@ -85,12 +85,12 @@ public struct ScenarioFile: Sendable {
         let paths = [
             "fps": "capture.fps", "resolution": "capture.resolution", "arrival": "capture.arrival",
             "sources": "capture.sources", "decode-threads": "capture.decode-threads",
-            "decode-cpu": "capture.decode-cpu", "load": "capture.load", "groups": "capture.groups",
+            "decode-cpu": "capture.decode-cpu", "load": "capture.load", "groups": "capture.groups", "storms": "capture.storms",
             "reconnect-scale": "capture.reconnect-scale", "worker": "workers",
             "fanout-threshold": "options.fanout-threshold", "shared-instances": "options.shared-instances",
             "shared": "workers",
         ]
-        if key.hasPrefix("sources[") || key.hasPrefix("groups[") { return "capture." + key }
+        if key.hasPrefix("sources[") || key.hasPrefix("groups[") || key.hasPrefix("storms[") { return "capture." + key }
         return paths[key] ?? key
     }
 }

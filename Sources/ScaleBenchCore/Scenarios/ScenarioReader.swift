@@ -13,7 +13,8 @@ struct ScenarioReader {
                           "cooldown", "host", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
                               "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors",
-                              "load", "groups"]
+                              "load", "groups", "storms"]
+    static let stormKeys = ["every", "lasts", "rooms", "state"]
     static let loadStateKeys = ["state", "fps", "dwell", "next"]
     static let groupKeys = ["streams", "fps", "arrival", "phase", "load"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
@@ -124,6 +125,9 @@ struct ScenarioReader {
         if let value = capture["reconnect-scale"] { scenario.reconnectScale = try value.double(in: 0...1, openBelow: true) }
         if let value = capture["fatal-decode-errors"] { scenario.fatalDecodeErrors = try value.bool() }
         if let value = capture["load"] { scenario.load = try readLoad(value) }
+        if let value = capture["storms"] {
+            scenario.storms = try items(value).map { item throws(ScenarioFileError) in try readStorm(item) }
+        }
         if let value = capture["groups"] {
             scenario.captureGroups = try items(value).map { item throws(ScenarioFileError) in try readGroup(item) }
         }
@@ -154,6 +158,23 @@ struct ScenarioReader {
             }
         }
         return LoadProfile(states: states)
+    }
+
+    /// `{every: exponential(2h), lasts: 5m, rooms: 50%, state: alert}`.
+    private mutating func readStorm(_ value: YAMLValue) throws(ScenarioFileError) -> Storm {
+        let entry = try entries(value, Self.stormKeys)
+        func distribution(_ key: String, _ example: String) throws(ScenarioFileError) -> ServiceDistribution {
+            guard let value = entry[key] else { throw value.error("\(key) is missing: e.g. \(key): \(example)") }
+            return try value.parsed("a duration or distribution") { text throws(ParseError) in try ServiceDistribution.parse(text) }
+        }
+        guard let rooms = entry["rooms"] else { throw value.error("rooms is missing: the share of rooms a storm takes, e.g. rooms: 50%") }
+        guard let state = entry["state"] else { throw value.error("state is missing: the state a storm puts its rooms in, e.g. state: alert") }
+        let text = try rooms.string("a share")
+        guard text.hasSuffix("%"), let percent = Double(String(text.dropLast()).trimmingCharacters(in: " ")) else {
+            throw rooms.error("'\(printable(text))' is not a share; expected a percentage such as 50%")
+        }
+        return Storm(every: try distribution("every", "exponential(2h)"), lasts: try distribution("lasts", "5m"),
+                     rooms: percent / 100, state: try state.string("a state name"))
     }
 
     /// `{streams: 25%, fps: 10, arrival: poisson, phase: random, load: [...]}`.

@@ -29,6 +29,9 @@ public struct RunInstances: Sendable {
         public var arrival: ArrivalProcess
         public var load: LoadProfile?
         public var loadSeed: UInt64
+        /// The building's storms, and their seed (the same for every stream).
+        public var storms: [Storm]
+        public var stormSeed: UInt64
         public var faults: CaptureFaults
         fileprivate var phasePolicy: PhasePolicy
         fileprivate var streamCount: Int
@@ -43,7 +46,7 @@ public struct RunInstances: Sendable {
         /// Its arrivals at its own rate (and load profile), as both executors draw them.
         public func arrivals() -> ArrivalSchedule {
             ArrivalSchedule(fps: fps, process: arrival, phaseNanos: phase(fps: fps), seed: arrivalSeed,
-                            load: load.map { LoadSchedule(profile: $0, seed: loadSeed) })
+                            load: load.map { LoadSchedule(profile: $0, seed: loadSeed, storms: storms, stormSeed: stormSeed, stream: stream) })
         }
     }
 
@@ -168,6 +171,7 @@ public struct RunInstances: Sendable {
                     decodeSeed: SeedSequence.derive(scenario.seed, 0xDEC0, UInt64(stream)),
                     fps: streamCaptures[stream].fps, arrival: streamCaptures[stream].arrival, load: streamCaptures[stream].load,
                     loadSeed: SeedSequence.derive(scenario.seed, 0x10AD, UInt64(stream)),
+                    storms: scenario.storms ?? [], stormSeed: SeedSequence.derive(scenario.seed, 0x5707),
                     faults: faults.capture(stream: stream), phasePolicy: streamCaptures[stream].phase, streamCount: scenario.streams,
                     seed: scenario.seed))
             }

@@ -71,8 +71,17 @@ final class ScenarioFileTests: XCTestCase {
     func testThePresetsLoadAndOptionAIsInfeasibleOnTheirGPU() throws {
         let folder = Fixtures.repository.appendingPathComponent("Scenarios")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        XCTAssertEqual(names, ["decision-checkpoint.yaml", "fault-isolation.yaml", "geriatric-4.yaml", "hospital-10.yaml", "nursing-home-32.yaml"])
+        XCTAssertEqual(names, ["decision-checkpoint.yaml", "fault-isolation.yaml", "geriatric-4.yaml", "hospital-10.yaml", "nursing-home-32.yaml",
+                               "nursing-home-day.yaml", "nursing-home-night.yaml", "nursing-home-storm.yaml"])
         for name in names { XCTAssertNoThrow(try ScenarioFile.load(path: folder.appendingPathComponent(name).path), name) }
+        // The changing-load presets: the original's day, its night, and storms over the day.
+        for (name, idle) in [("nursing-home-day.yaml", 0.911), ("nursing-home-night.yaml", 0.968), ("nursing-home-storm.yaml", 0.911)] {
+            let file = try ScenarioFile.load(path: folder.appendingPathComponent(name).path)
+            let load = try XCTUnwrap(file.base.load, name)
+            XCTAssertEqual(load.states.map(\.fps), [0.5, 2, 5], name)
+            XCTAssertEqual(load.timeFractions[0], idle, accuracy: 0.001, "\(name): idle share")
+            XCTAssertEqual(file.base.storms?.isEmpty ?? true, name != "nursing-home-storm.yaml", name)
+        }
 
         let checkpoint = try ScenarioFile.load(path: folder.appendingPathComponent("decision-checkpoint.yaml").path)
         XCTAssertEqual(checkpoint.streamCounts, [4, 10, 32])
@@ -216,6 +225,12 @@ final class ScenarioFileTests: XCTestCase {
              "Scenarios/x.yaml:4 capture.load[0]: dwell is missing: how long the state lasts, e.g. dwell: exponential(60s)"),
             ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 45, dwell: 10s}\nworkers:\n  - kind: pose\n",
              "Scenarios/x.yaml:4 capture.load: 1 state(s): expected each state's fps from 0.1 to 30 (idle: 45)"),
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: 10s}\n  storms:\n    - {every: 1h, lasts: 5m, rooms: 50%, state: alert}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:6 capture.storms[0].state: alert: expected a state of every load profile (known: idle)"),
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: 10s}\n  storms:\n    - {every: 1h, lasts: 5m, rooms: half, state: idle}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:6 capture.storms[0].rooms: 'half' is not a share; expected a percentage such as 50%"),
+            ("streams: 4\ncapture:\n  storms:\n    - {every: 1h, lasts: 5m, rooms: 50%, state: alert}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.storms[0]: state alert: expected a load profile for the storm to act on (capture.load)"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: lots, fps: 2}\nworkers:\n  - kind: pose\n",
              "Scenarios/x.yaml:4 capture.groups[0].streams: 'lots' is neither a count (2) nor a share (25%)"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: 3, fps: 2}\n    - {streams: 50%, fps: 5}\nworkers:\n  - kind: pose\n",
