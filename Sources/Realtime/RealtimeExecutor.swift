@@ -160,7 +160,7 @@ private struct Components {
             Dictionary(uniqueKeysWithValues: worker.streams.map { stream in
                 (stream, WorkerRecorder(windowStart: instances.windowStart, windowEnd: instances.windowEnd,
                                         traceWorker: options.trace ? worker.spec.name : nil, expectedFrames: expectedFrames,
-                                        faultWindows: windows))
+                                        faultWindows: windows, states: instances.loadStates))
             })
         }
         func runner(_ worker: RunInstances.Worker, next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {

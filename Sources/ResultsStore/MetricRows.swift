@@ -44,6 +44,19 @@ enum MetricRows {
             try streams.execute(arguments: StatementArguments(values))
         }
 
+        let states = try db.cachedStatement(sql: """
+            INSERT INTO state_metrics (run_id, stream, worker, state, seconds, offered, processed, served_fps, drop_fraction,
+                latency_p50_ms, latency_p99_ms, latency_max_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in result.states {
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, s.stream, s.worker, s.state, s.seconds, Int64(s.offered), Int64(s.processed), s.servedFPS, s.dropFraction,
+                s.latencyMs.p50, s.latencyMs.p99, s.latencyMs.max,
+            ]
+            try states.execute(arguments: StatementArguments(values))
+        }
+
         // A simulation without a box models no CPU: it has no CPU rows (not zeros).
         if result.mode == .realtime || result.host != nil {
             let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")

@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }
 
@@ -56,6 +57,28 @@ enum Migrations {
             -- host cost (its CPU time per service).
             ALTER TABLE calibration ADD COLUMN quantity TEXT NOT NULL DEFAULT 'service';
             ALTER TABLE calibration ADD COLUMN host_cost_ms REAL;
+            """)
+    }
+
+    /// Figures by load state: per stream × worker kind × state, and per kind pooled over
+    /// its streams (stream −1).
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE state_metrics (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                stream INTEGER NOT NULL,
+                worker TEXT NOT NULL,
+                state TEXT NOT NULL,
+                seconds REAL NOT NULL,
+                offered INTEGER NOT NULL,
+                processed INTEGER NOT NULL,
+                served_fps REAL NOT NULL,
+                drop_fraction REAL,
+                latency_p50_ms REAL,
+                latency_p99_ms REAL,
+                latency_max_ms REAL,
+                PRIMARY KEY (run_id, stream, worker, state)
+            )
             """)
     }
 

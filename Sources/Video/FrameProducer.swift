@@ -49,7 +49,8 @@ public struct SyntheticProducer: FrameProducer {
     public mutating func next() throws(VideoError) -> PendingFrame? {
         let due = schedule.next()
         let start = clock.now()
-        let frame = pattern.render(timeNanos: due, capturedAt: 0)
+        var frame = pattern.render(timeNanos: due, capturedAt: 0)
+        frame.loadState = UInt8(schedule.lastState)
         return PendingFrame(dueNanos: due, frame: frame, productionNanos: clock.now() - start)
     }
 

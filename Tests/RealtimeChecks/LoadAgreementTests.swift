@@ -54,6 +54,16 @@ final class LoadAgreementTests: XCTestCase {
             XCTAssertEqual(r.fps, s.fps, accuracy: 0.05 * s.fps, text)
             XCTAssertEqual(r.drop, s.drop, accuracy: 0.03, text)
             XCTAssertEqual(r.p50, s.p50, accuracy: 0.10 * s.p50, text)
+            // By state (pooled over the streams): served fps and drops in each state.
+            for name in ["idle", "alert"] {
+                let a = try XCTUnwrap(real.states.first { $0.stream == StateResult.allStreams && $0.state == name }, text)
+                let b = try XCTUnwrap(simulated.states.first { $0.stream == StateResult.allStreams && $0.state == name }, text)
+                let line = String(format: "%@ in %@: served %.3f / %.3f fps, drop %.3f / %.3f", text, name, a.servedFPS, b.servedFPS,
+                                  a.dropFraction ?? 0, b.dropFraction ?? 0)
+                print("load agreement by state: \(line)")
+                XCTAssertEqual(a.servedFPS, b.servedFPS, accuracy: 0.05 * b.servedFPS, line)
+                XCTAssertEqual(a.dropFraction ?? 0, b.dropFraction ?? 0, accuracy: 0.03, line)
+            }
             // The same schedule: each stream's frames in the window agree closely.
             for (a, b) in zip(real.streams, simulated.streams) {
                 XCTAssertEqual(a.realFPS, b.realFPS, accuracy: 0.05 * b.realFPS, "\(text): stream \(a.stream) offered")

@@ -29,11 +29,47 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
         XCTAssertEqual(tables, ["accounting", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
-                                "grdb_migrations", "host_usage", "infeasible_cell", "run", "stream_metrics", "timeline", "worker_metrics"])
+                                "grdb_migrations", "host_usage", "infeasible_cell", "run", "state_metrics", "stream_metrics", "timeline",
+                                "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
-        XCTAssertEqual(migrations, ["v1", "v2", "v3"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(journal, "wal")
+    }
+
+    /// A simulated run under changing load on a declared box stores its figures by state
+    /// and its box; a merge carries both.
+    func testStateFiguresAndTheBoxAreStoredAndMerged() throws {
+        var scenario = RunScenario()
+        scenario.streams = 3
+        scenario.fps = 2
+        scenario.load = LoadProfile(states: [
+            .init(name: "idle", fps: 1, dwell: .exponential(mean: .seconds(20))),
+            .init(name: "alert", fps: 5, dwell: .exponential(mean: .seconds(10))),
+        ])
+        scenario.workers = [WorkerSpec(name: "detector", cost: .cpu(.constant(.milliseconds(30))))]
+        scenario.host = HostSpec(cores: 1, memoryGB: 8)
+        scenario.duration = .seconds(120)
+        let source = try ResultsDatabase(path: path("states.sqlite"))
+        let identity = RunIdentity(scenarioName: "rooms", scenario: scenario, mode: .simulated)
+        let result = try RunService.run(identity, database: source, provenance: Provenance.current(), options: .init()).result
+        XCTAssertEqual(result.states.count, 3 * 2 + 2, "3 streams × 2 states, and the kind pooled in each state")
+        func counts(_ database: ResultsDatabase) throws -> (states: Int, hosts: Int, alert: Double?) {
+            try database.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM state_metrics") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM host_usage") ?? 0,
+                 try Double.fetchOne(db, sql: "SELECT served_fps FROM state_metrics WHERE stream = -1 AND state = 'alert'"))
+            }
+        }
+        let stored = try counts(source)
+        XCTAssertEqual(stored.states, 8)
+        XCTAssertEqual(stored.hosts, 1)
+        XCTAssertEqual(try XCTUnwrap(stored.alert), try XCTUnwrap(result.states.first { $0.stream == -1 && $0.state == "alert" }).servedFPS)
+        let merged = try ResultsDatabase(path: path("merged-states.sqlite"))
+        XCTAssertEqual(try merged.merge(from: path("states.sqlite")), 1)
+        let copied = try counts(merged)
+        XCTAssertEqual(copied.states, 8)
+        XCTAssertEqual(copied.hosts, 1, "the box a run modelled survives a merge")
     }
 
     /// v2 on a database that v1 made: the infeasible cells table is added, the runs kept;
@@ -45,7 +81,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         try queue.close()
         let database = try ResultsDatabase(path: file)
         let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        XCTAssertEqual(migrations, ["v1", "v2", "v3"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4"])
         var scenario = RunScenario()
         scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
         scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]

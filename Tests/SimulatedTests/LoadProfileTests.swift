@@ -58,6 +58,15 @@ final class LoadProfileTests: XCTestCase {
         print(String(format: "§7 quasi-static: π = %.3f / %.3f, offered %.3f fps, X %.4f measured / %.4f closed form, D %.4f / %.4f",
                      fractions[0], fractions[1], result.streams[0].realFPS, row.processedFPS, expectedX, drop, 1 - expectedX / offered))
         XCTAssertEqual(drop, 1 - expectedX / offered, accuracy: 0.01, "D = 1 − X / Σ π_s λ_s")
+        // Per state: §1 at the state's rate, the time in it as the schedule says.
+        for (index, lambda) in [2.0, 20.0].enumerated() {
+            let name = index == 0 ? "idle" : "alert"
+            let state = try XCTUnwrap(result.states.first { $0.stream == 0 && $0.state == name })
+            XCTAssertEqual(state.seconds, fractions[index] * 40_000, accuracy: 1e-6, name)
+            XCTAssertEqual(state.servedFPS, throughput(lambda), accuracy: 0.01 * throughput(lambda), "\(name): X(\(lambda))")
+            XCTAssertEqual(try XCTUnwrap(state.dropFraction), 1 - throughput(lambda) / lambda, accuracy: 0.01, name)
+            XCTAssertEqual(Double(state.offered) / state.seconds, lambda, accuracy: 0.01 * lambda, "\(name): arrivals at λ")
+        }
     }
 
     /// Periodic arrivals restart at each change of state: within a state the gaps are the

@@ -14,8 +14,8 @@ public final class WorkerRecorder: @unchecked Sendable {
 
     /// `traceWorker` names the worker in trace records; nil records no trace.
     public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0,
-                faultWindows: [(start: UInt64, end: UInt64)] = []) {
-        measurements = ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faultWindows)
+                faultWindows: [(start: UInt64, end: UInt64)] = [], states: Int = 0) {
+        measurements = ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faultWindows, states: states)
         worker = traceWorker
         if traceWorker != nil { trace.reserveCapacity(expectedFrames) }
     }
@@ -34,7 +34,7 @@ public final class WorkerRecorder: @unchecked Sendable {
     @inline(__always)
     public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil) {
         measurements.record(capturedAt: frame.capturedAt, distributedAt: frame.distributedAt,
-                            serviceStart: serviceStart, serviceEnd: serviceEnd)
+                            serviceStart: serviceStart, serviceEnd: serviceEnd, state: frame.loadState)
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
                                           distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd,

@@ -64,6 +64,11 @@ public struct ArrivalSchedule {
     /// simulation profile; ahead, that simulation runs 10 % faster).
     @usableFromInline var ahead: [UInt64] = []
     @usableFromInline var aheadPosition = 0
+    /// With a load profile: the state of each arrival drawn ahead, and of the last one
+    /// returned (0 without a profile).
+    @usableFromInline var aheadStates: [UInt8] = []
+    /// Settable only so that ``next()`` inlines into the executors; only the schedule writes it.
+    public var lastState = 0
     @usableFromInline static let batch = 32
 
     /// A load profile's states over time, when the stream's rate changes (nil: `fps` always).
@@ -96,12 +101,14 @@ public struct ArrivalSchedule {
     public mutating func next() -> UInt64 {
         if aheadPosition == ahead.count { refill() }
         defer { aheadPosition += 1 }
+        if !aheadStates.isEmpty { lastState = Int(aheadStates[aheadPosition]) }
         return ahead[aheadPosition]
     }
 
     @usableFromInline
     mutating func refill() {
         ahead.removeAll(keepingCapacity: true)
+        aheadStates.removeAll(keepingCapacity: true)
         for _ in 0..<Self.batch { ahead.append(draw()) }
         aheadPosition = 0
     }
@@ -154,6 +161,7 @@ public struct ArrivalSchedule {
             // Jitter near a change of state could reorder; arrivals stay strictly increasing.
             let arrival = max(candidate.roundedNanoseconds, last.map { $0 &+ 1 } ?? 0)
             last = arrival
+            aheadStates.append(UInt8(current.state))
             index += 1
             return arrival
         }

@@ -16,6 +16,9 @@ public struct Frame: Sendable {
     public var width: Int
     public var height: Int
     public var format: PixelFormat
+    /// The stream's load state when the frame arrived (index into its load profile; 0
+    /// without one).
+    public var loadState: UInt8 = 0
     public let pixels: PixelBuffer
 
     public init(streamID: Int, seq: UInt64 = 0, capturedAt: UInt64, width: Int, height: Int,

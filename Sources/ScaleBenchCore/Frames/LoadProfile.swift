@@ -22,6 +22,8 @@ public struct LoadProfile: Sendable, Equatable, Codable {
     }
 
     public var states: [State]
+    /// States are numbered in a byte on every frame.
+    public static let maximumStates = 16
 
     public init(states: [State]) { self.states = states }
 
@@ -62,6 +64,7 @@ public struct LoadProfile: Sendable, Equatable, Codable {
 
     /// What is wrong with it, if anything, for an error message.
     public func problem(fpsRange: ClosedRange<Double>) -> String? {
+        guard states.count <= Self.maximumStates else { return "at most \(Self.maximumStates) states" }
         guard !states.isEmpty else { return "at least one state, e.g. {name: idle, fps: 0.5, dwell: exponential(60s)}" }
         var seen = Set<String>()
         for state in states {

@@ -34,6 +34,21 @@ public enum RunRenderer {
         }
         out += align(rows, leftColumns: 2) + "\n(latency = capture → service end, age = capture → service start; ms)\n\n"
 
+        if !result.states.isEmpty {
+            var stateRows = [["worker", "state", "time %", "offered fps", "served fps", "drop %", "lat p50", "lat p99"]]
+            let window = max(result.measuredSeconds, 1e-9)
+            for row in result.states where row.stream == StateResult.allStreams {
+                let streams = max(result.states.filter { $0.worker == row.worker && $0.state == row.state && $0.stream >= 0 }.count, 1)
+                stateRows.append([
+                    row.worker, row.state, String(format: "%.1f", row.seconds / (window * Double(streams)) * 100),
+                    String(format: "%.3f", row.seconds > 0 ? Double(row.offered) / row.seconds : 0), String(format: "%.3f", row.servedFPS),
+                    row.dropFraction.map { String(format: "%.1f", $0 * 100) } ?? "–", ms(row.latencyMs.p50), ms(row.latencyMs.p99),
+                ])
+            }
+            out += align(stateRows, leftColumns: 2)
+            out += "\n(by load state, pooled over the kind's streams: a frame counts in the state its stream was in when it arrived; fps per stream-second in the state; ms)\n\n"
+        }
+
         var streamRows = [["stream", "status", "capture fps", "capture drops", "rate drops", "inbox drops", "produce p50", "produce p95",
                            "produce max", "lateness mean", "lateness max", "loops", "reconnects"]]
         let inboxDrops = Dictionary(result.pipelines.flatMap { p in p.streams.map { ($0, p.inboxDrops) } }, uniquingKeysWith: +)

@@ -30,6 +30,8 @@ public struct RunResult: Sendable, Codable {
     public var devices: [DeviceResult] = []
     /// The box the run modelled and what its CPUs did (nil: no box declared).
     public var host: HostResult?
+    /// Figures by load state (docs/queueing.md §7), for streams with a load profile.
+    public var states: [StateResult] = []
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
@@ -42,7 +44,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices, mode, host
+        case events, fairness, timeline, cancelled, faults, devices, mode, host, states
     }
 }
 

@@ -27,18 +27,38 @@ public struct ServiceMeasurements: Sendable {
     public var lostToFault: UInt64 = 0
     /// Processed frames and their latencies per fault-isolation window, by capture time.
     public var windows: WindowCounts
+    /// Per load state of the stream when the frame arrived (empty without a load
+    /// profile): the frames processed in the window and their latency.
+    public var byState: [StateMeasurements]
 
-    public init(windowStart: UInt64, windowEnd: UInt64, faultWindows: [(start: UInt64, end: UInt64)] = []) {
+    public struct StateMeasurements: Sendable {
+        public var processed: UInt64 = 0
+        public var latency = LatencyHistogram()
+        public init() {}
+    }
+
+    /// `states`: the number of load states frames may carry (0: none).
+    public init(windowStart: UInt64, windowEnd: UInt64, faultWindows: [(start: UInt64, end: UInt64)] = [], states: Int = 0) {
         self.windowStart = windowStart
         self.windowEnd = windowEnd
         windows = WindowCounts(windows: faultWindows, latencies: true)
+        byState = Array(repeating: StateMeasurements(), count: states)
     }
 
     @inline(__always)
-    public mutating func record(capturedAt: UInt64, distributedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64) {
+    public mutating func record(capturedAt: UInt64, distributedAt: UInt64, serviceStart: UInt64, serviceEnd: UInt64, state: UInt8 = 0) {
         if recordDistributedAtCapture(capturedAt: capturedAt, serviceStart: serviceStart, serviceEnd: serviceEnd) {
             handoff.record(serviceStart &- distributedAt)
+            if !byState.isEmpty { recordInState(state, latency: serviceEnd &- capturedAt) }
         }
+    }
+
+    /// A frame of load state `state` processed in the window.
+    @inlinable
+    public mutating func recordInState(_ state: UInt8, latency nanos: UInt64) {
+        let index = min(Int(state), byState.count - 1)
+        byState[index].processed &+= 1
+        byState[index].latency.record(nanos)
     }
 
     /// As ``record(capturedAt:distributedAt:serviceStart:serviceEnd:)`` without the
@@ -73,5 +93,9 @@ public struct ServiceMeasurements: Sendable {
         processedTotal += other.processedTotal
         lostToFault += other.lostToFault
         windows.add(other.windows)
+        for index in byState.indices where index < other.byState.count {
+            byState[index].processed += other.byState[index].processed
+            byState[index].latency.add(other.byState[index].latency)
+        }
     }
 }

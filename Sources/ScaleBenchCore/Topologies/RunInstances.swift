@@ -120,9 +120,12 @@ public struct RunInstances: Sendable {
     public let faults: FaultSchedule
     public let windowStart: UInt64
     public let windowEnd: UInt64
+    /// What the times above are counted from; arrival schedules count from the run's start.
+    public let origin: UInt64
 
     public init(scenario: RunScenario, origin: UInt64 = 0) {
         self.scenario = scenario
+        self.origin = origin
         let plan = TopologyPlan.build(scenario)
         self.plan = plan
         windowStart = origin + scenario.warmup.nanoseconds
@@ -212,6 +215,9 @@ public struct RunInstances: Sendable {
 
     /// The index of each row by stream and kind (`stream × kinds.count + kind`; −1: the
     /// kind does not serve the stream), for per-frame lookups without hashing.
+    /// The most load states any stream's profile has (0: no stream has a profile).
+    public var loadStates: Int { captures.map { $0.load?.states.count ?? 0 }.max() ?? 0 }
+
     public var rowIndex: [Int32] {
         var index = Array(repeating: Int32(-1), count: plan.streamCount * kinds.count)
         for (position, row) in rows.enumerated() { index[row.stream * kinds.count + row.kind] = Int32(position) }

@@ -55,6 +55,12 @@ struct VirtualCapture {
         windows = WindowCounts(windows: faultWindows, latencies: false)
     }
 
+    /// The frame of the arrival in hand (the schedule's last), captured `now`.
+    @inline(__always)
+    func frame(at now: UInt64) -> VirtualFrame {
+        VirtualFrame(stream: stream, capturedAt: now, state: UInt8(truncatingIfNeeded: schedule.lastState))
+    }
+
     /// The CPU demand of producing the next frame.
     mutating func drawDecode() -> UInt64 { decode!.sample(decodeRandom!) }
 

@@ -13,4 +13,6 @@ struct VirtualFrame: StreamItem {
     /// Virtual ns of distribution: equal to `capturedAt` (the supplier is instantaneous),
     /// kept so the hand-off figure is computed exactly as in real time.
     var distributedAt: UInt64 = 0
+    /// The stream's load state at the arrival (0 without a load profile).
+    var state: UInt8 = 0
 }

@@ -8,7 +8,7 @@ extension VirtualRun {
         switch captures[index].ready(due: captures[index].nextDue, at: now, period: UInt64(captures[index].schedule.periodNanos)) {
         case .end: return
         case .skip: break
-        case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
+        case .publish: publish(captures[index].frame(at: now), into: captures[index].pipeline)
         }
         captures[index].nextDue = captures[index].schedule.next()
         let demand = captures[index].drawDecode()

@@ -88,6 +88,7 @@ struct VirtualRun {
 
     private struct PendingService {
         var capturedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
+        var state: UInt8 = 0
     }
 
     var queue = EventQueue<VirtualEvent>(reserving: 64)
@@ -104,7 +105,8 @@ struct VirtualRun {
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
         host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1) }
         recorders = instances.rows.map { _ in
-            ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows)
+            ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows,
+                                states: instances.loadStates)
         }
         for worker in instances.workers {
             let source: VirtualWorker.Source
@@ -203,7 +205,7 @@ struct VirtualRun {
             switch captures[index].present(at: now) {
             case .end: return
             case .skip: break
-            case .publish: publish(VirtualFrame(stream: captures[index].stream, capturedAt: now), into: captures[index].pipeline)
+            case .publish: publish(captures[index].frame(at: now), into: captures[index].pipeline)
             }
             queue.schedule(.arrival(stream: stream), at: captures[index].schedule.next())
         case .serviceEnd(let worker, let service):
@@ -321,7 +323,8 @@ struct VirtualRun {
         let row = row(frame.stream, workers[worker].kind)
         // Distribution is instantaneous here: hand-off = age (see recordPending).
         assert(frame.distributedAt == frame.capturedAt)
-        pending[row &* Self.batch &+ pendingCount[row]] = PendingService(capturedAt: frame.capturedAt, start: start, end: now)
+        pending[row &* Self.batch &+ pendingCount[row]] = PendingService(capturedAt: frame.capturedAt, start: start, end: now,
+                                                                                 state: frame.state)
         pendingCount[row] &+= 1
         if pendingCount[row] == Self.batch { recordPending(row) }
         takeNext(worker)
@@ -330,8 +333,9 @@ struct VirtualRun {
     private mutating func recordPending(_ row: Int) {
         for index in row * Self.batch..<row * Self.batch + pendingCount[row] {
             let service = pending[index]
-            recorders[row].recordDistributedAtCapture(capturedAt: service.capturedAt, serviceStart: service.start,
-                                                      serviceEnd: service.end)
+            let inWindow = recorders[row].recordDistributedAtCapture(capturedAt: service.capturedAt, serviceStart: service.start,
+                                                                     serviceEnd: service.end)
+            if inWindow && !recorders[row].byState.isEmpty { recorders[row].recordInState(service.state, latency: service.end &- service.capturedAt) }
         }
         pendingCount[row] = 0
     }
