@@ -44,7 +44,9 @@ public struct SimulationBudget: Sendable, Equatable {
         streams = scenario.streams
         rows = plan.pipelines.reduce(0) { $0 + $1.workers.count * $1.streams.count } + plan.shared.reduce(0) { $0 + $1.streams.count }
         workerInstances = plan.workerInstances
-        histogramsPerRow = 3 + 2 * scenario.faults.count
+        // Latency, age and service; two per fault window; one per load state.
+        let states = scenario.hasVaryingCapture ? scenario.streamCaptures.map { $0.load?.states.count ?? 0 }.max() ?? 0 : 0
+        histogramsPerRow = 3 + 2 * scenario.faults.count + states
         horizonSeconds = scenario.warmup.seconds + scenario.duration.seconds
         fps = scenario.peakRate
         framesPerStream = fps * horizonSeconds

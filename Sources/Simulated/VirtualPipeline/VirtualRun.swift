@@ -88,8 +88,10 @@ struct VirtualRun {
 
     private struct PendingService {
         var capturedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
-        var state: UInt8 = 0
     }
+    /// The load state of each pending service, beside it (allocated only with load
+    /// profiles, so that a pending service stays 24 bytes).
+    private var pendingStates: [UInt8] = []
 
     var queue = EventQueue<VirtualEvent>(reserving: 64)
     var now: UInt64 = 0
@@ -139,6 +141,7 @@ struct VirtualRun {
         }
         buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
         pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
+        if instances.loadStates > 0 { pendingStates = Array(repeating: 0, count: pending.count) }
         pendingCount = Array(repeating: 0, count: recorders.count)
     }
 
@@ -323,8 +326,9 @@ struct VirtualRun {
         let row = row(frame.stream, workers[worker].kind)
         // Distribution is instantaneous here: hand-off = age (see recordPending).
         assert(frame.distributedAt == frame.capturedAt)
-        pending[row &* Self.batch &+ pendingCount[row]] = PendingService(capturedAt: frame.capturedAt, start: start, end: now,
-                                                                                 state: frame.state)
+        let slot = row &* Self.batch &+ pendingCount[row]
+        pending[slot] = PendingService(capturedAt: frame.capturedAt, start: start, end: now)
+        if !pendingStates.isEmpty { pendingStates[slot] = frame.state }
         pendingCount[row] &+= 1
         if pendingCount[row] == Self.batch { recordPending(row) }
         takeNext(worker)
@@ -335,7 +339,7 @@ struct VirtualRun {
             let service = pending[index]
             let inWindow = recorders[row].recordDistributedAtCapture(capturedAt: service.capturedAt, serviceStart: service.start,
                                                                      serviceEnd: service.end)
-            if inWindow && !recorders[row].byState.isEmpty { recorders[row].recordInState(service.state, latency: service.end &- service.capturedAt) }
+            if inWindow && !pendingStates.isEmpty { recorders[row].recordInState(pendingStates[index], latency: service.end &- service.capturedAt) }
         }
         pendingCount[row] = 0
     }
