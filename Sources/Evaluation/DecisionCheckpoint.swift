@@ -101,7 +101,7 @@ public struct DecisionCheckpoint: Sendable {
             // A latency percentile is a statement about frames: judged on the
             // configuration's pooled histograms, when they hold frames enough.
             if let percentile = level.metric.percentile, let kind = level.metric.subject {
-                let pool = PooledLatency(here, kind: kind)
+                let pool = PooledLatency(here, kind: kind, state: level.metric.state)
                 guard let value = pool.milliseconds(atPercentile: percentile) else {
                     if status == .met { status = .insufficient }
                     evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.frames))")

@@ -1,3 +1,4 @@
+import Analysis
 import ResultsStore
 import ScaleBenchCore
 
@@ -5,6 +6,17 @@ import ScaleBenchCore
 extension Metric {
     /// The run's value, or nil when the run does not have it.
     public func value(in run: RunRecord) -> Double? {
+        if let state {
+            guard let record = run.states.first(where: { $0.worker == subject && $0.state == state }) else { return nil }
+            switch quantity {
+            case .latencyP99, .latencyP50:
+                guard let percentile, Validity.supports(percentile: percentile, samples: Int(record.latency.count)) else { return nil }
+                return record.latency.milliseconds(atPercentile: percentile)
+            case .dropFraction: return record.dropFraction
+            case .servedFPS: return record.servedFPS
+            case .processCores, .peakRSS, .modelMemory: return nil
+            }
+        }
         switch quantity {
         case .latencyP99: return run.kinds.first { $0.worker == subject }?.latency.quantiles.p99
         case .latencyP50: return run.kinds.first { $0.worker == subject }?.latency.quantiles.p50
@@ -21,6 +33,7 @@ extension Metric {
     /// Frames behind a percentile value in the run (nil for other metrics).
     public func samples(in run: RunRecord) -> Int64? {
         guard percentile != nil else { return nil }
+        if let state { return run.states.first { $0.worker == subject && $0.state == state }?.processed }
         return run.kinds.first { $0.worker == subject }?.processed
     }
 

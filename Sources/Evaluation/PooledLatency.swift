@@ -9,9 +9,16 @@ import ScaleBenchCore
 struct PooledLatency {
     let histogram: LatencyHistogram
 
-    init(_ runs: [RunRecord], kind: String) {
+    /// `state`: only the frames that arrived in that load state.
+    init(_ runs: [RunRecord], kind: String, state: String? = nil) {
         var pool = LatencyHistogram()
-        for run in runs { if let record = run.kinds.first(where: { $0.worker == kind }) { pool.add(record.latency) } }
+        for run in runs {
+            if let state {
+                if let record = run.states.first(where: { $0.worker == kind && $0.state == state }) { pool.add(record.latency) }
+            } else if let record = run.kinds.first(where: { $0.worker == kind }) {
+                pool.add(record.latency)
+            }
+        }
         histogram = pool
     }
 

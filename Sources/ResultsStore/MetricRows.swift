@@ -46,13 +46,13 @@ enum MetricRows {
 
         let states = try db.cachedStatement(sql: """
             INSERT INTO state_metrics (run_id, stream, worker, state, seconds, offered, processed, served_fps, drop_fraction,
-                latency_p50_ms, latency_p99_ms, latency_max_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                latency_p50_ms, latency_p99_ms, latency_max_ms, latency_histogram)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for s in result.states {
             let values: [(any DatabaseValueConvertible)?] = [
                 runID, s.stream, s.worker, s.state, s.seconds, Int64(s.offered), Int64(s.processed), s.servedFPS, s.dropFraction,
-                s.latencyMs.p50, s.latencyMs.p99, s.latencyMs.max,
+                s.latencyMs.p50, s.latencyMs.p99, s.latencyMs.max, Data((s.latency ?? LatencyHistogram()).serialized()),
             ]
             try states.execute(arguments: StatementArguments(values))
         }

@@ -72,11 +72,12 @@ enum Migrations {
                 seconds REAL NOT NULL,
                 offered INTEGER NOT NULL,
                 processed INTEGER NOT NULL,
-                served_fps REAL NOT NULL,
+                served_fps REAL,
                 drop_fraction REAL,
                 latency_p50_ms REAL,
                 latency_p99_ms REAL,
                 latency_max_ms REAL,
+                latency_histogram BLOB NOT NULL,
                 PRIMARY KEY (run_id, stream, worker, state)
             )
             """)

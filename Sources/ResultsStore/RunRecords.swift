@@ -32,6 +32,18 @@ public struct RunRecord: Sendable {
     public var scenario: RunScenario?
     /// The box the run modelled and the CPUs it had (nil: no box declared).
     public var host: HostRecord? = nil
+    /// Each worker kind's figures by load state, pooled over its streams.
+    public var states: [StateRecord] = []
+
+    /// A kind in a load state, as `state_metrics` holds it (its streams pooled).
+    public struct StateRecord: Sendable {
+        public var worker: String
+        public var state: String
+        public var servedFPS: Double?
+        public var dropFraction: Double?
+        public var processed: Int64
+        public var latency: LatencyHistogram
+    }
 
     /// A run's box, as `host_usage` holds it.
     public struct HostRecord: Sendable, Equatable {
@@ -120,6 +132,14 @@ extension ResultsDatabase {
                                             memoryGB: host["memory_gb"])
                         return RunRecord.HostRecord(description: spec.description, threads: spec.threads, cpus: host["cpus"], pinned: host["pinned"],
                                           utilisation: host["utilisation"])
+                    },
+                    states: try Row.fetchAll(db, sql: """
+                        SELECT worker, state, served_fps, drop_fraction, processed, latency_histogram FROM state_metrics
+                        WHERE run_id = ? AND stream = -1 ORDER BY rowid
+                        """, arguments: [id]).map { state in
+                        RunRecord.StateRecord(worker: state["worker"], state: state["state"], servedFPS: state["served_fps"],
+                                              dropFraction: state["drop_fraction"], processed: state["processed"],
+                                              latency: (try? LatencyHistogram(serialized: [UInt8](state["latency_histogram"] as Data))) ?? LatencyHistogram())
                     })
             }
         }

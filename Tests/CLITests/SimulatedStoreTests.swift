@@ -45,4 +45,45 @@ final class SimulatedStoreTests: TemporaryFolderTestCase {
         }
         XCTAssertEqual(try drop(path("a.sqlite")), try drop(path("c.sqlite")), accuracy: 0.02)
     }
+
+    /// Service levels at a load state: the capacity search judges the detector's fps and
+    /// p99 among frames that arrived in alert, from the stored figures by state (pooled
+    /// histograms for the percentile); a state the load profile lacks is refused.
+    func testServiceLevelsAtALoadStateAreJudgedFromTheStore() throws {
+        let file = path("rooms.yaml")
+        let text = """
+        name: rooms-levels
+        streams: 4
+        duration: 100s
+        warmup: 5s
+        repetitions: 2
+        capture:
+          fps: 2
+          arrival: poisson
+          load:
+            - {state: idle, fps: 1, dwell: exponential(30s)}
+            - {state: alert, fps: 8, dwell: exponential(10s)}
+        host: {cores: 2, memory-gb: 16}
+        workers:
+          - kind: "cpu:lognormal(60ms,10ms)"
+            name: detector
+        checkpoint:
+          service-levels:
+            - {metric: "served-fps:detector@alert", min: 6}
+            - {metric: "latency-p99:detector@alert", max: 400}
+        """
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let outcome = try runCLI(["capacity", file, "--mode", "simulated", "--start", "4", "--max-streams", "16", "--db", path("levels.sqlite"),
+                                  "--quiet"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("capacity: 11 streams (12 misses a service level)"), outcome.stdout)
+        let twelve = try XCTUnwrap(outcome.stdout.split(separator: "\n").first { $0.hasPrefix("  12 streams") }, outcome.stdout)
+        XCTAssertTrue(twelve.contains("detector fps per stream in alert ≥ 6 fps: NOT met (median 5.77 over 2 runs)"), String(twelve))
+        XCTAssertTrue(twelve.contains("detector latency p99 in alert ≤ 400 ms: met"), String(twelve))
+
+        try text.replacingOccurrences(of: "detector@alert\", min", with: "detector@alarm\", min").write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try runCLI(["capacity", file, "--mode", "simulated", "--db", path("levels.sqlite")])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("unknown load state \"alarm\" (known: idle, alert)"), refused.stderr)
+    }
 }

@@ -64,7 +64,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         let stored = try counts(source)
         XCTAssertEqual(stored.states, 8)
         XCTAssertEqual(stored.hosts, 1)
-        XCTAssertEqual(try XCTUnwrap(stored.alert), try XCTUnwrap(result.states.first { $0.stream == -1 && $0.state == "alert" }).servedFPS)
+        XCTAssertEqual(try XCTUnwrap(stored.alert), try XCTUnwrap(result.states.first { $0.stream == -1 && $0.state == "alert" }?.servedFPS))
         let merged = try ResultsDatabase(path: path("merged-states.sqlite"))
         XCTAssertEqual(try merged.merge(from: path("states.sqlite")), 1)
         let copied = try counts(merged)

@@ -63,7 +63,7 @@ final class LoadProfileTests: XCTestCase {
             let name = index == 0 ? "idle" : "alert"
             let state = try XCTUnwrap(result.states.first { $0.stream == 0 && $0.state == name })
             XCTAssertEqual(state.seconds, fractions[index] * 40_000, accuracy: 1e-6, name)
-            XCTAssertEqual(state.servedFPS, throughput(lambda), accuracy: 0.01 * throughput(lambda), "\(name): X(\(lambda))")
+            XCTAssertEqual(try XCTUnwrap(state.servedFPS), throughput(lambda), accuracy: 0.01 * throughput(lambda), "\(name): X(\(lambda))")
             XCTAssertEqual(try XCTUnwrap(state.dropFraction), 1 - throughput(lambda) / lambda, accuracy: 0.01, name)
             XCTAssertEqual(Double(state.offered) / state.seconds, lambda, accuracy: 0.01 * lambda, "\(name): arrivals at λ")
         }

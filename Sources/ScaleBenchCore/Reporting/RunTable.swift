@@ -41,7 +41,7 @@ public enum RunRenderer {
                 let streams = max(result.states.filter { $0.worker == row.worker && $0.state == row.state && $0.stream >= 0 }.count, 1)
                 stateRows.append([
                     row.worker, row.state, String(format: "%.1f", row.seconds / (window * Double(streams)) * 100),
-                    String(format: "%.3f", row.seconds > 0 ? Double(row.offered) / row.seconds : 0), String(format: "%.3f", row.servedFPS),
+                    String(format: "%.3f", row.seconds > 0 ? Double(row.offered) / row.seconds : 0), row.servedFPS.map { String(format: "%.3f", $0) } ?? "–",
                     row.dropFraction.map { String(format: "%.1f", $0 * 100) } ?? "–", ms(row.latencyMs.p50), ms(row.latencyMs.p99),
                 ])
             }

@@ -17,17 +17,27 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
     public var quantity: Quantity
     /// The worker kind (latency, drops, served fps) or device (model memory) it is of.
     public var subject: String?
+    /// A load state (`latency-p99:vlm@alert`): the kind's frames that arrived while their
+    /// stream was in it; nil: all frames.
+    public var state: String?
 
-    public init(_ quantity: Quantity, _ subject: String? = nil) {
+    public init(_ quantity: Quantity, _ subject: String? = nil, state: String? = nil) {
         self.quantity = quantity
         self.subject = subject
+        self.state = state
     }
 
-    /// `latency-p99:vlm`, `cpu-cores`: how flags and tables name it.
-    public var description: String { subject.map { "\(quantity.rawValue):\($0)" } ?? quantity.rawValue }
+    /// `latency-p99:vlm`, `served-fps:vlm@alert`, `cpu-cores`: how flags and tables name it.
+    public var description: String {
+        (subject.map { "\(quantity.rawValue):\($0)" } ?? quantity.rawValue) + (state.map { "@\($0)" } ?? "")
+    }
 
-    /// For people: "vlm latency p99".
-    public var label: String {
+    /// For people: "vlm latency p99", "vlm latency p99 in alert".
+    public var label: String { stateless.baseLabel + (state.map { " in \($0)" } ?? "") }
+
+    private var stateless: Metric { Metric(quantity, subject) }
+
+    private var baseLabel: String {
         switch quantity {
         case .latencyP99: return "\(subject ?? "") latency p99"
         case .latencyP50: return "\(subject ?? "") latency p50"
@@ -62,16 +72,20 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Parses `latency-p99:vlm`, `cpu-cores`, `model-memory:gpu0`.
+    /// Parses `latency-p99:vlm`, `drop-fraction:vlm@alert`, `cpu-cores`, `model-memory:gpu0`.
     public static func parse(_ text: String) -> Metric? {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let quantity = Quantity(rawValue: parts[0]), parts.count == 1 || !parts[1].isEmpty else { return nil }
         let needsSubject = ![.processCores, .peakRSS].contains(quantity)
         guard needsSubject == (parts.count == 2) else { return nil }
-        return Metric(quantity, parts.count == 2 ? parts[1] : nil)
+        guard parts.count == 2 else { return Metric(quantity) }
+        // A state only on a worker kind's figures.
+        let subject = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard subject.count == 1 || (![.modelMemory].contains(quantity) && !subject[0].isEmpty && !subject[1].isEmpty) else { return nil }
+        return Metric(quantity, subject[0], state: subject.count == 2 ? subject[1] : nil)
     }
 
-    public static let grammar = "latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, cpu-cores, peak-rss or model-memory:DEVICE"
+    public static let grammar = "latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND (each also KIND@STATE for a load state), cpu-cores, peak-rss or model-memory:DEVICE"
 }
 
 /// Stored (in a scenario's JSON) as its text, `latency-p99:vlm`.

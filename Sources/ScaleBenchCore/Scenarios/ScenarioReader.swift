@@ -381,6 +381,15 @@ struct ScenarioReader {
                 throw value.error("unknown \(metric.quantity == .modelMemory ? "device" : "worker") \"\(printable(subject))\" (known: \(known.joined(separator: ", ")))\(hint)")
             }
         }
+        if let state = metric.state {
+            // Capture (and its load) is read before the checkpoint.
+            var known: [String] = []
+            for capture in scenario.streamCaptures { for name in capture.load?.states.map(\.name) ?? [] where !known.contains(name) { known.append(name) } }
+            guard known.contains(state) else {
+                let hint = didYouMean(state, among: known).map { "; did you mean \($0)?" } ?? ""
+                throw value.error("unknown load state \"\(printable(state))\" (known: \(known.isEmpty ? "none; give capture.load" : known.joined(separator: ", ")))\(hint)")
+            }
+        }
         return metric
     }
 

@@ -7,7 +7,7 @@ import Random
 ///
 /// A row with `stream` ``allStreams`` pools a kind's streams: their seconds, frames and
 /// latency histograms added (as the run table and the checkpoint pool latencies).
-public struct StateResult: Sendable, Codable, Equatable {
+public struct StateResult: Sendable, Codable {
     public static let allStreams = -1
     public var stream: Int
     public var worker: String
@@ -17,11 +17,17 @@ public struct StateResult: Sendable, Codable, Equatable {
     /// Frames that arrived in the state within the window, and those processed of them.
     public var offered: UInt64
     public var processed: UInt64
-    /// Frames processed per second in the state, and the share of the offered frames
-    /// not processed (nil when none arrived).
-    public var servedFPS: Double
+    /// Frames processed per second in the state (nil when the stream was never in it),
+    /// and the share of the offered frames not processed (nil when none arrived).
+    public var servedFPS: Double?
     public var dropFraction: Double?
     public var latencyMs: Quantiles
+    /// The latency histogram itself (stored, not in JSON), for percentiles pooled over runs.
+    public var latency: LatencyHistogram? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case stream, worker, state, seconds, offered, processed, servedFPS, dropFraction, latencyMs
+    }
 
     /// The rows of every stream with a load profile: each state's time and arrivals from
     /// the stream's pure schedules replayed over the window (the very arrivals both
@@ -62,9 +68,9 @@ public struct StateResult: Sendable, Codable, Equatable {
                 let processed = measured.byState[index].processed
                 rows.append(StateResult(
                     stream: row.stream, worker: row.worker, state: state.name, seconds: seconds[index], offered: counts[index],
-                    processed: processed, servedFPS: seconds[index] > 0 ? Double(processed) / seconds[index] : 0,
+                    processed: processed, servedFPS: seconds[index] > 0 ? Double(processed) / seconds[index] : nil,
                     dropFraction: counts[index] == 0 ? nil : max(0, 1 - Double(processed) / Double(counts[index])),
-                    latencyMs: measured.byState[index].latency.quantiles))
+                    latencyMs: measured.byState[index].latency.quantiles, latency: measured.byState[index].latency))
                 if kindStates[row.worker] == nil || kindStates[row.worker]!.count < load.states.count {
                     kindStates[row.worker] = load.states.map(\.name)
                 }
@@ -82,9 +88,9 @@ public struct StateResult: Sendable, Codable, Equatable {
             for (index, sum) in sums.enumerated() where index < names.count {
                 rows.append(StateResult(
                     stream: allStreams, worker: kind, state: names[index], seconds: sum.seconds, offered: sum.offered,
-                    processed: sum.processed, servedFPS: sum.seconds > 0 ? Double(sum.processed) / sum.seconds : 0,
+                    processed: sum.processed, servedFPS: sum.seconds > 0 ? Double(sum.processed) / sum.seconds : nil,
                     dropFraction: sum.offered == 0 ? nil : max(0, 1 - Double(sum.processed) / Double(sum.offered)),
-                    latencyMs: sum.latency.quantiles))
+                    latencyMs: sum.latency.quantiles, latency: sum.latency))
             }
         }
         return rows
