@@ -22,9 +22,8 @@ extension RunScenario {
         }
         var applied = 0
         // The captures' CPU per frame, unless this scenario decodes its file once ahead.
-        let preloaded = decode == .preload && (source.isFile || sourceOverrides.values.contains(where: \.isFile))
         if let fit = fits.first(where: { $0.worker == RunScenario.captureTraceName && $0.quantity == CalibrationFitting.decodeQuantity }),
-           !preloaded {
+           !decodesFileAhead {
             decodeCPU = fit.distribution
             applied += 1
         }

@@ -143,6 +143,12 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// Whether some stream's rate differs from the scenario's or changes.
     public var hasVaryingCapture: Bool { load != nil || !(captureGroups ?? []).isEmpty || !(storms ?? []).isEmpty }
 
+    /// Whether a file is decoded once before the run (`decode: preload`): its frames then
+    /// cost no capture CPU each, so there is no `decode-cpu` to model.
+    public var decodesFileAhead: Bool {
+        decode == .preload && (source.isFile || sourceOverrides.values.contains(where: \.isFile))
+    }
+
     /// Stage names in accounting lines and traces, so never a worker's.
     public static let reservedWorkerNames = [captureTraceName, "supplier"]
     /// The worker name of the captures' rows in a frame trace (their productions).
@@ -216,7 +222,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
         try validateCaptureGroups(fpsLimit: fpsLimit)
         if let decodeCPU {
-            if decode == .preload, source.isFile || sourceOverrides.values.contains(where: \.isFile) {
+            if decodesFileAhead {
                 throw ScenarioError(key: "decode-cpu", value: decodeCPU.description,
                                     allowed: "no per-frame cost with decode: preload, which decodes the file once before the run (use decode: live)")
             }
