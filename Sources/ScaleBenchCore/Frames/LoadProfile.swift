@@ -78,11 +78,33 @@ public struct LoadProfile: Sendable, Equatable, Codable {
             if let unknown = state.next.keys.sorted().first(where: { !seen.contains($0) }) {
                 return "next states among the profile's (\(state.name) names \"\(unknown)\"; known: \(states.map(\.name).joined(separator: ", ")))"
             }
-            if state.next.values.contains(where: { !($0.isFinite && $0 >= 0) }) || (!state.next.isEmpty && state.next.values.reduce(0, +) <= 0) {
-                return "next-state weights ≥ 0 with a positive sum (\(state.name))"
+            let total = state.next.values.reduce(0, +)
+            if state.next.values.contains(where: { !($0.isFinite && $0 >= 0) }) || (!state.next.isEmpty && abs(total - 1) > 1e-6) {
+                let terms = state.next.keys.sorted().map { "\($0) \(format3(state.next[$0]!))" }.joined(separator: " + ")
+                return "next-state probabilities from 0 to 1 that sum to 1 (\(state.name): \(terms) = \(format3(total)))"
             }
         }
-        return nil
+        return chainProblem
+    }
+
+    /// A chain that ends in one state for good, or splits into parts that never reach
+    /// each other, has no long-run fractions that describe the scenario: refused. States
+    /// the chain never enters (reached only through a storm) are allowed.
+    private var chainProblem: String? {
+        guard states.count > 1 else { return nil }
+        let n = states.count
+        var reaches = states.indices.map { i in transitions(from: i).map { $0 > 0 } }
+        if let absorbing = states.indices.first(where: { i in reaches[i].indices.allSatisfy { reaches[i][$0] == ($0 == i) } }) {
+            return "no absorbing state (\(states[absorbing].name) only leads to itself)"
+        }
+        for k in 0..<n { for i in 0..<n where reaches[i][k] { for j in 0..<n where reaches[k][j] { reaches[i][j] = true } } }
+        // A closed class: states that reach each other and nothing outside. Exactly one.
+        let closed = states.indices.filter { i in reaches[i][i] && states.indices.allSatisfy { j in !reaches[i][j] || reaches[j][i] } }
+        var classes: [[Int]] = []
+        for i in closed where !classes.contains(where: { $0.contains(i) }) { classes.append(closed.filter { reaches[i][$0] }) }
+        guard classes.count > 1 else { return nil }
+        let parts = classes.map { "{" + $0.map { states[$0].name }.joined(separator: ", ") + "}" }
+        return "one chain (\(parts.joined(separator: " and ")) never reach each other)"
     }
 }
 
