@@ -41,6 +41,7 @@ public struct Report {
         var out = "# \(scenario): scalebench report\n\n"
         out += summaryLine() + "\n\n"
         if let checkpoint { out += checkpoint.markdown() }
+        out += poolsMarkdown()
         out += "## Options side by side\n\n"
         out += "Median over repetitions [\(Int(comparison.settings.level * 100)) % bootstrap CI of the median; none below 3 runs]; "
         out += "n = runs that support the metric.\n\n"

@@ -57,6 +57,18 @@ enum MetricRows {
             try states.execute(arguments: StatementArguments(values))
         }
 
+        let pools = try db.cachedStatement(sql: """
+            INSERT INTO pool_metrics (run_id, pool, worker, streams, instances, capacity_fps, offered_fps, overload_fraction, closed_form)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, p) in result.pools.enumerated() {
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, index, p.worker, p.streams.count, p.instances, p.capacityFPS, p.offeredFPS,
+                p.overloadFraction, p.closedForm,
+            ]
+            try pools.execute(arguments: StatementArguments(values))
+        }
+
         // A simulation without a box models no CPU: it has no CPU rows (not zeros).
         if result.mode == .realtime || result.host != nil {
             let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")

@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }
 
@@ -57,6 +58,25 @@ enum Migrations {
             -- host cost (its CPU time per service).
             ALTER TABLE calibration ADD COLUMN quantity TEXT NOT NULL DEFAULT 'service';
             ALTER TABLE calibration ADD COLUMN host_cost_ms REAL;
+            """)
+    }
+
+    /// Each pool of worker instances against the load its streams offered: a shared kind's
+    /// pool, or one pipeline's own instance of a kind (`pool` numbers them in the run).
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE pool_metrics (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                pool INTEGER NOT NULL,
+                worker TEXT NOT NULL,
+                streams INTEGER NOT NULL,
+                instances INTEGER NOT NULL,
+                capacity_fps REAL,
+                offered_fps REAL NOT NULL,
+                overload_fraction REAL NOT NULL,
+                closed_form REAL,
+                PRIMARY KEY (run_id, pool)
+            )
             """)
     }
 

@@ -34,6 +34,18 @@ public struct RunRecord: Sendable {
     public var host: HostRecord? = nil
     /// Each worker kind's figures by load state, pooled over its streams.
     public var states: [StateRecord] = []
+    /// Each pool of instances against the load its streams offered, as `pool_metrics` holds it.
+    public var pools: [PoolRecord] = []
+
+    public struct PoolRecord: Sendable, Equatable {
+        public var worker: String
+        public var streams: Int
+        public var instances: Int
+        public var capacityFPS: Double?
+        public var offeredFPS: Double
+        public var overloadFraction: Double
+        public var closedForm: Double?
+    }
 
     /// A kind in a load state, as `state_metrics` holds it (its streams pooled).
     public struct StateRecord: Sendable {
@@ -140,6 +152,11 @@ extension ResultsDatabase {
                         RunRecord.StateRecord(worker: state["worker"], state: state["state"], servedFPS: state["served_fps"],
                                               dropFraction: state["drop_fraction"], processed: state["processed"],
                                               latency: (try? LatencyHistogram(serialized: [UInt8](state["latency_histogram"] as Data))) ?? LatencyHistogram())
+                    },
+                    pools: try Row.fetchAll(db, sql: "SELECT * FROM pool_metrics WHERE run_id = ? ORDER BY pool", arguments: [id]).map { pool in
+                        RunRecord.PoolRecord(worker: pool["worker"], streams: pool["streams"], instances: pool["instances"],
+                                             capacityFPS: pool["capacity_fps"], offeredFPS: pool["offered_fps"],
+                                             overloadFraction: pool["overload_fraction"], closedForm: pool["closed_form"])
                     })
             }
         }

@@ -80,6 +80,23 @@ final class SimulatedStoreTests: TemporaryFolderTestCase {
         let twelve = try XCTUnwrap(outcome.stdout.split(separator: "\n").first { $0.hasPrefix("  12 streams") }, outcome.stdout)
         XCTAssertTrue(twelve.contains("detector fps per stream in alert ≥ 6 fps: NOT met (median 5.77 over 2 runs)"), String(twelve))
         XCTAssertTrue(twelve.contains("detector latency p99 in alert ≤ 400 ms: met"), String(twelve))
+        // Each room's own detector is a pool of one: 1 / 60 ms = 16.7 fps, never offered more
+        // than its alert's 8 fps; the time-average offered rate is the profile's, 2.75 fps.
+        let pools = try DatabaseQueue(path: path("levels.sqlite")).read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.* FROM pool_metrics p JOIN run r ON r.id = p.run_id WHERE r.streams = 12 ORDER BY p.run_id, p.pool
+                """)
+        }
+        XCTAssertEqual(pools.count, 2 * 12, "a pool per room, per run")
+        for pool in pools {
+            XCTAssertEqual(pool["worker"] as String, "detector")
+            XCTAssertEqual(pool["streams"] as Int, 1)
+            XCTAssertEqual(pool["capacity_fps"] as Double, 1 / 0.06, accuracy: 1e-6)
+            XCTAssertEqual(pool["overload_fraction"] as Double, 0)
+            XCTAssertEqual(pool["closed_form"] as Double, 0)
+        }
+        let offered = pools.map { $0["offered_fps"] as Double }.reduce(0, +) / Double(pools.count)
+        XCTAssertEqual(offered, 0.75 * 1 + 0.25 * 8, accuracy: 0.5, "the profile's mean rate, 100 s a room")
 
         try text.replacingOccurrences(of: "detector@alert\", min", with: "detector@alarm\", min").write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try runCLI(["capacity", file, "--mode", "simulated", "--db", path("levels.sqlite")])

@@ -47,6 +47,7 @@ public enum RunRenderer {
             }
             out += align(stateRows, leftColumns: 2)
             out += "\n(by load state, pooled over the kind's streams: a frame counts in the state its stream was in when it arrived; fps per stream-second in the state; ms)\n\n"
+            out += poolTable(result.pools)
         }
 
         var streamRows = [["stream", "status", "capture fps", "capture drops", "rate drops", "inbox drops", "produce p50", "produce p95",
@@ -131,6 +132,27 @@ public enum RunRenderer {
         }
         return "Fault isolation (other streams; fault window vs the window before it, frames by capture time):\n"
             + align(rows, leftColumns: 2) + "\n"
+    }
+
+    /// Each kind's pools: a shared pool on its own line, a kind's own instances (one per
+    /// pipeline) as the mean over them.
+    static func poolTable(_ pools: [PoolResult]) -> String {
+        guard !pools.isEmpty else { return "" }
+        var rows = [["worker", "pools", "instances", "streams", "capacity fps", "offered fps", "overloaded %", "§7 closed form %"]]
+        for worker in pools.map(\.worker).uniqued() {
+            let mine = pools.filter { $0.worker == worker }
+            let n = Double(mine.count)
+            let closed = mine.compactMap(\.closedForm)
+            rows.append([
+                worker, "\(mine.count)", "\(mine[0].instances)", "\(mine[0].streams.count)",
+                mine[0].capacityFPS.map { String(format: "%.2f", $0) } ?? "–",
+                String(format: "%.2f", mine.reduce(0) { $0 + $1.offeredFPS } / n),
+                String(format: "%.2f", mine.reduce(0) { $0 + $1.overloadFraction } / n * 100),
+                closed.count == mine.count ? String(format: "%.2f", closed.reduce(0, +) / n * 100) : "–",
+            ])
+        }
+        return align(rows, leftColumns: 1)
+            + "\n(a pool is overloaded while its streams' offered rate, each at its state's fps, exceeds instances / mean service; several pools of a kind: the mean over them)\n\n"
     }
 
     static func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }

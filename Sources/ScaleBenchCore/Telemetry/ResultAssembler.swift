@@ -184,6 +184,7 @@ public struct ResultAssembler {
             accounting: Accounting(lines: lines), events: measures.events)
         result.mode = measures.mode
         result.states = StateResult.rows(instances: instances, measurements: rows)
+        result.pools = PoolResult.pools(instances: instances)
         result.fairness = instances.plan.shared.map { shared in
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
             return FairnessResult(worker: shared.spec.name, servedFPS: served, jain: Fairness.jain(served))

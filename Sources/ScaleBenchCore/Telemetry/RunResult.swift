@@ -32,6 +32,8 @@ public struct RunResult: Sendable, Codable {
     public var host: HostResult?
     /// Figures by load state (docs/queueing.md §7), for streams with a load profile.
     public var states: [StateResult] = []
+    /// Each pool of instances against the load its streams offered (docs/queueing.md §7).
+    public var pools: [PoolResult] = []
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
@@ -44,7 +46,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices, mode, host, states
+        case events, fairness, timeline, cancelled, faults, devices, mode, host, states, pools
     }
 }
 
