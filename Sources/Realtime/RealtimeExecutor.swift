@@ -146,6 +146,8 @@ private struct Components {
     var workers: [WorkerRunner] = []
     var captures: [CaptureRunner] = []
     var buffers: [FrameBuffer] = []
+    /// The ways in of kinds that some load state does not run, by the rows they feed.
+    private var filters: [RowKey: StateFilter] = [:]
     /// One gate per declared device: offload jobs placed on it share its capacity.
     let gates: [DeviceGate]
 
@@ -168,14 +170,31 @@ private struct Components {
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
                          device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next)
         }
+        // A kind that some stream's load state does not run gets its frames through a filter.
+        let served = instances.servedStates, kinds = instances.kinds.count
+        let filtered = Set(served.indices.filter { !served[$0] }.map { $0 % kinds })
+        func filter(_ sink: any FrameSink, kind: Int, streams: [Int]) -> any FrameSink {
+            guard filtered.contains(kind) else { return sink }
+            let filter = StateFilter(sink: sink, kind: kind, instances: instances)
+            for stream in streams { filters[RowKey(stream: stream, worker: instances.kinds[kind])] = filter }
+            return filter
+        }
         for supplier in instances.suppliers {
             let component = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
                                                                name: "supplier-\(supplier.plan.id)", inbox: supplier.plan.inbox))
             suppliers.append(component)
             for index in supplier.ownWorkers {
                 // Subscription ids are unique within a supplier by construction of the plan.
-                let reader = try! component.subscribe(instances.workers[index].spec.name)
-                workers.append(runner(instances.workers[index]) { reader.read(until: $0) })
+                let worker = instances.workers[index]
+                if filtered.contains(worker.kind) {
+                    let slot = Mailbox<Frame>(policy: .overwrite, clock: SystemClock())
+                    try! component.attach(worker.spec.name, sink: filter(slot, kind: worker.kind, streams: supplier.plan.streams))
+                    let reader = FrameReader(id: worker.spec.name, slot: slot)
+                    workers.append(runner(worker) { reader.read(until: $0) })
+                } else {
+                    let reader = try! component.subscribe(worker.spec.name)
+                    workers.append(runner(worker) { reader.read(until: $0) })
+                }
             }
         }
         // Shared kinds: a frame-buffer subscribed under the kind's name to each stream's
@@ -185,12 +204,13 @@ private struct Components {
             let component = FrameBuffer(streams: plan.streams, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling,
                                         sharedSlot: plan.sharedSlot)
             buffers.append(component)
+            let kind = instances.kinds.firstIndex(of: plan.spec.name)!
             if plan.fedByGlobalSupplier {
-                try! suppliers[0].attach(plan.spec.name, sink: component)
+                try! suppliers[0].attach(plan.spec.name, sink: filter(component, kind: kind, streams: plan.streams))
             } else {
                 for stream in plan.streams {
                     let pipeline = instances.captures[stream].pipeline
-                    try! suppliers[pipeline].attach(plan.spec.name, sink: component.intake(for: stream))
+                    try! suppliers[pipeline].attach(plan.spec.name, sink: filter(component.intake(for: stream), kind: kind, streams: [stream]))
                 }
             }
             for index in buffer.workers { workers.append(runner(instances.workers[index]) { component.take(until: $0) }) }
@@ -217,7 +237,7 @@ private struct Components {
     /// Every slot's and capture's counters now.
     func counts() -> RunCounts {
         let stats = suppliers.map { $0.stats() }
-        return RunCounts(
+        var counts = RunCounts(
             captures: captures.map { $0.counters.snapshot() },
             inboxes: stats.map(\.inbox.counts), distributed: stats.map(\.distributed), chunkedFanOuts: stats.map(\.chunkedFanOuts),
             ownSlots: instances.suppliers.indices.map { index in
@@ -226,6 +246,10 @@ private struct Components {
             bufferSlots: buffers.map { buffer in
                 (buffer.sharedSlot ? [buffer.streams[0]] : buffer.streams).map { buffer.snapshot(stream: $0).counts }
             })
+        if !filters.isEmpty {
+            counts.notServed = instances.rows.map { filters[RowKey(stream: $0.stream, worker: $0.worker)]?.keptBack(stream: $0.stream) ?? 0 }
+        }
+        return counts
     }
 }
 

@@ -46,7 +46,8 @@ struct DescribeCommand: ParsableCommand {
         guard scenario.hasVaryingCapture else { return [] }
         func describe(_ load: LoadProfile) -> String {
             let states = zip(load.states, load.timeFractions).map { state, fraction in
-                "\(state.name) \(format3(state.fps)) fps (dwell \(state.dwell), \(String(format: "%.1f", fraction * 100)) % of the time)"
+                "\(state.name) \(format3(state.fps)) fps (dwell \(state.dwell), \(String(format: "%.1f", fraction * 100)) % of the time"
+                    + (state.workers.map { "; runs " + ($0.isEmpty ? "no worker" : $0.joined(separator: ", ")) } ?? "") + ")"
             }
             return states.joined(separator: ", ") + "; mean \(format3(load.meanFPS)) fps"
         }

@@ -71,4 +71,38 @@ final class LoadAgreementTests: XCTestCase {
             }
         }
     }
+    /// The VLM runs only in alert (`workers` of the idle state names the detector alone), in
+    /// option C (the VLM shared by the 4 rooms) and A: real and simulated time offer it
+    /// the same frames, an idle frame never reaches it, and the accounting says so.
+    func testAKindAStateDoesNotRunGetsNoneOfItsFramesInBothExecutors() throws {
+        for topology in [TopologyKind.hybrid, .independentPipelines] {
+            var scenario = try scenario(worker: "offload:lognormal(60ms,10ms)", topology: topology, cores: nil)
+            var vlm = try WorkerSpec.parse("offload:lognormal(150ms,20ms)")
+            vlm.name = "vlm"
+            scenario.workers.append(vlm)
+            scenario.sharedWorkers = topology == .hybrid ? ["vlm"] : []
+            scenario.sharedInstances = 2
+            scenario.load!.states[0].workers = ["detector"]
+            let real = try RealtimeExecutor(scenario: scenario).run().result
+            let simulated = try VirtualExecutor(scenario: scenario).run()
+            for result in [real, simulated] {
+                XCTAssertTrue(result.accounting.balanced, "\(topology) \(result.mode): " + result.accounting.lines.filter { !$0.balanced }.map { "\($0)" }.joined(separator: "; "))
+                XCTAssertNil(result.states.first { $0.worker == "vlm" && $0.state == "idle" }, "the VLM has no idle figures")
+                XCTAssertNotNil(result.states.first { $0.worker == "detector" && $0.state == "idle" })
+                let kept = result.accounting.lines.filter { $0.stage == "state" }.reduce(UInt64(0)) { $0 + $1.dropped }
+                let idle = result.states.filter { $0.worker == "detector" && $0.state == "idle" && $0.stream >= 0 }.reduce(UInt64(0)) { $0 + $1.offered }
+                XCTAssertGreaterThan(kept, idle, "\(topology) \(result.mode): every idle frame kept from the VLM (the window's and the warm-up's)")
+            }
+            let r = HostAgreementTests.figures(real, kind: "vlm"), s = HostAgreementTests.figures(simulated, kind: "vlm")
+            let text = String(format: "option %@, VLM in alert only: fps %.2f real / %.2f simulated, drop %.3f / %.3f, p50 %.1f / %.1f ms",
+                              topology.rawValue, r.fps, s.fps, r.drop, s.drop, r.p50, s.p50)
+            print("load agreement: \(text)")
+            XCTAssertEqual(r.fps, s.fps, accuracy: 0.05 * s.fps, text)
+            XCTAssertEqual(r.drop, s.drop, accuracy: 0.03, text)
+            XCTAssertEqual(r.p50, s.p50, accuracy: 0.10 * s.p50, text)
+            let pools = (real.pools.filter { $0.worker == "vlm" }, simulated.pools.filter { $0.worker == "vlm" })
+            XCTAssertEqual(pools.0, pools.1, "the same schedules: the same offered load")
+            XCTAssertLessThan(pools.1.reduce(0) { $0 + $1.offeredFPS }, 4 * 10 * 0.5, "only alert frames are offered to the VLM")
+        }
+    }
 }

@@ -10,15 +10,23 @@ public struct LoadProfile: Sendable, Equatable, Codable {
         public var name: String
         public var fps: Double
         public var dwell: ServiceDistribution
-        /// Weights of the next state, by name; empty: every other state equally.
+        /// Probabilities of the next state, by name; empty: every other state equally.
         public var next: [String: Double]
+        /// The worker kinds (by name) that get the frames of this state; nil: every kind.
+        /// The original runs its heavy workers only when a room needs them (the VLM in an
+        /// alert): a kind not listed is not offered the state's frames at all.
+        public var workers: [String]?
 
-        public init(name: String, fps: Double, dwell: ServiceDistribution, next: [String: Double] = [:]) {
+        public init(name: String, fps: Double, dwell: ServiceDistribution, next: [String: Double] = [:], workers: [String]? = nil) {
             self.name = name
             self.fps = fps
             self.dwell = dwell
             self.next = next
+            self.workers = workers
         }
+
+        /// Whether worker kind `kind` gets the frames of this state.
+        public func serves(_ kind: String) -> Bool { workers?.contains(kind) ?? true }
     }
 
     public var states: [State]

@@ -250,12 +250,25 @@ public struct RunScenario: Sendable, Equatable, Codable {
         for (index, fault) in faults.enumerated() { try validate(fault, at: "faults[\(index)]") }
     }
 
+    /// The kinds a state names are the scenario's workers.
+    private func validateStateWorkers(_ load: LoadProfile?, key: String) throws(ScenarioError) {
+        let names = workers.map(\.name)
+        for (index, state) in (load?.states ?? []).enumerated() {
+            if let unknown = state.workers?.first(where: { !names.contains($0) }) {
+                throw ScenarioError(key: "\(key)[\(index)].workers", value: unknown,
+                                    allowed: "the names of the scenario's workers (\(names.joined(separator: ", ")))")
+            }
+        }
+    }
+
     /// Groups and load profiles: rates in range, sizes that fit, synthetic frames.
     private func validateCaptureGroups(fpsLimit: Double) throws(ScenarioError) {
         let range = Self.fpsRange.lowerBound...fpsLimit
         if let load, let problem = load.problem(fpsRange: range) {
             throw ScenarioError(key: "load", value: "\(load.states.count) state(s)", allowed: problem)
         }
+        try validateStateWorkers(load, key: "load")
+        for (index, group) in (captureGroups ?? []).enumerated() { try validateStateWorkers(group.load, key: "groups[\(index)].load") }
         let groups = captureGroups ?? []
         guard hasVaryingCapture else { return }
         if source != .synthetic || !sourceOverrides.isEmpty {

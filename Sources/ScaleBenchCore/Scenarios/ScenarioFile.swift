@@ -90,7 +90,7 @@ public struct ScenarioFile: Sendable {
             "fanout-threshold": "options.fanout-threshold", "shared-instances": "options.shared-instances",
             "shared": "workers",
         ]
-        if key.hasPrefix("sources[") || key.hasPrefix("groups[") || key.hasPrefix("storms[") { return "capture." + key }
+        if key.hasPrefix("sources[") || key.hasPrefix("groups[") || key.hasPrefix("storms[") || key.hasPrefix("load[") { return "capture." + key }
         return paths[key] ?? key
     }
 }

@@ -3,11 +3,12 @@ import Random
 /// The capture's changing load: load profiles, storms and groups of streams.
 extension ScenarioReader {
     /// A load profile: a list of states, `{state: idle, fps: 0.5, dwell: exponential(60s),
-    /// next: {active: 1}}`.
+    /// next: {active: 1}, workers: [person-detector]}`.
     mutating func readLoad(_ value: YAMLValue) throws(ScenarioFileError) -> LoadProfile {
         let list = try items(value)
         var states: [LoadProfile.State] = []
         var nextValues: [YAMLValue?] = []
+        var workerLists: [[String]?] = []
         for item in list {
             let entry = try entries(item, Self.loadStateKeys)
             guard let name = entry["state"] else { throw item.error("state is missing: each state has a name, e.g. state: idle") }
@@ -17,7 +18,14 @@ extension ScenarioReader {
                 name: try name.string("a state name"), fps: try fps.double(in: 0...RunScenario.maximumStressFPS, openBelow: true),
                 dwell: try dwell.parsed("a duration or distribution") { text throws(ParseError) in try ServiceDistribution.parse(text) }))
             nextValues.append(entry["next"])
+            var workers: [String]?
+            if let value = entry["workers"] {
+                workers = []
+                for name in try items(value, single: true) { workers!.append(try name.string("a worker name")) }
+            }
+            workerLists.append(workers)
         }
+        for index in states.indices { states[index].workers = workerLists[index] }
         let names = states.map(\.name)
         for (index, next) in nextValues.enumerated() {
             guard let next else { continue }

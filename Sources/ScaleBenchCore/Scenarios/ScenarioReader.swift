@@ -15,7 +15,7 @@ struct ScenarioReader {
                               "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors",
                               "load", "groups", "storms"]
     static let stormKeys = ["every", "lasts", "rooms", "state"]
-    static let loadStateKeys = ["state", "fps", "dwell", "next"]
+    static let loadStateKeys = ["state", "fps", "dwell", "next", "workers"]
     static let groupKeys = ["streams", "fps", "arrival", "phase", "load"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]

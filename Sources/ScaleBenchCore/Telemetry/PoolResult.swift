@@ -60,18 +60,22 @@ public struct PoolResult: Sendable, Codable, Equatable {
         func pool(_ spec: WorkerSpec, _ count: Int, _ streams: [Int]) -> PoolResult {
             let captures = streams.compactMap { captureOf[$0] }
             let capacityFPS = capacity(spec, count)
-            let (offered, overload) = replay(captures, window: window, capacity: capacityFPS ?? .infinity)
+            let (offered, overload) = replay(captures, kind: spec.name, window: window, capacity: capacityFPS ?? .infinity)
             return PoolResult(worker: spec.name, streams: streams, instances: count, capacityFPS: capacityFPS,
                               offeredFPS: offered, overloadFraction: overload,
-                              closedForm: capacityFPS.map { closedForm(captures.map { ($0.fps, $0.load) }, storms: scenario.storms ?? [], capacity: $0) } ?? 0)
+                              closedForm: capacityFPS.map { capacity in
+                                  closedForm(captures.map { ($0.fps, $0.load) }, kind: spec.name, storms: scenario.storms ?? [], capacity: capacity)
+                              } ?? 0)
         }
         return instances.plan.shared.map { pool($0.spec, $0.instances, $0.streams) }
             + instances.plan.pipelines.flatMap { pipeline in pipeline.workers.map { pool($0, 1, pipeline.streams) } }
     }
 
     /// The offered rate's time average and the fraction of the window it spends above
-    /// `capacity`, from the streams' state schedules (a constant rate without a profile).
-    static func replay(_ captures: [RunInstances.Capture], window: (start: UInt64, end: UInt64), capacity: Double) -> (offered: Double, overload: Double) {
+    /// `capacity`, from the streams' state schedules (a constant rate without a profile);
+    /// a state `kind` does not serve offers it nothing.
+    static func replay(_ captures: [RunInstances.Capture], kind: String, window: (start: UInt64, end: UInt64),
+                       capacity: Double) -> (offered: Double, overload: Double) {
         guard window.end > window.start else { return (0, 0) }
         var constant = 0.0
         var changes: [(at: UInt64, delta: Double)] = []
@@ -85,7 +89,8 @@ public struct PoolResult: Sendable, Codable, Equatable {
             var at = window.start, previous = 0.0
             while at < window.end {
                 let segment = schedule.segment(at: at)
-                let fps = load.states[segment.state].fps
+                let state = load.states[segment.state]
+                let fps = state.serves(kind) ? state.fps : 0
                 changes.append((at, fps - previous))
                 previous = fps
                 at = min(segment.end, window.end)
@@ -112,7 +117,7 @@ public struct PoolResult: Sendable, Codable, Equatable {
     /// long-run fraction (independent streams), convolved exactly; with one storm kind, a
     /// mixture over the number of events on — exact for exponential gaps, whose events
     /// overlap; otherwise one event at a time, on E[lasts]/E[every] of the time.
-    public static func closedForm(_ streams: [(fps: Double, load: LoadProfile?)], storms: [Storm], capacity: Double) -> Double? {
+    public static func closedForm(_ streams: [(fps: Double, load: LoadProfile?)], kind: String, storms: [Storm], capacity: Double) -> Double? {
         guard streams.count <= closedFormStreams, storms.count <= 1 else { return nil }
         guard capacity.isFinite else { return 0 }
         func tail(_ distributions: [[(rate: Double, p: Double)]]) -> Double {
@@ -132,7 +137,7 @@ public struct PoolResult: Sendable, Codable, Equatable {
         }
         let own = streams.map { stream -> [(rate: Double, p: Double)] in
             guard let load = stream.load else { return [(stream.fps, 1)] }
-            return zip(load.states, load.timeFractions).map { ($0.fps, $1) }
+            return zip(load.states, load.timeFractions).map { ($0.serves(kind) ? $0.fps : 0, $1) }
         }
         let independent = tail(own)
         guard let storm = storms.first else { return independent }
@@ -140,7 +145,7 @@ public struct PoolResult: Sendable, Codable, Equatable {
         func storming(_ joined: Double) -> Double {
             tail(zip(streams, own).map { stream, distribution -> [(rate: Double, p: Double)] in
                 guard let load = stream.load, let state = load.states.first(where: { $0.name == storm.state }) else { return distribution }
-                return distribution.map { ($0.rate, $0.p * (1 - joined)) } + [(state.fps, joined)]
+                return distribution.map { ($0.rate, $0.p * (1 - joined)) } + [(state.serves(kind) ? state.fps : 0, joined)]
             })
         }
         guard case .exponential = storm.every else {

@@ -15,6 +15,9 @@ public struct RunCounts: Sendable {
     public var ownSlots: [[SlotCounts]]
     /// By frame-buffer, by slot.
     public var bufferSlots: [[SlotCounts]]
+    /// By row: frames of a load state whose kind does not serve it, never offered to the
+    /// row's slot (empty: none).
+    public var notServed: [UInt64] = []
 
     public init(captures: [CaptureSnapshot], inboxes: [SlotCounts], distributed: [UInt64], chunkedFanOuts: [UInt64],
                 ownSlots: [[SlotCounts]], bufferSlots: [[SlotCounts]]) {
@@ -131,8 +134,10 @@ public struct ResultAssembler {
         for (index, buffer) in instances.frameBuffers.enumerated() where buffer.plan.fedByGlobalSupplier {
             // Routing completeness: every frame the global supplier distributed reached a slot.
             let slots = end.bufferSlots[index]
+            let notServed = end.notServed.isEmpty ? 0
+                : instances.rows.indices.filter { instances.rows[$0].slot == .frameBuffer(index) }.reduce(UInt64(0)) { $0 + end.notServed[$1] }
             lines.append(.init(stage: "routing", subject: "pool \(buffer.plan.spec.name)", input: end.distributed[0],
-                               output: slots.reduce(0) { $0 + $1.offered + $1.ignoredWhileClosed }, dropped: 0, inFlightAtStop: 0))
+                               output: slots.reduce(0) { $0 + $1.offered + $1.ignoredWhileClosed }, dropped: notServed, inFlightAtStop: 0))
             if buffer.plan.sharedSlot {
                 // One slot for all streams: balanced as a whole, its frames processed by some stream's row.
                 let slot = slots[0]
@@ -159,8 +164,14 @@ public struct ResultAssembler {
                 // What reached this slot: everything the stream's supplier distributed, unless
                 // a global supplier routed frames of all streams (then the slot's own count).
                 let subject = "stream \(row.stream) / \(row.worker)"
-                lines.append(.init(stage: "slot", subject: subject,
-                                   input: fedByGlobal ? total.offered : end.distributed[row.pipeline],
+                var input = fedByGlobal ? total.offered : end.distributed[row.pipeline]
+                if !end.notServed.isEmpty && end.notServed[position] > 0 && !fedByGlobal {
+                    // Frames of states the kind does not serve never reach its slot.
+                    lines.append(.init(stage: "state", subject: subject, input: input, output: input - end.notServed[position],
+                                       dropped: end.notServed[position], inFlightAtStop: 0))
+                    input -= end.notServed[position]
+                }
+                lines.append(.init(stage: "slot", subject: subject, input: input,
                                    output: total.taken, dropped: total.totalDrops, inFlightAtStop: total.inFlightAtStop))
                 // A crashed worker's frame in hand is lost: dropped by the fault.
                 lines.append(.init(stage: "worker", subject: subject, input: total.taken, output: measured.processedTotal,

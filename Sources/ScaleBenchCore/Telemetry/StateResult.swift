@@ -64,7 +64,8 @@ public struct StateResult: Sendable, Codable {
         for (position, row) in instances.rows.enumerated() {
             guard let load = instances.captures[row.stream].load, let seconds = time[row.stream], let counts = arrived[row.stream] else { continue }
             let measured = measurements[position]
-            for (index, state) in load.states.enumerated() where index < measured.byState.count {
+            // A kind that does not serve a state has no figures in it (its frames are not offered).
+            for (index, state) in load.states.enumerated() where index < measured.byState.count && state.serves(row.worker) {
                 let processed = measured.byState[index].processed
                 rows.append(StateResult(
                     stream: row.stream, worker: row.worker, state: state.name, seconds: seconds[index], offered: counts[index],
@@ -85,7 +86,7 @@ public struct StateResult: Sendable, Codable {
         }
         for kind in instances.kinds {
             guard let sums = pooled[kind], let names = kindStates[kind] else { continue }
-            for (index, sum) in sums.enumerated() where index < names.count {
+            for (index, sum) in sums.enumerated() where index < names.count && sum.seconds > 0 {
                 rows.append(StateResult(
                     stream: allStreams, worker: kind, state: names[index], seconds: sum.seconds, offered: sum.offered,
                     processed: sum.processed, servedFPS: sum.seconds > 0 ? Double(sum.processed) / sum.seconds : nil,

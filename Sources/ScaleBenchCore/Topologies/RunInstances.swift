@@ -213,11 +213,27 @@ public struct RunInstances: Sendable {
         self.rows = rows
     }
 
-    /// The index of each row by stream and kind (`stream × kinds.count + kind`; −1: the
-    /// kind does not serve the stream), for per-frame lookups without hashing.
     /// The most load states any stream's profile has (0: no stream has a profile).
     public var loadStates: Int { captures.map { $0.load?.states.count ?? 0 }.max() ?? 0 }
 
+    /// Whether kind k gets the frames of stream s in state t, at `(s × loadStates + t) ×
+    /// kinds.count + k`; empty when every kind gets every frame (no state names its
+    /// workers), so that the executors skip the check.
+    public var servedStates: [Bool] {
+        guard captures.contains(where: { $0.load?.states.contains { $0.workers != nil } ?? false }) else { return [] }
+        let states = loadStates
+        var served = Array(repeating: true, count: plan.streamCount * states * kinds.count)
+        for capture in captures {
+            guard let load = capture.load else { continue }
+            for (t, state) in load.states.enumerated() {
+                for (k, kind) in kinds.enumerated() { served[(capture.stream * states + t) * kinds.count + k] = state.serves(kind) }
+            }
+        }
+        return served
+    }
+
+    /// The index of each row by stream and kind (`stream × kinds.count + kind`; −1: the
+    /// kind does not serve the stream), for per-frame lookups without hashing.
     public var rowIndex: [Int32] {
         var index = Array(repeating: Int32(-1), count: plan.streamCount * kinds.count)
         for (position, row) in rows.enumerated() { index[row.stream * kinds.count + row.kind] = Int32(position) }

@@ -27,7 +27,7 @@ extension VirtualRun {
     }
 
     func boundary() -> RunCounts {
-        RunCounts(
+        var counts = RunCounts(
             captures: captures.map {
                 CaptureSnapshot(due: $0.due, published: $0.published, drops: $0.drops, rateControlDrops: 0,
                                 latenessSumNanos: $0.latenessSum, latenessMaxNanos: $0.latenessMax)
@@ -36,5 +36,7 @@ extension VirtualRun {
             chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
             ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
             bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
+        counts.notServed = notServed
+        return counts
     }
 }

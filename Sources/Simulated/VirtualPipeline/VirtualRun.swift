@@ -74,6 +74,13 @@ struct VirtualRun {
     /// does not serve the stream): the per-frame lookup, without hashing.
     private let rowIndex: [Int32]
     private let kindCount: Int
+    /// Whether a kind serves a stream's load state (``RunInstances/servedStates``; empty:
+    /// every kind every state), the kind of each frame-buffer, and per row the frames of
+    /// states its kind does not serve.
+    private let servedStates: [Bool]
+    private let stateCount: Int
+    private var bufferKind: [Int] = []
+    private(set) var notServed: [UInt64] = []
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
     /// one service touches three of the row's histograms (88 KB each, hundreds of MB in
@@ -102,6 +109,9 @@ struct VirtualRun {
         instances = RunInstances(scenario: scenario)
         kindCount = instances.kinds.count
         rowIndex = instances.rowIndex
+        servedStates = instances.servedStates
+        stateCount = instances.loadStates
+        if !servedStates.isEmpty { notServed = Array(repeating: 0, count: instances.rows.count) }
         devices = instances.devices.map(VirtualDevice.init)
         firstCaptureJob = instances.workers.count
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
@@ -140,6 +150,7 @@ struct VirtualRun {
                            decode: scenario.decodeCPU, decodeSeed: capture.decodeSeed)
         }
         buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
+        bufferKind = instances.frameBuffers.map { buffer in instances.kinds.firstIndex(of: buffer.plan.spec.name)! }
         pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
         if instances.loadStates > 0 { pendingStates = Array(repeating: 0, count: pending.count) }
         pendingCount = Array(repeating: 0, count: recorders.count)
@@ -247,8 +258,10 @@ struct VirtualRun {
         suppliers[pipeline].publish(frame)
         let ownSlots = suppliers[pipeline].workerSlots
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
-            for slot in ownSlots { slots[slot].offer(distributed) }
-            for attached in suppliers[pipeline].frameBuffers { buffers[attachedBuffers[attached]].offer(distributed) }
+            for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
+            for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
+                buffers[attachedBuffers[attached]].offer(distributed)
+            }
             for slot in ownSlots { takeNext(slotReader[slot]) }
             for attached in suppliers[pipeline].frameBuffers {
                 for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
@@ -366,6 +379,14 @@ struct VirtualRun {
         if let at = devices[device].nextCheck {
             queue.schedule(.deviceCheck(device: Int32(device), generation: UInt32(truncatingIfNeeded: devices[device].generation)), at: at)
         }
+    }
+
+    /// Whether `kind` gets `frame` (its stream's state at arrival); counts the frames it does not.
+    @inline(__always)
+    private mutating func serves(_ kind: Int, _ frame: VirtualFrame) -> Bool {
+        guard !servedStates.isEmpty, !servedStates[(frame.stream &* stateCount &+ Int(frame.state)) &* kindCount &+ kind] else { return true }
+        notServed[row(frame.stream, kind)] &+= 1
+        return false
     }
 
     @inline(__always)

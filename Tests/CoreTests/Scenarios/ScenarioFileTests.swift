@@ -200,7 +200,7 @@ final class ScenarioFileTests: XCTestCase {
           load:
             - {state: idle, fps: 0.5, dwell: exponential(60s), next: {active: 1}}
             - {state: active, fps: 2, dwell: exponential(20s), next: {idle: 0.8, alert: 0.2}}
-            - {state: alert, fps: 5, dwell: exponential(10s), next: {active: 1}}
+            - {state: alert, fps: 5, dwell: exponential(10s), next: {active: 1}, workers: ["offload:10ms"]}
           groups:
             - {streams: 25%, fps: 30, arrival: poisson, phase: random}
         workers:
@@ -210,6 +210,7 @@ final class ScenarioFileTests: XCTestCase {
         XCTAssertEqual(scenario.load?.states.map(\.name), ["idle", "active", "alert"])
         XCTAssertEqual(scenario.load?.states[1].next, ["idle": 0.8, "alert": 0.2])
         XCTAssertEqual(scenario.load?.states[2].dwell, .exponential(mean: .seconds(10)))
+        XCTAssertEqual(scenario.load?.states.map(\.workers), [nil, nil, ["offload:10ms"]])
         XCTAssertEqual(scenario.streamCaptures.map { $0.load == nil }, [true, true, false, false, false, false, false, false],
                        "a quarter of 8 streams take the group's constant 30 fps")
         XCTAssertEqual(scenario.streamCaptures[0].fps, 30)
@@ -241,6 +242,8 @@ final class ScenarioFileTests: XCTestCase {
              "Scenarios/x.yaml:4 capture.load: 2 state(s): expected each state's dwell time with a mean above 0 (idle)"),
             ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: -5s}\n    - {state: alert, fps: 5, dwell: 5s}\nworkers:\n  - kind: pose\n",
              "Scenarios/x.yaml:4 capture.load[0].dwell: '-5s' is negative; a duration must be ≥ 0"),
+            ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: 10s, workers: [detectr]}\n    - {state: alert, fps: 5, dwell: 5s}\nworkers:\n  - kind: pose\n  - kind: \"offload:10ms\"\n    name: detector\n",
+             "Scenarios/x.yaml:4 capture.load[0].workers: detectr: expected the names of the scenario's workers (pose, detector)"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: lots, fps: 2}\nworkers:\n  - kind: pose\n",
              "Scenarios/x.yaml:4 capture.groups[0].streams: 'lots' is neither a count (2) nor a share (25%)"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: 3, fps: 2}\n    - {streams: 50%, fps: 5}\nworkers:\n  - kind: pose\n",
