@@ -59,7 +59,12 @@ struct DescribeCommand: ParsableCommand {
             while last + 1 < captures.count, captures[last + 1] == captures[first] { last += 1 }
             let capture = captures[first]
             let streams = first == last ? "stream \(first)" : "streams \(first)–\(last)"
-            let rate = capture.load.map { "load " + describe($0) } ?? "\(format3(capture.fps)) fps"
+            var rate = capture.load.map { "load " + describe($0) } ?? "\(format3(capture.fps)) fps"
+            if let steps = capture.trace, let trace = scenario.loadTrace, let load = capture.load {
+                // The time in each state is the trace's, not the chain's.
+                let names = load.states.map(\.name).joined(separator: ", ")
+                rate = "load replayed from \(trace.file) (\(steps.count) row\(steps.count == 1 ? "" : "s") from \(format3(Double(steps[0].at) / 1e9)) s; states \(names))"
+            }
             lines.append("capture \(streams): \(rate), \(capture.arrival), phase \(capture.phase.rawValue)")
             first = last + 1
         }

@@ -105,4 +105,28 @@ final class LoadAgreementTests: XCTestCase {
             XCTAssertLessThan(pools.1.reduce(0) { $0 + $1.offeredFPS }, 4 * 10 * 0.5, "only alert frames are offered to the VLM")
         }
     }
+    /// A trace replayed: stream 0 idle, alert from 2 s to 5 s, idle again; stream 1 at its
+    /// chain. Both executors spend exactly the trace's seconds in each state and process
+    /// the frames of each (an unsaturated worker: every frame, to a frame at the window's edges).
+    func testATraceIsReplayedInBothExecutors() throws {
+        var scenario = try scenario(worker: "offload:constant(20ms)", topology: .independentPipelines, cores: nil)
+        scenario.streams = 2
+        scenario.duration = .seconds(6)
+        scenario.loadTrace = try LoadTrace.parse(csv: "time,stream,state\n0,0,idle\n3,0,alert\n6,0,idle\n", file: "rooms.csv",
+                                                 states: scenario.load, streams: 2, fpsRange: RunScenario.fpsRange)
+        let real = try RealtimeExecutor(scenario: scenario).run().result
+        let simulated = try VirtualExecutor(scenario: scenario).run()
+        for result in [real, simulated] {
+            let idle = try XCTUnwrap(result.states.first { $0.stream == 0 && $0.state == "idle" })
+            let alert = try XCTUnwrap(result.states.first { $0.stream == 0 && $0.state == "alert" })
+            // The window is [1 s, 7 s): idle 1–3 s and 6–7 s, alert 3–6 s.
+            XCTAssertEqual(idle.seconds, 3, accuracy: 1e-9, "\(result.mode)")
+            XCTAssertEqual(alert.seconds, 3, accuracy: 1e-9, "\(result.mode)")
+            XCTAssertEqual(Double(alert.offered), 30, accuracy: 1, "\(result.mode): 10 fps for 3 s")
+            XCTAssertEqual(Double(alert.processed), Double(alert.offered), accuracy: 1, "\(result.mode)")
+            XCTAssertEqual(Double(idle.processed), Double(idle.offered), accuracy: 1, "\(result.mode)")
+            XCTAssertNil(result.pools.first { $0.streams == [0] }?.closedForm, "a recorded stream has no closed form")
+        }
+        print("trace replay: alert frames processed \(real.states.first { $0.stream == 0 && $0.state == "alert" }!.processed) real / \(simulated.states.first { $0.stream == 0 && $0.state == "alert" }!.processed) simulated")
+    }
 }

@@ -153,8 +153,11 @@ public struct LoadSchedule {
     private let random: GSLRandom
     private let samplers: [ServiceDistribution.Sampler]
     private let transitions: [[Double]]
-    /// The stream's own segment (its chain, storms aside).
+    /// The stream's own segment (its chain or its trace, storms aside).
     private var own: Segment
+    /// A recorded stream's steps (nil: the chain draws its states), and the one in force.
+    private var steps: [LoadTrace.Step]?
+    private var step = 0
     private var storms: [StormWindows]
     /// The segment in force at the last query.
     public private(set) var current: Segment
@@ -166,6 +169,7 @@ public struct LoadSchedule {
         random = GSLRandom(seed: seed, algorithm: .taus2)
         samplers = profile.states.map { ServiceDistribution.Sampler($0.dwell) }
         transitions = profile.states.indices.map(profile.transitions(from:))
+        steps = nil
         let first = Self.pick(profile.timeFractions, random.uniform())
         own = Segment(state: first, start: 0, end: max(samplers[first].sample(random), 1))
         self.storms = storms.enumerated().compactMap { index, storm in
@@ -178,9 +182,24 @@ public struct LoadSchedule {
         current = segment(at: 0)
     }
 
+    /// A recorded stream: its trace's steps (at least one), in its first step's state from
+    /// the start; storms still act on it.
+    public init(profile: LoadProfile, steps: [LoadTrace.Step], storms: [Storm] = [], stormSeed: UInt64 = 0, stream: Int = 0) {
+        self.init(profile: profile, seed: 0, storms: storms, stormSeed: stormSeed, stream: stream)
+        self.steps = steps
+        own = Segment(state: steps[0].state, start: 0, end: steps.count > 1 ? steps[1].at : .max)
+        current = own
+        current = segment(at: 0)
+    }
+
     /// Moves to the segment that contains `time` (never back) and returns it.
     public mutating func segment(at time: UInt64) -> Segment {
         while time >= own.end {
+            if let steps {
+                step += 1
+                own = Segment(state: steps[step].state, start: own.end, end: step + 1 < steps.count ? steps[step + 1].at : .max)
+                continue
+            }
             let next = Self.pick(transitions[own.state], random.uniform())
             own = Segment(state: next, start: own.end, end: own.end &+ max(samplers[next].sample(random), 1))
         }
@@ -315,4 +334,6 @@ public struct StreamCapture: Sendable, Equatable {
     public var arrival: ArrivalProcess
     public var phase: PhasePolicy
     public var load: LoadProfile?
+    /// A recorded stream's steps through `load`'s states (nil: its chain draws them).
+    public var trace: [LoadTrace.Step]? = nil
 }

@@ -36,6 +36,8 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// Every stream's load profile unless its group has its own; nil: a constant rate.
     public var load: LoadProfile?
     /// Correlated bursts over every stream with a load profile; nil when none.
+    /// Recorded load (`capture.load-trace`): the streams it names replay its steps.
+    public var loadTrace: LoadTrace?
     public var storms: [Storm]?
     /// Streams with a capture of their own (rate, arrival, phase, load), in order; nil
     /// when none (optional so that scenarios without groups keep their identity).
@@ -131,6 +133,13 @@ public struct RunScenario: Sendable, Equatable, Codable {
             // that gives neither.
             return StreamCapture(fps: group?.fps ?? rate, arrival: group?.arrival ?? arrival, phase: group?.phase ?? phase,
                                  load: group?.load ?? (group?.fps == nil ? load : nil))
+        }.enumerated().map { stream, capture in
+            // A stream the trace names replays it, whatever its group says of its load.
+            guard let trace = loadTrace, let steps = trace.streams[stream] else { return capture }
+            var traced = capture
+            traced.load = trace.profile
+            traced.trace = steps
+            return traced
         }
     }
 
@@ -141,7 +150,9 @@ public struct RunScenario: Sendable, Equatable, Codable {
     }
 
     /// Whether some stream's rate differs from the scenario's or changes.
-    public var hasVaryingCapture: Bool { load != nil || !(captureGroups ?? []).isEmpty || !(storms ?? []).isEmpty }
+    public var hasVaryingCapture: Bool {
+        load != nil || loadTrace != nil || !(captureGroups ?? []).isEmpty || !(storms ?? []).isEmpty
+    }
 
     /// Whether a file is decoded once before the run (`decode: preload`): its frames then
     /// cost no capture CPU each, so there is no `decode-cpu` to model.

@@ -1,3 +1,4 @@
+import Foundation
 import Random
 
 /// The capture's changing load: load profiles, storms and groups of streams.
@@ -72,5 +73,15 @@ extension ScenarioReader {
         if let value = entry["phase"] { group.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
         if let value = entry["load"] { group.load = try readLoad(value) }
         return group
+    }
+
+    /// `load-trace: FILE`: a CSV of `time,stream,state` or `time,stream,fps` (a path from the
+    /// current folder, as a video source's).
+    func readLoadTrace(_ value: YAMLValue, states: LoadProfile?, streams: Int) throws(ScenarioFileError) -> LoadTrace {
+        let path = try value.string("a CSV file")
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw value.error(FileManager.default.fileExists(atPath: path) ? "\(path) cannot be read as UTF-8 text" : "\(path): no such file")
+        }
+        return try LoadTrace.parse(csv: text, file: path, states: states, streams: streams, fpsRange: RunScenario.fpsRange)
     }
 }

@@ -13,7 +13,7 @@ struct ScenarioReader {
                           "cooldown", "host", "capture", "workers", "devices", "options", "faults", "checkpoint", "gate"]
     static let captureKeys = ["source", "sources", "fps", "stress", "resolution", "pixel-format", "arrival", "phase",
                               "decode", "decode-threads", "decode-cpu", "loop", "reconnect-scale", "fatal-decode-errors",
-                              "load", "groups", "storms"]
+                              "load", "load-trace", "groups", "storms"]
     static let stormKeys = ["every", "lasts", "rooms", "state"]
     static let loadStateKeys = ["state", "fps", "dwell", "next", "workers"]
     static let groupKeys = ["streams", "fps", "arrival", "phase", "load"]
@@ -69,7 +69,12 @@ struct ScenarioReader {
         let repetitions = try top["repetitions"]?.int(in: 1...1000) ?? 1
         let cooldown = try top["cooldown"]?.duration() ?? .seconds(0)
 
-        if let capture = top["capture"] { try readCapture(capture, into: &scenario) }
+        if let capture = top["capture"] {
+            try readCapture(capture, into: &scenario)
+            if let trace = try entries(capture, Self.captureKeys)["load-trace"] {
+                scenario.loadTrace = try readLoadTrace(trace, states: scenario.load, streams: counts.max()!)
+            }
+        }
         if let host = top["host"] { scenario.host = try readHost(host) }
         if let devices = top["devices"] { scenario.devices = try readDevices(devices) }
         guard let workers = top["workers"] else { throw root.error("workers is missing: a list of worker kinds, e.g. - kind: person-detector") }

@@ -63,7 +63,8 @@ public struct PoolResult: Sendable, Codable, Equatable {
             let (offered, overload) = replay(captures, kind: spec.name, window: window, capacity: capacityFPS ?? .infinity)
             return PoolResult(worker: spec.name, streams: streams, instances: count, capacityFPS: capacityFPS,
                               offeredFPS: offered, overloadFraction: overload,
-                              closedForm: capacityFPS.map { capacity in
+                              // A recorded stream has no stationary law: no closed form.
+                              closedForm: captures.contains { $0.trace != nil } ? nil : capacityFPS.map { capacity in
                                   closedForm(captures.map { ($0.fps, $0.load) }, kind: spec.name, storms: scenario.storms ?? [], capacity: capacity)
                               } ?? 0)
         }
@@ -84,8 +85,7 @@ public struct PoolResult: Sendable, Codable, Equatable {
                 constant += capture.fps
                 continue
             }
-            var schedule = LoadSchedule(profile: load, seed: capture.loadSeed, storms: capture.storms, stormSeed: capture.stormSeed,
-                                        stream: capture.stream)
+            var schedule = capture.loadSchedule()!
             var at = window.start, previous = 0.0
             while at < window.end {
                 let segment = schedule.segment(at: at)

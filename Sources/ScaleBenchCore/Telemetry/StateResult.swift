@@ -39,8 +39,7 @@ public struct StateResult: Sendable, Codable {
         for capture in instances.captures {
             guard let load = capture.load else { continue }
             var seconds = [Double](repeating: 0, count: load.states.count)
-            var schedule = LoadSchedule(profile: load, seed: capture.loadSeed, storms: capture.storms, stormSeed: capture.stormSeed,
-                                        stream: capture.stream)
+            var schedule = capture.loadSchedule()!
             var at = windowStart
             while at < windowEnd {
                 let segment = schedule.segment(at: at)

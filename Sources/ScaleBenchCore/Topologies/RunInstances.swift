@@ -28,6 +28,8 @@ public struct RunInstances: Sendable {
         public var fps: Double
         public var arrival: ArrivalProcess
         public var load: LoadProfile?
+        /// A recorded stream's steps through `load`'s states (nil: drawn by its chain).
+        public var trace: [LoadTrace.Step]?
         public var loadSeed: UInt64
         /// The building's storms, and their seed (the same for every stream).
         public var storms: [Storm]
@@ -45,8 +47,15 @@ public struct RunInstances: Sendable {
 
         /// Its arrivals at its own rate (and load profile), as both executors draw them.
         public func arrivals() -> ArrivalSchedule {
-            ArrivalSchedule(fps: fps, process: arrival, phaseNanos: phase(fps: fps), seed: arrivalSeed,
-                            load: load.map { LoadSchedule(profile: $0, seed: loadSeed, storms: storms, stormSeed: stormSeed, stream: stream) })
+            ArrivalSchedule(fps: fps, process: arrival, phaseNanos: phase(fps: fps), seed: arrivalSeed, load: loadSchedule())
+        }
+
+        /// Its states over time, fresh from the start: drawn by its chain, or replayed from
+        /// its trace (nil: a constant rate).
+        public func loadSchedule() -> LoadSchedule? {
+            guard let load else { return nil }
+            if let trace { return LoadSchedule(profile: load, steps: trace, storms: storms, stormSeed: stormSeed, stream: stream) }
+            return LoadSchedule(profile: load, seed: loadSeed, storms: storms, stormSeed: stormSeed, stream: stream)
         }
     }
 
@@ -173,7 +182,7 @@ public struct RunInstances: Sendable {
                     arrivalSeed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(stream)),
                     decodeSeed: SeedSequence.derive(scenario.seed, 0xDEC0, UInt64(stream)),
                     fps: streamCaptures[stream].fps, arrival: streamCaptures[stream].arrival, load: streamCaptures[stream].load,
-                    loadSeed: SeedSequence.derive(scenario.seed, 0x10AD, UInt64(stream)),
+                    trace: streamCaptures[stream].trace, loadSeed: SeedSequence.derive(scenario.seed, 0x10AD, UInt64(stream)),
                     storms: scenario.storms ?? [], stormSeed: SeedSequence.derive(scenario.seed, 0x5707),
                     faults: faults.capture(stream: stream), phasePolicy: streamCaptures[stream].phase, streamCount: scenario.streams,
                     seed: scenario.seed))

@@ -326,3 +326,59 @@ final class ScenarioFileTests: XCTestCase {
         }
     }
 }
+
+/// Load traces: a CSV read whole, each problem at its line and column.
+final class LoadTraceFileTests: XCTestCase {
+    private func scenario(trace csv: String, load: Bool = true, streams: Int = 4) throws -> (String, Result<ScenarioFile, ScenarioFileError>) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("rooms.csv").path
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        let states = load ? "  load:\n    - {state: idle, fps: 0.5, dwell: 60s}\n    - {state: alert, fps: 5, dwell: 15s}\n" : ""
+        let text = "streams: [2, \(streams)]\ncapture:\n\(states)  load-trace: \(file)\nworkers:\n  - kind: \"offload:10ms\"\n"
+        return (file, Result { () throws(ScenarioFileError) in try ScenarioFile.parse(text, file: "Scenarios/x.yaml", defaultName: "x") })
+    }
+
+    func testAStateTraceIsReadIntoEachStreamsSteps() throws {
+        let (_, result) = try scenario(trace: "time,stream,state\n0,0,idle\n# a comment\n0,3,alert\n12.5,0,alert\n\n40,0,idle\n")
+        let file = try result.get()
+        let trace = try XCTUnwrap(file.base.loadTrace)
+        XCTAssertEqual(trace.streams[0], [.init(at: 0, state: 0), .init(at: 12_500_000_000, state: 1), .init(at: 40_000_000_000, state: 0)])
+        XCTAssertEqual(trace.streams[3], [.init(at: 0, state: 1)])
+        let four = file.scenario(streams: 4, topology: .independentPipelines).streamCaptures
+        XCTAssertEqual(four.map { $0.trace?.count }, [3, nil, nil, 1], "streams the trace does not name keep their chain")
+        XCTAssertNil(file.scenario(streams: 2, topology: .independentPipelines).streamCaptures[1].trace)
+    }
+
+    func testARateTraceMakesEachRateAState() throws {
+        let (_, result) = try scenario(trace: "time,stream,fps\n0,1,2\n5,1,10\n9,1,2\n", load: false)
+        let trace = try XCTUnwrap(try result.get().base.loadTrace)
+        XCTAssertEqual(trace.profile.states.map(\.name), ["2 fps", "10 fps"])
+        XCTAssertEqual(trace.streams[1]?.map(\.state), [0, 1, 0])
+    }
+
+    func testBadTracesAreNamedAtTheirLine() throws {
+        let cases: [(csv: String, load: Bool, expected: String)] = [
+            ("time,stream,state\n0,0,idle\n0,4,alert\n", true, "rooms.csv:3 stream: 4 is not a stream of the scenario (0–3)"),
+            ("time,stream,state\n0,0,idle\n5,1,alarm\n", true, "rooms.csv:3 state: 'alarm' is not a state of capture.load (known: idle, alert)"),
+            ("time,stream,state\n0,0,idle\n9,1,alert\n7,0,alert\n", true, "rooms.csv:4 time: 7 s goes back (the row before is at 9 s); rows in time order"),
+            ("time,stream,state\n0,0\n", true, "rooms.csv:2: expected 3 fields (time,stream,state); got 2"),
+            ("time,stream,state\n-1,0,idle\n", true, "rooms.csv:2 time: '-1' is not a time in seconds ≥ 0"),
+            ("t,s,x\n0,0,idle\n", true, "rooms.csv:1: expected the header time,stream,state or time,stream,fps (times in seconds from the run's start)"),
+            ("time,stream,fps\n0,0,45\n", false, "rooms.csv:2 fps: '45': expected a rate from 0.1 to 30 fps"),
+            ("time,stream,state\n0,0,idle\n", false, "rooms.csv:1 state: a trace of states needs them in capture.load ({state: NAME, fps: N, dwell: …}); or give rates: time,stream,fps"),
+            ("time,stream,state\n", true, "rooms.csv:1: no rows: expected at least one row after the header"),
+        ]
+        for item in cases {
+            let (file, result) = try scenario(trace: item.csv, load: item.load)
+            guard case .failure(let error) = result else { XCTFail("accepted: \(item.csv)"); continue }
+            XCTAssertEqual(error.description.replacingOccurrences(of: file, with: "rooms.csv"), item.expected, item.csv)
+        }
+        let missing = Result { () throws(ScenarioFileError) in
+            try ScenarioFile.parse("streams: 2\ncapture:\n  load-trace: /no/such/rooms.csv\nworkers:\n  - kind: pose\n", file: "x.yaml", defaultName: "x")
+        }
+        guard case .failure(let error) = missing else { return XCTFail("a missing trace was accepted") }
+        XCTAssertEqual(error.description, "x.yaml:3 capture.load-trace: /no/such/rooms.csv: no such file")
+    }
+}
