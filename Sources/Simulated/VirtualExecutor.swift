@@ -86,7 +86,11 @@ public struct VirtualExecutor {
     }
 
     public static func check(_ scenario: RunScenario, availableBytes: Double) throws(ScenarioError) {
-        for source in [scenario.source] + scenario.sourceOverrides.keys.sorted().map({ scenario.sourceOverrides[$0]! }) {
+        var sources: [(VideoSource, target: Double?)] = [(scenario.source, scenario.fps)]
+        for capture in scenario.streamCaptures where !sources.contains(where: { $0.0 == capture.source && $0.target == capture.targetFPS }) {
+            sources.append((capture.source, capture.targetFPS))
+        }
+        for (source, target) in sources {
             switch source {
             case .synthetic:
                 continue
@@ -94,7 +98,7 @@ public struct VirtualExecutor {
                 throw ScenarioError(key: "source", value: "\(source)",
                                     allowed: "synthetic or a recorded file in a simulated run (live video arrives when it arrives; run it in real time)")
             case .file(let path):
-                guard scenario.fps != nil else {
+                guard target != nil else {
                     throw ScenarioError(key: "fps", value: "the file's own rate",
                                         allowed: "a target fps for a recorded file in a simulated run (its frames arrive at that rate; the file is not opened)")
                 }

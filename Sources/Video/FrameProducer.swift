@@ -40,10 +40,10 @@ public struct SyntheticProducer: FrameProducer {
     private let clock = SystemClock()
 
     /// `schedule` is the stream's arrivals, as the run's instances give them
-    /// (``RunInstances/Capture/arrivals()``).
-    public init(streamID: Int, scenario: RunScenario, schedule: ArrivalSchedule) {
+    /// (``RunInstances/Capture/arrivals()``); `size`: its group's frame size (nil: the scenario's).
+    public init(streamID: Int, scenario: RunScenario, schedule: ArrivalSchedule, size: Resolution? = nil) {
         self.schedule = schedule
-        pattern = SyntheticPattern(resolution: scenario.frameSize, format: scenario.pixelFormat, streamID: streamID)
+        pattern = SyntheticPattern(resolution: size ?? scenario.frameSize, format: scenario.pixelFormat, streamID: streamID)
     }
 
     public mutating func next() throws(VideoError) -> PendingFrame? {

@@ -65,7 +65,9 @@ struct DescribeCommand: ParsableCommand {
                 let names = load.states.map(\.name).joined(separator: ", ")
                 rate = "load replayed from \(trace.file) (\(steps.count) row\(steps.count == 1 ? "" : "s") from \(format3(Double(steps[0].at) / 1e9)) s; states \(names))"
             }
-            lines.append("capture \(streams): \(rate), \(capture.arrival), phase \(capture.phase.rawValue)")
+            var video = capture.source == scenario.source ? "" : ", \(capture.source)"
+            if capture.resolution != scenario.resolution, let size = capture.resolution { video += ", \(size)" }
+            lines.append("capture \(streams): \(rate), \(capture.arrival), phase \(capture.phase.rawValue)\(video)")
             first = last + 1
         }
         return lines

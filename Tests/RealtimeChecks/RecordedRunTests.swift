@@ -49,6 +49,45 @@ final class RecordedRunTests: XCTestCase {
                        "one copy of the clip, not one per stream")
     }
 
+    /// Groups with their own video: two rooms of synthetic frames at 320×180 under a load
+    /// profile, two playing the recorded corridor at 10 fps decoded to 160×90, in one run.
+    /// Each producer makes frames of its group's size; the recorded rooms play at their
+    /// target rate, the synthetic ones at their states' rates.
+    func testGroupsWithTheirOwnSourceAndResolutionRunSideBySide() throws {
+        var s = RunScenario()
+        s.streams = 4
+        s.fps = 2
+        s.load = LoadProfile(states: [.init(name: "idle", fps: 2, dwell: .exponential(mean: .seconds(1))),
+                                      .init(name: "alert", fps: 5, dwell: .exponential(mean: .seconds(1)))])
+        s.captureGroups = [CaptureGroup(size: .count(2), resolution: Resolution(width: 320, height: 180)),
+                           CaptureGroup(size: .count(2), fps: 10, source: .file(Fixtures.path("corridor-640x360.mp4")),
+                                        resolution: Resolution(width: 160, height: 90))]
+        s.workers = [WorkerSpec(name: "offload:10ms", cost: .offload(.constant(.milliseconds(10))))]
+        s.duration = .seconds(3)
+        s.warmup = .milliseconds(500)
+        try s.validate()
+        XCTAssertEqual(s.streamCaptures.map { $0.load == nil }, [false, false, true, true], "a group's own video plays at its own times")
+        let stop = StopSignal()
+        var (producers, clip) = try SourceOpener(scenario: s, captures: RunInstances(scenario: s).captures).open(stop: stop)
+        XCTAssertNil(clip)
+        var sizes: [String] = []
+        for index in producers.indices {
+            let frame = try XCTUnwrap(try producers[index].next()).frame
+            sizes.append("\(frame.width)x\(frame.height)")
+        }
+        XCTAssertEqual(sizes, ["320x180", "320x180", "160x90", "160x90"])
+        let (result, _) = try RealtimeExecutor(scenario: s).run()
+        XCTAssertTrue(result.accounting.balanced, "\(result.accounting.lines.filter { !$0.balanced })")
+        for stream in result.streams[2...] {
+            XCTAssertEqual(stream.realFPS, 10, accuracy: 1.5, "stream \(stream.stream): the corridor at its target rate")
+            XCTAssertGreaterThan(stream.bytesRead, 0)
+        }
+        XCTAssertEqual(Set(result.states.map(\.stream)), [0, 1, StateResult.allStreams], "only the synthetic rooms have states")
+        // The same scenario simulates: the recorded rooms arrive at 10 fps.
+        let simulated = try VirtualExecutor(scenario: s).run()
+        for stream in simulated.streams[2...] { XCTAssertEqual(stream.realFPS, 10, accuracy: 0.5) }
+    }
+
     func testAFileLoopsSeamlessly() throws {
         var s = scenario(.preload, streams: 1)
         s.source = .file(Fixtures.path("lobby-mjpeg-320x240.avi"))  // 3 s at 10 fps

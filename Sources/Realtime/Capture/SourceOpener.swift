@@ -12,34 +12,39 @@ struct SourceOpener {
 
     /// The producers, by stream, and the shared clip when decoding in `preload` mode.
     func open(stop: StopSignal) throws(VideoError) -> (producers: [any FrameProducer], clip: PreloadedClip?) {
-        let decoderOptions = VideoDecoder.Options(threads: scenario.decodeThreads, format: scenario.pixelFormat,
-                                                  size: scenario.resolution, fatalErrors: scenario.fatalDecodeErrors)
-        switch scenario.source {
-        case .synthetic:
-            return ((0..<scenario.streams).map {
-                SyntheticProducer(streamID: $0, scenario: scenario, schedule: captures[$0].arrivals())
-            }, nil)
-        case .file(let path) where scenario.decode == .preload && scenario.sourceOverrides.isEmpty:
-            let clip = try PreloadedClip(url: path, options: decoderOptions)
+        func options(_ size: Resolution?) -> VideoDecoder.Options {
+            VideoDecoder.Options(threads: scenario.decodeThreads, format: scenario.pixelFormat, size: size,
+                                 fatalErrors: scenario.fatalDecodeErrors)
+        }
+        let streams = scenario.streamCaptures
+        if case .file(let path) = scenario.source, scenario.decode == .preload,
+           streams.allSatisfy({ $0.source == scenario.source && $0.resolution == scenario.resolution && $0.targetFPS == scenario.fps }) {
+            // One clip for every stream: decoded once, ahead.
+            let clip = try PreloadedClip(url: path, options: options(scenario.resolution))
             let phases = phases(period: 1 / (scenario.fps ?? clip.nominalFPS))
             return ((0..<scenario.streams).map {
                 PreloadedProducer(clip: clip, streamID: $0, targetFPS: scenario.fps, phaseNanos: phases[$0])
             }, clip)
-        case .file(let location), .url(let location):
-            // Per-stream overrides always decode live: a preloaded clip is one file.
-            var producers: [RecordedProducer] = []
-            for stream in 0..<scenario.streams {
-                producers.append(try RecordedProducer(
-                    url: captures[stream].source.location ?? location, streamID: stream, options: decoderOptions,
-                    targetFPS: scenario.fps, phaseNanos: 0, loop: scenario.loop,
-                    reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop))
-            }
-            // Phases need the source's own rate, known once it is open (live URLs are not
-            // paced, so their phase is unused).
-            let phased = phases(period: Double(producers[0].periodNanos) / 1e9)
-            for stream in producers.indices { producers[stream].phaseNanos = phased[stream] }
-            return (producers, nil)
         }
+        var producers: [any FrameProducer] = []
+        for stream in 0..<scenario.streams {
+            switch streams[stream].source {
+            case .synthetic:
+                producers.append(SyntheticProducer(streamID: stream, scenario: scenario, schedule: captures[stream].arrivals(),
+                                                   size: streams[stream].resolution))
+            case .file(let location), .url(let location):
+                // Per-stream sources always decode live: a preloaded clip is one file.
+                var producer = try RecordedProducer(
+                    url: location, streamID: stream, options: options(streams[stream].resolution),
+                    targetFPS: streams[stream].targetFPS, phaseNanos: 0, loop: scenario.loop,
+                    reconnect: ReconnectPolicy(scale: scenario.reconnectScale), stop: stop)
+                // The phase needs the source's own rate, known once it is open (live URLs
+                // are not paced, so their phase is unused).
+                producer.phaseNanos = captures[stream].phase(fps: 1e9 / Double(max(producer.periodNanos, 1)))
+                producers.append(producer)
+            }
+        }
+        return (producers, nil)
     }
 
     private func phases(period: Double) -> [UInt64] { captures.map { $0.phase(fps: 1 / period) } }

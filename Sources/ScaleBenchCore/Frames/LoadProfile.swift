@@ -306,13 +306,20 @@ public struct CaptureGroup: Sendable, Equatable, Codable {
     public var arrival: ArrivalProcess?
     public var phase: PhasePolicy?
     public var load: LoadProfile?
+    /// The group's video: synthetic frames, a recorded file or a live URL (nil: the
+    /// scenario's), and the frame size (nil: the scenario's; a recorded source decoded to it).
+    public var source: VideoSource?
+    public var resolution: Resolution?
 
-    public init(size: Size, fps: Double? = nil, arrival: ArrivalProcess? = nil, phase: PhasePolicy? = nil, load: LoadProfile? = nil) {
+    public init(size: Size, fps: Double? = nil, arrival: ArrivalProcess? = nil, phase: PhasePolicy? = nil, load: LoadProfile? = nil,
+                source: VideoSource? = nil, resolution: Resolution? = nil) {
         self.size = size
         self.fps = fps
         self.arrival = arrival
         self.phase = phase
         self.load = load
+        self.source = source
+        self.resolution = resolution
     }
 
     /// Each stream's group index (nil: the scenario's own capture), for `streams` streams.
@@ -330,6 +337,12 @@ public struct CaptureGroup: Sendable, Equatable, Codable {
 
 /// One stream's capture, resolved: the scenario's, or its group's where the group says.
 public struct StreamCapture: Sendable, Equatable {
+    /// Its video (a per-index `sources` entry, else its group's, else the scenario's) and
+    /// frame size (nil: a recorded source's own).
+    public var source: VideoSource = .synthetic
+    public var resolution: Resolution?
+    /// A recorded stream's target rate (nil: the file's own).
+    public var targetFPS: Double?
     public var fps: Double
     public var arrival: ArrivalProcess
     public var phase: PhasePolicy

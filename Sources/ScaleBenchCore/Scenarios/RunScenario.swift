@@ -105,7 +105,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
     }
 
     /// The source stream `stream` reads.
-    public func source(of stream: Int) -> VideoSource { sourceOverrides[stream] ?? source }
+    public func source(of stream: Int) -> VideoSource { streamCaptures[stream].source }
 
     /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
     public var rate: Double { fps ?? 30 }
@@ -127,12 +127,14 @@ public struct RunScenario: Sendable, Equatable, Codable {
     /// Each stream's capture: its group's settings over the scenario's.
     public var streamCaptures: [StreamCapture] {
         let groups = captureGroups ?? []
-        return CaptureGroup.membership(groups, streams: streams).map { index in
+        return CaptureGroup.membership(groups, streams: streams).enumerated().map { stream, index in
             let group = index.map { groups[$0] }
-            // A group's own fps is a constant rate: the scenario's load applies to a group
-            // that gives neither.
-            return StreamCapture(fps: group?.fps ?? rate, arrival: group?.arrival ?? arrival, phase: group?.phase ?? phase,
-                                 load: group?.load ?? (group?.fps == nil ? load : nil))
+            // A group's own fps is a constant rate, and a group's own recorded or live video
+            // plays at its own times: the scenario's load applies to a group that gives none.
+            let ownVideo = group?.source.map { $0 != .synthetic } ?? false
+            return StreamCapture(source: sourceOverrides[stream] ?? group?.source ?? source, resolution: group?.resolution ?? resolution,
+                                 targetFPS: group?.fps ?? fps, fps: group?.fps ?? rate, arrival: group?.arrival ?? arrival, phase: group?.phase ?? phase,
+                                 load: group?.load ?? (group?.fps == nil && !ownVideo ? load : nil))
         }.enumerated().map { stream, capture in
             // A stream the trace names replays it, whatever its group says of its load.
             guard let trace = loadTrace, let steps = trace.streams[stream] else { return capture }
@@ -282,9 +284,17 @@ public struct RunScenario: Sendable, Equatable, Codable {
         for (index, group) in (captureGroups ?? []).enumerated() { try validateStateWorkers(group.load, key: "groups[\(index)].load") }
         let groups = captureGroups ?? []
         guard hasVaryingCapture else { return }
-        if source != .synthetic || !sourceOverrides.isEmpty {
-            throw ScenarioError(key: groups.isEmpty ? "load" : "groups", value: "with source \(source)",
+        // Rates and states are synthetic frames' (a recorded or live stream plays at its own
+        // times, a group's own video at its fps as a target).
+        let captures = streamCaptures
+        if let stream = captures.indices.first(where: { captures[$0].source != .synthetic && captures[$0].load != nil }) {
+            throw ScenarioError(key: groups.isEmpty ? "load" : "groups", value: "with source \(captures[stream].source)",
                                 allowed: "synthetic frames for per-stream rates and load profiles (a recorded file plays at its own times)")
+        }
+        for (index, group) in groups.enumerated() {
+            if pixelFormat == .yuv420p, let resolution = group.resolution, resolution.width % 2 != 0 || resolution.height % 2 != 0 {
+                throw ScenarioError(key: "groups[\(index)].resolution", value: resolution.description, allowed: "even width and height for yuv420p")
+            }
         }
         for (index, storm) in (storms ?? []).enumerated() {
             let key = "storms[\(index)]"

@@ -55,7 +55,8 @@ extension ScenarioReader {
                      rooms: percent / 100, state: try state.string("a state name"))
     }
 
-    /// `{streams: 25%, fps: 10, arrival: poisson, phase: random, load: [...]}`.
+    /// `{streams: 25%, fps: 10, arrival: poisson, phase: random, load: [...], source: FILE,
+    /// resolution: 640x360}`.
     mutating func readGroup(_ value: YAMLValue) throws(ScenarioFileError) -> CaptureGroup {
         let entry = try entries(value, Self.groupKeys)
         guard let size = entry["streams"] else { throw value.error("streams is missing: how many streams the group takes, a count (2) or a share (25%)") }
@@ -72,6 +73,8 @@ extension ScenarioReader {
         if let value = entry["arrival"] { group.arrival = try value.parsed("an arrival process") { text throws(ParseError) in try ArrivalProcess.parse(text) } }
         if let value = entry["phase"] { group.phase = try value.choice(PhasePolicy.allCases.map { ($0.rawValue, $0) }) }
         if let value = entry["load"] { group.load = try readLoad(value) }
+        if let value = entry["source"] { group.source = VideoSource(parsing: try value.string("synthetic, a video file or a live URL")) }
+        if let value = entry["resolution"] { group.resolution = try readResolution(value) }
         return group
     }
 

@@ -16,7 +16,7 @@ struct ScenarioReader {
                               "load", "load-trace", "groups", "storms"]
     static let stormKeys = ["every", "lasts", "rooms", "state"]
     static let loadStateKeys = ["state", "fps", "dwell", "next", "workers"]
-    static let groupKeys = ["streams", "fps", "arrival", "phase", "load"]
+    static let groupKeys = ["streams", "fps", "arrival", "phase", "load", "source", "resolution"]
     static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
@@ -89,6 +89,14 @@ struct ScenarioReader {
                             topologies: topologies, repetitions: repetitions, cooldown: cooldown, lines: [:])
     }
 
+    func readResolution(_ value: YAMLValue) throws(ScenarioFileError) -> Resolution {
+        let text = try value.string("a resolution")
+        guard let resolution = Resolution(parsing: text) else {
+            throw value.error("'\(text)' is not a resolution; expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
+        }
+        return resolution
+    }
+
     private mutating func readCapture(_ value: YAMLValue, into scenario: inout RunScenario) throws(ScenarioFileError) {
         let capture = try entries(value, Self.captureKeys)
         if let source = capture["source"] {
@@ -107,13 +115,7 @@ struct ScenarioReader {
         }
         if let value = capture["stress"] { scenario.stress = try value.bool() }
         if let value = capture["fps"] { scenario.fps = try value.double(in: 0...RunScenario.maximumStressFPS, openBelow: true) }
-        if let value = capture["resolution"] {
-            let text = try value.string("a resolution")
-            guard let resolution = Resolution(parsing: text) else {
-                throw value.error("'\(text)' is not a resolution; expected \(Resolution.presets.map(\.name).joined(separator: ", ")) or WIDTHxHEIGHT with sides 2–\(Resolution.maximumSide)")
-            }
-            scenario.resolution = resolution
-        }
+        if let value = capture["resolution"] { scenario.resolution = try readResolution(value) }
         if let value = capture["pixel-format"] {
             let text = try value.string("rgb24 or yuv420p")
             guard let format = PixelFormat(userName: text) else { throw value.error("unknown pixel format '\(printable(text))'; expected rgb24 or yuv420p") }

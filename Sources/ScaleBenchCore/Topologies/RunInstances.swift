@@ -178,7 +178,7 @@ public struct RunInstances: Sendable {
             suppliers.append(Supplier(plan: pipeline, ownWorkers: first..<workers.count, frameBuffers: attached[index]))
             for stream in pipeline.streams {
                 captures.append(Capture(
-                    stream: stream, pipeline: index, source: scenario.source(of: stream),
+                    stream: stream, pipeline: index, source: streamCaptures[stream].source,
                     arrivalSeed: SeedSequence.derive(scenario.seed, 0xCA97, UInt64(stream)),
                     decodeSeed: SeedSequence.derive(scenario.seed, 0xDEC0, UInt64(stream)),
                     fps: streamCaptures[stream].fps, arrival: streamCaptures[stream].arrival, load: streamCaptures[stream].load,

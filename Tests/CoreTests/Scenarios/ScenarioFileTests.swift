@@ -203,6 +203,7 @@ final class ScenarioFileTests: XCTestCase {
             - {state: alert, fps: 5, dwell: exponential(10s), next: {active: 1}, workers: ["offload:10ms"]}
           groups:
             - {streams: 25%, fps: 30, arrival: poisson, phase: random}
+            - {streams: 1, source: Fixtures/corridor-640x360.mp4, resolution: 320x180}
         workers:
           - kind: "offload:10ms"
         """)
@@ -211,11 +212,15 @@ final class ScenarioFileTests: XCTestCase {
         XCTAssertEqual(scenario.load?.states[1].next, ["idle": 0.8, "alert": 0.2])
         XCTAssertEqual(scenario.load?.states[2].dwell, .exponential(mean: .seconds(10)))
         XCTAssertEqual(scenario.load?.states.map(\.workers), [nil, nil, ["offload:10ms"]])
-        XCTAssertEqual(scenario.streamCaptures.map { $0.load == nil }, [true, true, false, false, false, false, false, false],
-                       "a quarter of 8 streams take the group's constant 30 fps")
+        XCTAssertEqual(scenario.streamCaptures.map { $0.load == nil }, [true, true, true, false, false, false, false, false],
+                       "a quarter of 8 streams take the group's constant 30 fps, the next its recorded video")
         XCTAssertEqual(scenario.streamCaptures[0].fps, 30)
         XCTAssertEqual(scenario.streamCaptures[0].arrival, .poisson)
-        XCTAssertEqual(file.scenario(streams: 4, topology: .independentPipelines).streamCaptures.filter { $0.load == nil }.count, 1)
+        XCTAssertEqual(scenario.streamCaptures[2].source, .file("Fixtures/corridor-640x360.mp4"))
+        XCTAssertEqual(scenario.streamCaptures[2].resolution, Resolution(width: 320, height: 180))
+        XCTAssertEqual(scenario.streamCaptures[2].targetFPS, 10, "a group's recorded video at the scenario's fps as a target")
+        XCTAssertEqual(scenario.streamCaptures[3].source, .synthetic)
+        XCTAssertEqual(file.scenario(streams: 4, topology: .independentPipelines).streamCaptures.filter { $0.load == nil }.count, 2)
     }
 
     func testBadLoadProfilesAndGroupsAreNamed() {
@@ -244,6 +249,12 @@ final class ScenarioFileTests: XCTestCase {
              "Scenarios/x.yaml:4 capture.load[0].dwell: '-5s' is negative; a duration must be ≥ 0"),
             ("streams: 4\ncapture:\n  load:\n    - {state: idle, fps: 1, dwell: 10s, workers: [detectr]}\n    - {state: alert, fps: 5, dwell: 5s}\nworkers:\n  - kind: pose\n  - kind: \"offload:10ms\"\n    name: detector\n",
              "Scenarios/x.yaml:4 capture.load[0].workers: detectr: expected the names of the scenario's workers (pose, detector)"),
+            ("streams: 4\ncapture:\n  groups:\n    - {streams: 2, source: Fixtures/corridor-640x360.mp4, load: [{state: idle, fps: 1, dwell: 10s}]}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.groups: with source Fixtures/corridor-640x360.mp4: expected synthetic frames for per-stream rates and load profiles (a recorded file plays at its own times)"),
+            ("streams: 4\ncapture:\n  pixel-format: yuv420p\n  groups:\n    - {streams: 2, resolution: 321x180}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:5 capture.groups[0].resolution: 321x180: expected even width and height for yuv420p"),
+            ("streams: 4\ncapture:\n  groups:\n    - {streams: 2, resolution: huge}\nworkers:\n  - kind: pose\n",
+             "Scenarios/x.yaml:4 capture.groups[0].resolution: 'huge' is not a resolution; expected 480p, 512p, 640p, 720p, 1080p or WIDTHxHEIGHT with sides 2–8192"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: lots, fps: 2}\nworkers:\n  - kind: pose\n",
              "Scenarios/x.yaml:4 capture.groups[0].streams: 'lots' is neither a count (2) nor a share (25%)"),
             ("streams: 4\ncapture:\n  groups:\n    - {streams: 3, fps: 2}\n    - {streams: 50%, fps: 5}\nworkers:\n  - kind: pose\n",
