@@ -112,10 +112,11 @@ public struct RealtimeExecutor {
             rssAtEndOfWindowBytes: after.process.currentRSSBytes,
             framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.report.bufferBytes }),
             preloadedClipBytes: UInt64(sources.clip?.memoryBytes ?? 0))
-        let measures = RunMeasures(
+        var measures = RunMeasures(
             measuredSeconds: measured, cpu: Boundary.cpu(before: before, after: after, window: max(measured, 1e-9)),
             memory: memory, deviceUsage: components.gates.map { $0.snapshot() },
             events: workers.reduce(0) { $0 + $1.emitter.count }, mode: .realtime)
+        measures.batchSizes = components.batchSizes()
         var result = ResultAssembler(instances: instances).assemble(
             before: before.counts, after: after.counts, end: final.counts, captures: captures.map(\.report.end),
             rows: components.rowMeasurements(), measures: measures)
@@ -165,10 +166,12 @@ private struct Components {
                                         faultWindows: windows, states: instances.loadStates))
             })
         }
-        func runner(_ worker: RunInstances.Worker, next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {
+        func runner(_ worker: RunInstances.Worker, batches: (@Sendable (UInt64) -> Taken<[Frame]>)? = nil,
+                    next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {
             WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
-                         device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next)
+                         device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next,
+                         batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) })
         }
         // A kind that some stream's load state does not run gets its frames through a filter.
         let served = instances.servedStates, kinds = instances.kinds.count
@@ -202,7 +205,7 @@ private struct Components {
         for buffer in instances.frameBuffers {
             let plan = buffer.plan
             let component = FrameBuffer(streams: plan.streams, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling,
-                                        sharedSlot: plan.sharedSlot)
+                                        sharedSlot: plan.sharedSlot, batch: plan.spec.batch)
             buffers.append(component)
             let kind = instances.kinds.firstIndex(of: plan.spec.name)!
             if plan.fedByGlobalSupplier {
@@ -213,7 +216,12 @@ private struct Components {
                     try! suppliers[pipeline].attach(plan.spec.name, sink: filter(component.intake(for: stream), kind: kind, streams: [stream]))
                 }
             }
-            for index in buffer.workers { workers.append(runner(instances.workers[index]) { component.take(until: $0) }) }
+            for index in buffer.workers {
+                // A batching kind takes batches (its batch sizes counted per instance).
+                var batches: (@Sendable (UInt64) -> Taken<[Frame]>)?
+                if plan.spec.batch != nil { batches = { @Sendable deadline in component.takeBatch(until: deadline) } }
+                workers.append(runner(instances.workers[index], batches: batches) { component.take(until: $0) })
+            }
         }
         for capture in instances.captures {
             captures.append(CaptureRunner(streamID: capture.stream, producer: sources[capture.stream],
@@ -232,6 +240,15 @@ private struct Components {
             }
         }
         return instances.rows.map { merged[RowKey(stream: $0.stream, worker: $0.worker)]! }
+    }
+
+    /// By frame-buffer: its instances' batches in the window, by size (read after the run).
+    func batchSizes() -> [[UInt64]] {
+        instances.frameBuffers.map { buffer in
+            buffer.workers.reduce(into: [UInt64](repeating: 0, count: buffer.plan.spec.batch?.max ?? 0)) { sizes, index in
+                for (size, count) in workers[index].batchSizes.enumerated() where size < sizes.count { sizes[size] += count }
+            }
+        }
     }
 
     /// Every slot's and capture's counters now.

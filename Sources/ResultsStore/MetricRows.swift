@@ -69,6 +69,11 @@ enum MetricRows {
             try pools.execute(arguments: StatementArguments(values))
         }
 
+        let batches = try db.cachedStatement(sql: "INSERT INTO batch_metrics (run_id, worker, size, batches) VALUES (?, ?, ?, ?)")
+        for batch in result.batches {
+            for (index, count) in batch.sizes.enumerated() { try batches.execute(arguments: [runID, batch.worker, index + 1, Int64(count)]) }
+        }
+
         // A simulation without a box models no CPU: it has no CPU rows (not zeros).
         if result.mode == .realtime || result.host != nil {
             let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")

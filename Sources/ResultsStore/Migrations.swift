@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6", migrate: v6)
         return migrator
     }
 
@@ -58,6 +59,19 @@ enum Migrations {
             -- host cost (its CPU time per service).
             ALTER TABLE calibration ADD COLUMN quantity TEXT NOT NULL DEFAULT 'service';
             ALTER TABLE calibration ADD COLUMN host_cost_ms REAL;
+            """)
+    }
+
+    /// A batching kind's batches in the window, by size.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE batch_metrics (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                worker TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                batches INTEGER NOT NULL,
+                PRIMARY KEY (run_id, worker, size)
+            )
             """)
     }
 

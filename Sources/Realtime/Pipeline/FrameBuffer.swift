@@ -24,13 +24,15 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     private var blocked = 0
     private var lastTaken: [(at: UInt64, seq: UInt64)?]
     private let createdAt: UInt64
+    /// A batching kind's launch decisions (nil: one frame a take).
+    private var formation: BatchFormation?
 
     /// With `sharedSlot`, every stream delivers into one slot, so a frame of one stream
     /// overwrites another's: the original's single worker slot in option B.
     public let sharedSlot: Bool
 
     public init(streams: [Int], slotPolicy: SlotPolicy, scheduling: SchedulingPolicy, sharedSlot: Bool = false,
-                clock: any NanoClock = SystemClock()) {
+                batch: BatchSpec? = nil, clock: any NanoClock = SystemClock()) {
         self.streams = streams
         self.clock = clock
         self.sharedSlot = sharedSlot
@@ -39,6 +41,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         policy = FrameBufferPolicy(streams: slots, slotPolicy: slotPolicy, scheduling: scheduling)
         lastTaken = Array(repeating: nil, count: slots)
         createdAt = clock.now()
+        formation = batch.map { BatchFormation(spec: $0, slots: slots) }
     }
 
     /// The sink that stream `stream`'s supplier delivers into.
@@ -54,7 +57,9 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
 
     fileprivate func offer(_ frame: Frame, stream: Int) -> Bool {
         lock.lock()
-        let outcome = policy.offer(frame, stream: index[stream]!)
+        let slot = index[stream]!
+        let outcome = policy.offer(frame, stream: slot)
+        if outcome == .stored, formation != nil { formation!.stored(slot: slot, at: clock.now()) }
         if outcome != .ignoredClosed && blocked > 0 { lock.signal() }
         lock.unlock()
         return outcome == .stored
@@ -66,10 +71,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while true {
-            if let (slot, frame) = policy.next() {
-                lastTaken[slot] = (clock.now(), frame.seq)
-                return frame
-            }
+            if let frame = nextLocked() { return frame }
             if policy.isClosed { return nil }
             blocked += 1
             lock.wait()
@@ -82,10 +84,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while true {
-            if let (slot, frame) = policy.next() {
-                lastTaken[slot] = (clock.now(), frame.seq)
-                return .item(frame)
-            }
+            if let frame = nextLocked() { return .item(frame) }
             if policy.isClosed { return .closed }
             if clock.now() >= deadline { return .timedOut }
             blocked += 1
@@ -94,9 +93,44 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         }
     }
 
+    /// The frame the policy picks, with the lock held.
+    private func nextLocked() -> Frame? {
+        guard let (slot, frame) = policy.next() else { return nil }
+        lastTaken[slot] = (clock.now(), frame.seq)
+        formation?.emptied(slot: slot)
+        return frame
+    }
+
+    /// A batching instance's take: blocks until the formation launches a batch (a full
+    /// one, or a partial one whose oldest frame has waited the limit, on the monotonic
+    /// clock), the buffer closes or the monotonic `deadline` passes.
+    public func takeBatch(until deadline: UInt64) -> Taken<[Frame]> {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            let wake: UInt64
+            switch formation!.decide(waiting: policy.waiting, now: clock.now()) {
+            case .launch(let size):
+                var frames: [Frame] = []
+                frames.reserveCapacity(size)
+                while frames.count < size, let frame = nextLocked() { frames.append(frame) }
+                if !frames.isEmpty { return .item(frames) }
+                wake = deadline
+            case .wait(let until): wake = min(until, deadline)
+            case .idle: wake = deadline
+            }
+            if policy.isClosed { return .closed }
+            if clock.now() >= deadline { return .timedOut }
+            blocked += 1
+            _ = lock.wait(untilMonotonic: wake)
+            blocked -= 1
+        }
+    }
+
     fileprivate func close(stream: Int) {
         lock.withLock {
             policy.close(stream: index[stream]!)
+            formation?.emptied(slot: index[stream]!)
             // Instances blocked in take() re-check whether everything is closed.
             lock.broadcast()
         }
@@ -105,7 +139,10 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     /// Closes every stream: waiting frames are discarded and blocked instances return nil.
     public func close() {
         lock.withLock {
-            for slot in policy.slots.indices { policy.close(stream: slot) }
+            for slot in policy.slots.indices {
+                policy.close(stream: slot)
+                formation?.emptied(slot: slot)
+            }
             lock.broadcast()
         }
     }

@@ -27,10 +27,13 @@ public final class WorkerEngine {
     /// pixel's first byte, which proves the shared buffer was readable.
     /// `slowdown` stretches the service (a fault): × the sampled time, or for `pixels`
     /// spinning for (slowdown − 1) × what the real work took.
-    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1, until deadline: UInt64 = .max) -> Double? {
+    public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1, until deadline: UInt64 = .max,
+                        batchSize: Int = 1) -> Double? {
         switch spec.cost {
         case .offload(let distribution):
-            let work = UInt64(Double(distribution.sample(random)) * slowdown)
+            var work = UInt64(Double(distribution.sample(random)) * slowdown)
+            // A batch: one call for all its frames, L(b) from the first frame's draw.
+            if batchSize > 1, let batch = spec.batch { work = batch.duration(solo: work, size: batchSize) }
             // The host's part (pre- and post-processing, IPC): CPU on this thread.
             guard spin(hostHalf, until: deadline) else { return nil }
             if let device {

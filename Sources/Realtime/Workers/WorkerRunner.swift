@@ -28,18 +28,62 @@ final class WorkerRunner: @unchecked Sendable {
     private let tracing: Bool
     private(set) var thread: OSThread!
 
+    /// A batching instance's take (nil: one frame at a time), and the measured window in
+    /// which its batches are counted by size.
+    private let nextBatch: (@Sendable (UInt64) -> Taken<[Frame]>)?
+    private let window: (start: UInt64, end: UInt64)
+    private(set) var batchSizes: [UInt64] = []
+
     init(name: String, spec: WorkerSpec, seed: UInt64, recorders: [Int: WorkerRecorder], emitter: EventEmitter,
          device: DeviceGate? = nil, faults: WorkerFaults = WorkerFaults(), stop: StopSignal = StopSignal(),
-         next: @escaping @Sendable (UInt64) -> Taken<Frame>) {
+         next: @escaping @Sendable (UInt64) -> Taken<Frame>,
+         batches: (take: @Sendable (UInt64) -> Taken<[Frame]>, window: (start: UInt64, end: UInt64))? = nil) {
         self.spec = spec
         self.recorders = recorders
         self.emitter = emitter
         self.next = next
         self.faults = faults
         self.stop = stop
+        nextBatch = batches?.take
+        window = batches?.window ?? (0, 0)
+        if batches != nil { batchSizes = Array(repeating: 0, count: spec.batch?.max ?? 1) }
         tracing = recorders.values.contains { $0.isTracing }
         engine = WorkerEngine(spec: spec, seed: seed, device: device)
-        thread = OSThread(name: name, role: .worker) { [unowned self] in self.run() }
+        thread = OSThread(name: name, role: .worker) { [unowned self] in
+            if self.nextBatch != nil { self.runBatches() } else { self.run() }
+        }
+    }
+
+    /// As ``run()`` for a batching instance: each take is a batch, served in one call, and
+    /// every frame of it ends at the same instant. Read `batchSizes` after the thread ends.
+    private func runBatches() {
+        var crashes = faults.crashes[...]
+        while true {
+            let deadline = crashes.first?.at ?? .max
+            let frames: [Frame]
+            switch nextBatch!(deadline) {
+            case .closed: return
+            case .timedOut:
+                guard restart(after: crashes.removeFirst()) else { return }
+                continue
+            case .item(let taken):
+                frames = taken
+            }
+            let start = clock.now()
+            if start >= window.start && start < window.end { batchSizes[frames.count - 1] += 1 }
+            let result = start >= deadline ? nil
+                : engine.process(frames[0], startedAt: start, slowdown: faults.slowdown(at: start), until: deadline, batchSize: frames.count)
+            guard let result else {
+                for frame in frames { recorders[frame.streamID]?.recordLost(frame) }
+                guard restart(after: crashes.removeFirst()) else { return }
+                continue
+            }
+            let end = clock.now()
+            for frame in frames {
+                recorders[frame.streamID]?.record(frame, serviceStart: start, serviceEnd: end, cpuNanos: nil)
+                emitter.emit(stream: frame.streamID, seq: frame.seq, result: result, at: end)
+            }
+        }
     }
 
     private func run() {

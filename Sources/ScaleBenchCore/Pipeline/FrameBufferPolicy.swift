@@ -162,6 +162,9 @@ public struct FrameBufferPolicy<Item: StreamItem>: Sendable {
         return discarded
     }
 
+    /// Frames waiting, over all slots.
+    public var waiting: Int { waitingCount }
+
     /// Every stream's slot is closed (and so empty).
     public var isClosed: Bool { slots.allSatisfy(\.isClosed) }
 

@@ -51,6 +51,9 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
     /// IPC: the original's bridge spends about 1 ms each way), half before the
     /// accelerator's part and half after; nil: none.
     public var hostCost: Duration?
+    /// Frames of several streams in one call on its accelerator (an offload kind shared
+    /// through a frame-buffer); nil: one frame a call.
+    public var batch: BatchSpec?
 
     public init(name: String, cost: CostModel, device: String? = nil, modelMemoryGB: Double? = nil, instances: Int? = nil) {
         self.name = name

@@ -73,12 +73,16 @@ public enum RunRenderer {
             out += String(format: "Shared %@: Jain's fairness index %.3f over %d streams (served fps %@)\n", fair.worker, fair.jain,
                           fair.servedFPS.count, fair.servedFPS.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         }
+        for batch in result.batches {
+            let sizes = batch.sizes.enumerated().filter { $0.element > 0 }.map { "\($0.offset + 1): \($0.element)" }.joined(separator: ", ")
+            out += "Batching \(batch.worker): \(batch.batches) batches of up to \(batch.max), mean \(batch.meanSize.map { String(format: "%.2f", $0) } ?? "–") frames (by size \(sizes.isEmpty ? "none" : sizes))\n"
+        }
         if result.pipelines.contains(where: { $0.crossStreamDrops > 0 }) || result.workers.contains(where: { $0.crossStreamDrops > 0 }) {
             out += "Cross-stream drops (a frame of one stream overwrote another's): inbox \(result.pipelines.reduce(0) { $0 + $1.crossStreamDrops })"
                 + ", shared worker slots " + Dictionary(grouping: result.workers.filter { $0.crossStreamDrops > 0 }, by: \.worker)
                     .map { "\($0.key) \($0.value.map(\.crossStreamDrops).max() ?? 0)" }.sorted().joined(separator: ", ") + "\n"
         }
-        if !result.fairness.isEmpty { out += "\n" }
+        if !result.fairness.isEmpty || !result.batches.isEmpty { out += "\n" }
 
         let c = result.cpu
         if let host = result.host {

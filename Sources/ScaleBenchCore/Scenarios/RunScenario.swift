@@ -255,6 +255,17 @@ public struct RunScenario: Sendable, Equatable, Codable {
                 throw ScenarioError(key: "workers[\(index)].device", value: "host",
                                     allowed: "an accelerator for an offload worker (the host's memory holds CPU models; give an offload worker's host-side work as host-cost)")
             }
+            if let batch = worker.batch {
+                if !worker.cost.isOffload {
+                    throw ScenarioError(key: "workers[\(index)].batch", value: "\(worker.cost)", allowed: "batching on offload workers (an accelerator's calls)")
+                }
+                if let problem = batch.problem() { throw ScenarioError(key: "workers[\(index)].batch", value: batch.description, allowed: problem) }
+                if let name = worker.device, let device = placementDevices.first(where: { $0.name == name }),
+                   batch.memoryGB(model: worker.modelMemory) > device.memoryGB {
+                    throw ScenarioError(key: "workers[\(index)].batch", value: format3(batch.memoryGB(model: worker.modelMemory)) + " GB with a full batch",
+                                        allowed: "a model and a full batch that fit \(name)'s \(format3(device.memoryGB)) GB")
+                }
+            }
             if worker.hostCost != nil, !(worker.cost.isOffload) {
                 throw ScenarioError(key: "workers[\(index)].host-cost", value: worker.hostCost!.description,
                                     allowed: "a host cost only on an offload worker (a cpu worker's whole service is host CPU)")

@@ -17,7 +17,8 @@ struct ScenarioReader {
     static let stormKeys = ["every", "lasts", "rooms", "state"]
     static let loadStateKeys = ["state", "fps", "dwell", "next", "workers"]
     static let groupKeys = ["streams", "fps", "arrival", "phase", "load", "source", "resolution"]
-    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost"]
+    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost", "batch"]
+    static let batchKeys = ["max", "wait", "extra", "curve", "memory-gb"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
     static let optionKeys = ["inbox", "shared-instances", "framebuffer-slot", "scheduling", "fanout-threshold"]
@@ -233,12 +234,38 @@ struct ScenarioReader {
                 }
                 spec.hostCost = try value.duration()
             }
+            if let value = worker["batch"] {
+                guard spec.cost.isOffload else {
+                    throw value.error("batch is for offload workers on an accelerator (a \(spec.cost) worker serves one frame at a time)")
+                }
+                spec.batch = try readBatch(value)
+            }
             if let value = worker["shared"], try value.bool() { scenario.sharedWorkers.append(spec.name) }
             guard !scenario.workers.contains(where: { $0.name == spec.name }) else {
                 throw (worker["name"] ?? kind).error("a second worker named \"\(spec.name)\"; give one a name: key")
             }
             scenario.workers.append(spec)
         }
+    }
+
+    /// `{max: 4, wait: 20ms, extra: 5ms}` or `{max: 4, wait: 20ms, curve: [1, 1.02, 1.05, 1.1]}`,
+    /// with `memory-gb` a frame.
+    private mutating func readBatch(_ value: YAMLValue) throws(ScenarioFileError) -> BatchSpec {
+        let entry = try entries(value, Self.batchKeys)
+        guard let max = entry["max"] else { throw value.error("max is missing: the most frames a batch holds, e.g. max: 4") }
+        var spec = BatchSpec(max: try max.int(in: Int.min...Int.max), wait: try entry["wait"]?.duration() ?? .seconds(0))
+        switch (entry["extra"], entry["curve"]) {
+        case (let extra?, nil): spec.time = .linear(extra: try extra.duration())
+        case (nil, let curve?):
+            var times: [Double] = []
+            for item in try items(curve, single: true) { times.append(try item.double(in: -1e12...1e12)) }
+            spec.time = .curve(times)
+        case (nil, nil): spec.time = .linear(extra: .seconds(0))
+        case (_?, _?): throw value.error("extra and curve both given: a batch's time is one or the other")
+        }
+        if let memory = entry["memory-gb"] { spec.memoryGBPerFrame = try memory.double(in: 0...1_000_000) }
+        if let problem = spec.problem() { throw value.error("expected \(problem)") }
+        return spec
     }
 
     private mutating func readOptions(_ value: YAMLValue, into scenario: inout RunScenario) throws(ScenarioFileError) {

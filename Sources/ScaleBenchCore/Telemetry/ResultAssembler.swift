@@ -72,6 +72,8 @@ public struct RunMeasures: Sendable {
     public var deviceUsage: [DeviceUsage]
     public var events: UInt64
     public var mode: RunMode
+    /// By frame-buffer: batches launched in the window, by size (empty: no batching kind).
+    public var batchSizes: [[UInt64]] = []
 
     public init(measuredSeconds: Double, cpu: CPUResult, memory: MemoryResult, deviceUsage: [DeviceUsage], events: UInt64,
                 mode: RunMode) {
@@ -196,6 +198,12 @@ public struct ResultAssembler {
         result.mode = measures.mode
         result.states = StateResult.rows(instances: instances, measurements: rows)
         result.pools = PoolResult.pools(instances: instances)
+        result.batches = instances.frameBuffers.indices.compactMap { index in
+            guard let batch = instances.frameBuffers[index].plan.spec.batch else { return nil }
+            let sizes = index < measures.batchSizes.count ? measures.batchSizes[index] : []
+            return BatchResult(worker: instances.frameBuffers[index].plan.spec.name, max: batch.max,
+                               sizes: sizes + Array(repeating: 0, count: max(batch.max - sizes.count, 0)))
+        }
         result.fairness = instances.plan.shared.map { shared in
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
             return FairnessResult(worker: shared.spec.name, servedFPS: served, jain: Fairness.jain(served))

@@ -34,6 +34,8 @@ public struct RunResult: Sendable, Codable {
     public var states: [StateResult] = []
     /// Each pool of instances against the load its streams offered (docs/queueing.md §7).
     public var pools: [PoolResult] = []
+    /// Each batching kind's batch sizes (docs/queueing.md §8).
+    public var batches: [BatchResult] = []
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
 
@@ -46,7 +48,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices, mode, host, states, pools
+        case events, fairness, timeline, cancelled, faults, devices, mode, host, states, pools, batches
     }
 }
 

@@ -52,7 +52,8 @@ extension TopologyPlan {
     }
 
     private func placement(_ spec: WorkerSpec) -> String {
-        spec.device.map { " on \($0) (\(format3(spec.modelMemory)) GB)" } ?? ""
+        let memory = spec.batch?.memoryGB(model: spec.modelMemory) ?? spec.modelMemory
+        return (spec.device.map { " on \($0) (\(format3(memory)) GB)" } ?? "") + (spec.batch.map { ", \($0)" } ?? "")
     }
 
     private func feeds(_ shared: SharedWorkerPlan, _ pipeline: PipelinePlan) -> Bool {

@@ -11,7 +11,8 @@ extension TopologyPlan {
             if let index = placements.firstIndex(where: { $0.worker == spec.name && $0.device == device }) {
                 placements[index].instances += instances
             } else {
-                placements.append(ModelPlacement(worker: spec.name, device: device, instances: instances, modelMemoryGB: spec.modelMemory))
+                placements.append(ModelPlacement(worker: spec.name, device: device, instances: instances,
+                                                 modelMemoryGB: spec.batch?.memoryGB(model: spec.modelMemory) ?? spec.modelMemory))
             }
         }
         for pipeline in pipelines { for spec in pipeline.workers { add(spec, 1) } }

@@ -16,10 +16,11 @@ extension VirtualRun {
             end.windowFrames = capture.windows.frames
             return end
         }
-        let measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
+        var measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
                                    memory: .none,
                                    deviceUsage: devices.map { DeviceUsage($0.sharing) },
                                    events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
+        measures.batchSizes = buffers.map(\.batchSizes)
         var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
                                                                     rows: recorders, measures: measures)
         result.host = hostResult

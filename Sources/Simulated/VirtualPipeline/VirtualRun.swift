@@ -20,6 +20,8 @@ enum VirtualEvent {
     /// Capture `stream` has produced its next frame (its decode-cpu taken as wall time:
     /// no box declared).
     case produced(stream: Int32)
+    /// Frame-buffer `buffer`'s oldest waiting frame has waited its batching kind's limit.
+    case batchWait(buffer: Int32)
 }
 
 /// The components of one run's ``RunInstances`` and their state in virtual time, driven
@@ -197,7 +199,7 @@ struct VirtualRun {
             case .serviceEnd, .deviceCheck, .hostCheck:
                 now = time
                 handle(event)
-            case .arrival, .crash, .restart, .produced:
+            case .arrival, .crash, .restart, .produced, .batchWait:
                 continue
             }
         }
@@ -242,6 +244,14 @@ struct VirtualRun {
             takeNext(Int(worker))
         case .produced(let stream):
             produced(Int(stream))
+        case .batchWait(let buffer):
+            let index = Int(buffer)
+            guard buffers[index].batchWaitAt == now else { return }
+            buffers[index].batchWaitAt = nil
+            for worker in buffers[index].instances where workers[worker].isReady {
+                takeNext(worker)
+                if workers[worker].isReady { break }
+            }
         case .hostCheck(let generation):
             guard generation == hostGeneration else { return }
             hostArmedAt = nil
@@ -260,7 +270,7 @@ struct VirtualRun {
         while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
             for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
             for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
-                buffers[attachedBuffers[attached]].offer(distributed)
+                buffers[attachedBuffers[attached]].offer(distributed, at: now)
             }
             for slot in ownSlots { takeNext(slotReader[slot]) }
             for attached in suppliers[pipeline].frameBuffers {
@@ -281,12 +291,41 @@ struct VirtualRun {
             guard case .item(let taken) = slots[slot].take() else { return }
             frame = taken
         case .frameBuffer(let buffer):
-            guard let taken = buffers[buffer].policy.next() else { return }
-            frame = taken.item
+            if let formation = buffers[buffer].formation {
+                return takeBatch(worker, from: buffer, formation.decide(waiting: buffers[buffer].policy.waiting, now: now))
+            }
+            guard let taken = buffers[buffer].next() else { return }
+            frame = taken
         }
+        start(worker, frame)
+    }
+
+    /// A batching instance launches what its frame-buffer's formation decides, or arms the
+    /// check at the wait limit.
+    private mutating func takeBatch(_ worker: Int, from buffer: Int, _ decision: BatchFormation.Decision) {
+        switch decision {
+        case .idle: return
+        case .wait(let until):
+            if let armed = buffers[buffer].batchWaitAt, armed <= until, armed > now { return }
+            buffers[buffer].batchWaitAt = until
+            queue.schedule(.batchWait(buffer: Int32(buffer)), at: until)
+        case .launch(let size):
+            guard let first = buffers[buffer].next() else { return }
+            workers[worker].rest.removeAll(keepingCapacity: true)
+            for _ in 1..<size { if let frame = buffers[buffer].next() { workers[worker].rest.append(frame) } }
+            if now >= windowStart && now < windowEnd { buffers[buffer].batchSizes[workers[worker].rest.count] += 1 }
+            start(worker, first)
+        }
+    }
+
+    /// The worker starts serving `frame` (and the rest of its batch).
+    private mutating func start(_ worker: Int, _ frame: VirtualFrame) {
         workers[worker].inHand = (frame, now)
         workers[worker].service &+= 1
         workers[worker].mainWork = workers[worker].drawWork(startingAt: now)
+        if let batch = workers[worker].batch, !workers[worker].rest.isEmpty {
+            workers[worker].mainWork = batch.duration(solo: workers[worker].mainWork, size: 1 + workers[worker].rest.count)
+        }
         workers[worker].part = workers[worker].hostHalf > 0 ? .before : .main
         startPart(worker)
     }
@@ -336,7 +375,15 @@ struct VirtualRun {
     private mutating func finish(_ worker: Int) {
         guard let (frame, start) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
-        let row = row(frame.stream, workers[worker].kind)
+        record(frame, kind: workers[worker].kind, start: start)
+        // Every frame of a batch ends at the same instant.
+        for index in workers[worker].rest.indices { record(workers[worker].rest[index], kind: workers[worker].kind, start: start) }
+        workers[worker].rest.removeAll(keepingCapacity: true)
+        takeNext(worker)
+    }
+
+    private mutating func record(_ frame: VirtualFrame, kind: Int, start: UInt64) {
+        let row = row(frame.stream, kind)
         // Distribution is instantaneous here: hand-off = age (see recordPending).
         assert(frame.distributedAt == frame.capturedAt)
         let slot = row &* Self.batch &+ pendingCount[row]
@@ -344,7 +391,6 @@ struct VirtualRun {
         if !pendingStates.isEmpty { pendingStates[slot] = frame.state }
         pendingCount[row] &+= 1
         if pendingCount[row] == Self.batch { recordPending(row) }
-        takeNext(worker)
     }
 
     private mutating func recordPending(_ row: Int) {
@@ -372,6 +418,8 @@ struct VirtualRun {
             reschedule(device: device)
         }
         recorders[row(frame.stream, workers[worker].kind)].recordLost()
+        for lost in workers[worker].rest { recorders[row(lost.stream, workers[worker].kind)].recordLost() }
+        workers[worker].rest.removeAll(keepingCapacity: true)
     }
 
     private mutating func reschedule(device: Int) {

@@ -89,18 +89,40 @@ struct VirtualFrameBuffer {
     let slotOf: [Int]
     /// Indices of the worker instances taking from this buffer: consecutive, a range.
     let instances: Range<Int>
+    /// A batching kind's launch decisions (nil: one frame a service), when its pending
+    /// wait-limit check fires, and the window's batches by size.
+    var formation: BatchFormation?
+    var batchWaitAt: UInt64?
+    var batchSizes: [UInt64] = []
 
     init(instance: RunInstances.FrameBuffer, streamCount: Int) {
         plan = instance.plan
         instances = instance.workers
         slotOf = positions(of: plan.streams, among: streamCount).map { instance.plan.sharedSlot && $0 >= 0 ? 0 : $0 }
         policy = FrameBufferPolicy(streams: instance.slotCount, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling)
+        if let batch = plan.spec.batch {
+            formation = BatchFormation(spec: batch, slots: instance.slotCount)
+            batchSizes = Array(repeating: 0, count: batch.max)
+        }
     }
 
-    mutating func offer(_ frame: VirtualFrame) { policy.offer(frame, stream: slotOf[frame.stream]) }
+    mutating func offer(_ frame: VirtualFrame, at now: UInt64) {
+        let slot = slotOf[frame.stream]
+        if policy.offer(frame, stream: slot) == .stored { formation?.stored(slot: slot, at: now) }
+    }
+
+    /// The next frame the scheduling policy picks.
+    mutating func next() -> VirtualFrame? {
+        guard let (slot, frame) = policy.next() else { return nil }
+        formation?.emptied(slot: slot)
+        return frame
+    }
 
     mutating func close() {
-        for index in policy.slots.indices { policy.close(stream: index) }
+        for index in policy.slots.indices {
+            policy.close(stream: index)
+            formation?.emptied(slot: index)
+        }
     }
 }
 

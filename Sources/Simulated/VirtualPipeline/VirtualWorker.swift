@@ -38,8 +38,13 @@ struct VirtualWorker {
 
     /// Crashes not yet restarted (> 0: down, takes no frames).
     var down = 0
-    /// The frame in service and when its service started.
+    /// The frame in service and when its service started, and the other frames of its
+    /// batch (a batching kind's; empty otherwise).
     var inHand: (frame: VirtualFrame, start: UInt64)?
+    var rest: [VirtualFrame] = []
+    /// How a batching kind taking from a frame-buffer serves several frames at once (nil:
+    /// one at a time; an own slot holds one frame, so its batches are of one).
+    let batch: BatchSpec?
     /// Identifies the current service, so that the end of a service cancelled by a crash
     /// is recognised as stale when its event comes out of the queue.
     var service: UInt64 = 0
@@ -68,6 +73,7 @@ struct VirtualWorker {
         random = GSLRandom(seed: instance.seed, algorithm: .taus2)
         faults = instance.faults
         kind = instance.kind
+        if case .frameBuffer = source { batch = instance.spec.batch } else { batch = nil }
     }
 
     /// The solo work of a service starting at `time`: a sampled time, stretched by a

@@ -393,3 +393,49 @@ final class LoadTraceFileTests: XCTestCase {
         XCTAssertEqual(error.description, "x.yaml:3 capture.load-trace: /no/such/rooms.csv: no such file")
     }
 }
+
+/// Batching on an accelerator: read whole, and every bad value named.
+final class BatchSpecFileTests: XCTestCase {
+    private func problem(_ batch: String, kind: String = "vlm", memory: String = "16") -> String? {
+        let text = "streams: 4\ntopology: C\ndevices:\n  - {name: gpu0, memory-gb: \(memory)}\nworkers:\n  - kind: \(kind)\n    device: gpu0\n    shared: true\n    batch: \(batch)\n"
+        do {
+            let file = try ScenarioFile.parse(text, file: "x.yaml", defaultName: "x")
+            try file.scenario(streams: 4, topology: .hybrid).validate()
+            return nil
+        } catch let error as ScenarioFileError {
+            return error.description
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testABatchIsRead() throws {
+        let file = try ScenarioFile.parse("""
+            streams: 4
+            topology: C
+            devices:
+              - {name: gpu0, memory-gb: 16}
+            workers:
+              - kind: vlm
+                device: gpu0
+                shared: true
+                batch: {max: 4, wait: 20ms, curve: [1, 1.02, 1.05, 1.1], memory-gb: 0.5}
+            """, file: "x.yaml", defaultName: "x")
+        let batch = try XCTUnwrap(file.base.workers[0].batch)
+        XCTAssertEqual(batch, BatchSpec(max: 4, wait: .milliseconds(20), time: .curve([1, 1.02, 1.05, 1.1]), memoryGBPerFrame: 0.5))
+        XCTAssertEqual(batch.duration(solo: 500_000_000, size: 4), 550_000_000)
+        XCTAssertEqual(BatchSpec(max: 4, wait: .seconds(0), time: .linear(extra: .milliseconds(5))).duration(solo: 200_000_000, size: 3), 210_000_000)
+    }
+
+    func testBadBatchesAreNamed() {
+        XCTAssertEqual(problem("{max: 0}"), "x.yaml:9 workers[0].batch: expected a maximum batch from 1 to 256 frames (max: 0)")
+        XCTAssertEqual(problem("{max: 4, wait: -5ms}"), "x.yaml:9 workers[0].batch.wait: '-5ms' is negative; a duration must be ≥ 0")
+        XCTAssertEqual(problem("{max: 4, curve: [1, 1.1]}"), "x.yaml:9 workers[0].batch: expected a curve with a time for every batch size up to max (2 for max 4)")
+        XCTAssertEqual(problem("{max: 3, curve: [1, 1.2, 1.1]}"), "x.yaml:9 workers[0].batch: expected a curve whose total time never falls with size (1.2 for 2, 1.1 for 3)")
+        XCTAssertEqual(problem("{max: 4, extra: 5ms, curve: [1, 1, 1, 1]}"), "x.yaml:9 workers[0].batch: extra and curve both given: a batch's time is one or the other")
+        XCTAssertEqual(problem("{max: 8, memory-gb: 1.5}", memory: "16"),
+                       "x.yaml:9 workers[0].batch: 20 GB with a full batch: expected a model and a full batch that fit gpu0's 16 GB")
+        XCTAssertEqual(problem("{max: 4}", kind: "pose"), "x.yaml:9 workers[0].batch: batch is for offload workers on an accelerator (a cpu:lognormal(50ms,8ms) worker serves one frame at a time)")
+        XCTAssertEqual(problem("{max: 4, size: 3}"), "x.yaml:9 workers[0].batch: unknown key 'size'; allowed here: max, wait, extra, curve, memory-gb")
+    }
+}
