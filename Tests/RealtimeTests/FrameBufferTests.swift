@@ -49,4 +49,33 @@ final class FrameBufferTests: XCTestCase {
         XCTAssertEqual(after.totalDrops, 0)
         XCTAssertTrue(after.isBalanced)
     }
+    /// A batching take: a full batch at once, a partial one only after the wait limit on
+    /// the monotonic clock (measured against it, with a generous bound above), frames of
+    /// distinct streams chosen by the policy, nothing once closed.
+    func testABatchingTakeLaunchesFullBatchesAtOnceAndPartialOnesAfterTheWaitLimit() throws {
+        let buffer = FrameBuffer(streams: [0, 1, 2, 3, 4], slotPolicy: .overwrite, scheduling: .roundRobin,
+                                 batch: BatchSpec(max: 3, wait: .milliseconds(40)))
+        for stream in 0..<5 { buffer.offer(testFrame(UInt64(10 + stream), stream: stream)) }
+        let started = monotonicNanos()
+        guard case .item(let full) = buffer.takeBatch(until: .max) else { return XCTFail("a full batch waits") }
+        XCTAssertEqual(full.map(\.streamID), [0, 1, 2], "three streams' frames, round-robin")
+        XCTAssertLessThan(monotonicNanos() - started, 40_000_000, "a full batch does not wait")
+        let partialStart = monotonicNanos()
+        guard case .item(let partial) = buffer.takeBatch(until: .max) else { return XCTFail("a partial batch waits") }
+        let waited = monotonicNanos() - partialStart
+        XCTAssertEqual(partial.map(\.streamID), [3, 4])
+        // The two frames had waited since before the first take: the limit counts from then.
+        XCTAssertLessThan(waited, 40_000_000 + 500_000_000, "launched at the limit (give or take a wake-up)")
+        XCTAssertGreaterThanOrEqual(monotonicNanos() - started, 40_000_000, "not before the oldest frame waited 40 ms")
+        // A lone frame arriving later waits its own 40 ms.
+        buffer.offer(testFrame(20, stream: 2))
+        let lone = monotonicNanos()
+        guard case .item(let one) = buffer.takeBatch(until: .max) else { return XCTFail("a lone frame goes alone") }
+        XCTAssertEqual(one.map(\.capturedAt), [20])
+        XCTAssertGreaterThanOrEqual(monotonicNanos() - lone, 39_000_000)
+        // A deadline ends an empty wait; a closed buffer ends it for good.
+        guard case .timedOut = buffer.takeBatch(until: monotonicNanos() + 5_000_000) else { return XCTFail("the deadline ends the wait") }
+        buffer.close()
+        guard case .closed = buffer.takeBatch(until: .max) else { return XCTFail("closed") }
+    }
 }
