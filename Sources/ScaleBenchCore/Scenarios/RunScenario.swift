@@ -35,9 +35,9 @@ public struct RunScenario: Sendable, Equatable, Codable {
     public var phase = PhasePolicy.spread
     /// Every stream's load profile unless its group has its own; nil: a constant rate.
     public var load: LoadProfile?
-    /// Correlated bursts over every stream with a load profile; nil when none.
     /// Recorded load (`capture.load-trace`): the streams it names replay its steps.
     public var loadTrace: LoadTrace?
+    /// Correlated bursts over every stream with a load profile; nil when none.
     public var storms: [Storm]?
     /// Streams with a capture of their own (rate, arrival, phase, load), in order; nil
     /// when none (optional so that scenarios without groups keep their identity).
