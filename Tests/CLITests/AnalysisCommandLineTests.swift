@@ -178,11 +178,11 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
 
         let calibrate = try runCLI(["calibrate", String(traced.prefix(8)), "--db", db])
         XCTAssertEqual(calibrate.status, 0, calibrate.stderr)
-        // The chosen fit; a run on a loaded machine (the suite's other half runs beside it)
-        // can fail the KS test, and the closest family is chosen with that note.
-        let vlm = try XCTUnwrap(calibrate.stdout.split(separator: "\n").first {
-            $0.hasPrefix("vlm") && ($0.hasSuffix("chosen") || $0.hasSuffix("closest family, but KS p < 0.05"))
-        }, calibrate.stdout)
+        // The chosen fit is a worker's first row. Its note varies with the machine's load (the
+        // suite's other half runs beside it): "chosen", or the closest family when the KS
+        // test fails, and a measured host cost when the thread's CPU per service shows one.
+        let vlm = try XCTUnwrap(calibrate.stdout.split(separator: "\n").first { $0.hasPrefix("vlm") }, calibrate.stdout)
+        XCTAssertTrue(vlm.contains("chosen") || vlm.contains("closest family"), String(vlm))
         let columns = vlm.split(separator: " ", omittingEmptySubsequences: true)
         XCTAssertEqual(columns[1], "accelerator", "an offload worker's accelerator part: wall time less its CPU time")
         let mean = try XCTUnwrap(Double(columns[3]))
