@@ -56,6 +56,8 @@ final class WorkerRunner: @unchecked Sendable {
 
     /// As ``run()`` for a batching instance: each take is a batch, served in one call, and
     /// every frame of it ends at the same instant. Read `batchSizes` after the thread ends.
+    /// A loop of its own so that the one-frame loop allocates no array per service; a
+    /// batch's CPU per service is not traced (one call serves several frames' rows).
     private func runBatches() {
         var crashes = faults.crashes[...]
         while true {

@@ -104,7 +104,7 @@ public struct RunScenario: Sendable, Equatable, Codable {
         }
     }
 
-    /// The source stream `stream` reads.
+    /// The source stream `stream` reads (O(streams): resolves every stream's capture).
     public func source(of stream: Int) -> VideoSource { streamCaptures[stream].source }
 
     /// The synthetic rate (and the nominal rate when a recorded source's is unknown).
