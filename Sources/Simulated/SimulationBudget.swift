@@ -52,8 +52,8 @@ public struct SimulationBudget: Sendable, Equatable {
         framesPerStream = fps * horizonSeconds
         events = framesPerStream * Double(streams + rows)
         bytes = Self.baselineBytes
-            + Double(rows) * (Double(histogramsPerRow) * Self.histogramBytes + Self.rowOverheadBytes
-                              + Double(VirtualRun.pendingBytesPerRow))
+            + Double(rows) * (Double(histogramsPerRow) * Self.histogramBytes + Self.rowOverheadBytes)
+            + Double(VirtualRun.pendingBytes(rows: rows))
             + Double(streams + workerInstances) * (Self.generatorBytes + Self.componentOverheadBytes)
     }
 

@@ -107,9 +107,11 @@ public struct ArrivalSchedule {
 
     @usableFromInline
     mutating func refill() {
-        ahead.removeAll(keepingCapacity: true)
-        aheadStates.removeAll(keepingCapacity: true)
-        for _ in 0..<Self.batch { ahead.append(draw()) }
+        // Overwritten in place: emptying and appending went through the array's generic
+        // replaceSubrange, as costly as the draws themselves.
+        if ahead.isEmpty { ahead = Array(repeating: 0, count: Self.batch) }
+        if !aheadStates.isEmpty { aheadStates.removeAll(keepingCapacity: true) }
+        for index in 0..<Self.batch { ahead[index] = draw() }
         aheadPosition = 0
     }
 

@@ -85,15 +85,27 @@ struct VirtualRun {
     private(set) var notServed: [UInt64] = []
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
-    /// one service touches three of the row's histograms (88 KB each, hundreds of MB in
-    /// all at 1000 streams; the fourth, hand-off, equals age here and is set at the end);
-    /// a batch records a row's services while its histograms are in cache (measured: 4 %
-    /// faster at 1000 streams). The result is the same as recording each at once.
+    /// one service increments three of the row's histograms (88 KB each, hundreds of MB in
+    /// all at 1000 streams; the fourth, hand-off, equals age here and is set at the end),
+    /// nearly always a cache miss when recorded at once; a batch increments counters
+    /// already in cache for most of its services. The result is the same as recording
+    /// each at once.
     private var pending: [PendingService] = []
     private var pendingCount: [Int] = []
-    private static let batch = 256
-    /// Memory of one row's batch, for ``SimulationBudget``.
-    static let pendingBytesPerRow = batch * MemoryLayout<PendingService>.stride
+    /// Services a row's batch holds: as many as ``pendingBudget`` allows, between 256 and
+    /// 2048 (Reports/benchmarks.md measures the sizes).
+    private let batch: Int
+    /// Memory the batches may take together before they shrink towards 256 a row.
+    static let pendingBudget = 8 << 20
+
+    /// The batch size of a run with `rows` result rows.
+    static func batchSize(rows: Int) -> Int {
+        let fitting = pendingBudget / max(rows * MemoryLayout<PendingService>.stride, 1)
+        return min(2048, max(256, fitting > 0 ? 1 << (Int.bitWidth - 1 - fitting.leadingZeroBitCount) : 0))
+    }
+
+    /// Memory of the batches of a run with `rows` rows, for ``SimulationBudget``.
+    static func pendingBytes(rows: Int) -> Int { rows * batchSize(rows: rows) * MemoryLayout<PendingService>.stride }
 
     private struct PendingService {
         var capturedAt: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
@@ -109,6 +121,7 @@ struct VirtualRun {
 
     init(scenario: RunScenario) throws(ScenarioError) {
         instances = RunInstances(scenario: scenario)
+        batch = Self.batchSize(rows: instances.rows.count)
         kindCount = instances.kinds.count
         rowIndex = instances.rowIndex
         servedStates = instances.servedStates
@@ -153,7 +166,7 @@ struct VirtualRun {
         }
         buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
         bufferKind = instances.frameBuffers.map { buffer in instances.kinds.firstIndex(of: buffer.plan.spec.name)! }
-        pending = Array(repeating: PendingService(), count: recorders.count * Self.batch)
+        pending = Array(repeating: PendingService(), count: recorders.count * batch)
         if instances.loadStates > 0 { pendingStates = Array(repeating: 0, count: pending.count) }
         pendingCount = Array(repeating: 0, count: recorders.count)
     }
@@ -386,15 +399,15 @@ struct VirtualRun {
         let row = row(frame.stream, kind)
         // Distribution is instantaneous here: hand-off = age (see recordPending).
         assert(frame.distributedAt == frame.capturedAt)
-        let slot = row &* Self.batch &+ pendingCount[row]
+        let slot = row &* batch &+ pendingCount[row]
         pending[slot] = PendingService(capturedAt: frame.capturedAt, start: start, end: now)
         if !pendingStates.isEmpty { pendingStates[slot] = frame.state }
         pendingCount[row] &+= 1
-        if pendingCount[row] == Self.batch { recordPending(row) }
+        if pendingCount[row] == batch { recordPending(row) }
     }
 
     private mutating func recordPending(_ row: Int) {
-        for index in row * Self.batch..<row * Self.batch + pendingCount[row] {
+        for index in row * batch..<row * batch + pendingCount[row] {
             let service = pending[index]
             let inWindow = recorders[row].recordDistributedAtCapture(capturedAt: service.capturedAt, serviceStart: service.start,
                                                                      serviceEnd: service.end)

@@ -83,8 +83,8 @@ struct VirtualWorker {
     mutating func drawWork(startingAt time: UInt64) -> UInt64 {
         if let work = sampler.constant, faults.slowdowns.isEmpty { return work }
         if aheadPosition == ahead.count {
-            ahead.removeAll(keepingCapacity: true)
-            for _ in 0..<Self.batch { ahead.append(sampler.sample(random)) }
+            if ahead.isEmpty { ahead = Array(repeating: 0, count: Self.batch) }
+            for index in 0..<Self.batch { ahead[index] = sampler.sample(random) }
             aheadPosition = 0
         }
         let sampled = ahead[aheadPosition]
