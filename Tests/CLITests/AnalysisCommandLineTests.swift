@@ -67,7 +67,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
             (["compare", "--db", path("none.sqlite")], "scalebench: error: --db \(path("none.sqlite")): no such database\n"),
             (["compare", "--db", empty, "nope"], "scalebench: error: scenario nope: no completed realtime runs of it in \(empty) (it has: x)\n"),
             (["report", "--db", empty, "--out", path("missing")], "scalebench: error: --out \(path("missing")): no such folder\n"),
-            (["compare", "--db", empty, "--metric", "speed"], "scalebench: error: The value 'speed' is invalid for '--metric <metric>': expected latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND (each also KIND@STATE for a load state), cpu-cores, peak-rss or model-memory:DEVICE\n"),
+            (["compare", "--db", empty, "--metric", "speed"], "scalebench: error: The value 'speed' is invalid for '--metric <metric>': expected latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, look-gap:KIND (each also KIND@STATE for a load state), alert-latency, cpu-cores, peak-rss or model-memory:DEVICE\n"),
             (["gate", "--baseline", empty, "--candidate", path("none.sqlite")], "scalebench: error: --candidate \(path("none.sqlite")): no such database\n"),
         ]
         for (arguments, expected) in cases {
