@@ -5,15 +5,15 @@ import ScaleBenchCore
 /// Service levels judged on one configuration's runs (an option at a stream count).
 ///
 /// - A figure of the box (CPU, RSS, model memory): the median over the runs.
-/// - A figure each room has, read a run at a time (drops, served fps, the gap between
-///   looks, the alert latency): in each run, the room the level is about — the worst, or
-///   under `across-rooms: p90` the room at that share counted from the best — then the
-///   median over the runs of that room's figure. A configuration that starves one room
-///   misses the level even when the mean over rooms passes.
-/// - A room's latency percentile: each room's frames pooled over the runs (a p99 needs
-///   500 frames, which one run of one room seldom has); enough rooms must meet it. A room
-///   with too few frames is unknown: the level is met only when the rooms known to meet
-///   it are enough, not met when those that could are too few, insufficient data between.
+/// - A figure each room has (a kind's latency percentile, drops, served fps, the gap
+///   between its looks, the alert latency): each room's figure over the runs
+///   (``RoomFigures``), and the level must hold in every room — or, under
+///   `across-rooms: pNN`, in that share of rooms, rounded up. A configuration that starves
+///   one room misses the level even when the mean over rooms passes.
+///
+/// A room's figure may be unknown (too few frames for a percentile) or only bounded (no
+/// look at all): the level is met when the rooms known to meet it are enough, not met
+/// when the rooms that could still meet it are too few, and insufficient data between.
 extension DecisionCheckpoint {
     public static func judge(_ here: [RunRecord], levels: [Checkpoint.ServiceLevel]) -> (Status, [String]) {
         var status = Status.met, evidence: [String] = []
@@ -27,10 +27,47 @@ extension DecisionCheckpoint {
 
     static func judge(_ level: Checkpoint.ServiceLevel, _ here: [RunRecord]) -> (Status, String) {
         guard let rooms = level.rooms else { return judgeBox(level, here) }
-        if let percentile = level.metric.percentile, let kind = level.metric.subject {
-            return judgePooled(level, rooms: rooms, here, kind: kind, percentile: percentile)
+        guard let figures = RoomFigures.figures(level.metric, here), !figures.isEmpty else {
+            let reason = level.metric.quantity == .alertLatency && RoomFigures.figures(level.metric, here) == nil
+                ? "the runs' scenario declares no alert-chain" : "no run has a figure per room"
+            return (.insufficient, "insufficient data (\(reason))")
         }
-        return judgeRuns(level, rooms: rooms, here)
+        let verdicts = figures.mapValues { $0.meets(level) }
+        let meeting = verdicts.values.filter { $0 == true }.count
+        let open = verdicts.values.filter { $0 == nil }.count
+        let needed = rooms.needed(of: figures.count)
+
+        var text = "\(meeting) of \(figures.count) rooms meet it\(rooms == .worst ? "" : ", \(needed) needed")"
+        // The room the level is about: the worst known (the lowest-numbered among equals:
+        // a dictionary's order changes from process to process).
+        let known = figures.sorted { $0.key < $1.key }.compactMap { stream, figure -> (Int, Double)? in
+            if case .value(let value) = figure { return (stream, value) }
+            return nil
+        }
+        if let worst = known.max(by: { level.metric.higherIsWorse ? $0.1 < $1.1 : $0.1 > $1.1 }) {
+            text += "; worst\(known.count < figures.count ? " known" : ""): room \(worst.0), \(figure(worst.1, level.metric))"
+        }
+        let bounded = figures.compactMap { stream, figure -> (Int, Double)? in
+            if case .atLeast(let bound) = figure { return (stream, bound) }
+            return nil
+        }
+        if !bounded.isEmpty {
+            let shortest = bounded.map(\.1).min() ?? 0
+            text += level.metric.quantity == .lookGap
+                ? "; \(count(bounded.count)) had no look in any run: a gap longer than \(Report.number(shortest)) s"
+                : "; \(count(bounded.count)) had a kind of the chain never look: at least \(figure(shortest, level.metric))"
+        }
+        let unknown = figures.values.compactMap { figure -> UInt64? in
+            if case .unknown(let frames) = figure { return frames }
+            return nil
+        }
+        if let fewest = unknown.min(), let percentile = level.metric.percentile {
+            text += "; \(count(unknown.count)) with too few frames for a p\(format3(percentile)) (≥ \(Validity.minimumSamples(percentile: percentile)) each, the fewest \(fewest))"
+        }
+        text += "; each room over \(here.count == 1 ? "1 run" : "\(here.count) runs")"
+        if meeting >= needed { return (.met, "met (\(text))") }
+        if meeting + open < needed { return (.notMet, "NOT met (\(text))") }
+        return (.insufficient, "insufficient data (\(text))")
     }
 
     /// The box's figure: the median over the runs.
@@ -42,59 +79,11 @@ extension DecisionCheckpoint {
         return (met ? .met : .notMet, "\(met ? "met" : "NOT met") (median \(figure(median, level.metric)) over \(values.count) runs)")
     }
 
-    /// A room figure a run at a time, then the median over runs.
-    static func judgeRuns(_ level: Checkpoint.ServiceLevel, rooms: Checkpoint.AcrossRooms, _ here: [RunRecord]) -> (Status, String) {
-        var deciding: [Double] = [], missing: [Int] = [], counts: [Int] = []
-        for run in here {
-            guard let values = RoomFigures.values(level.metric, in: run), !values.isEmpty else { continue }
-            // Best first: the room the level is about is the needed-th.
-            let sorted = values.values.sorted { level.metric.higherIsWorse ? $0 < $1 : $0 > $1 }
-            deciding.append(sorted[rooms.needed(of: sorted.count) - 1])
-            missing.append(sorted.filter { !level.isMet(by: $0) }.count)
-            counts.append(sorted.count)
-        }
-        guard !deciding.isEmpty else {
-            let reason = level.metric.quantity == .alertLatency && here.allSatisfy({ ($0.scenario?.checkpoint?.alertChain ?? []).isEmpty })
-                ? "the runs' scenario declares no alert-chain" : "no run has a figure per room"
-            return (.insufficient, "insufficient data (\(reason))")
-        }
-        let median = Descriptive.median(deciding)
-        let met = level.isMet(by: median)
-        let which: String
-        switch rooms {
-        case .worst: which = "the worst room's"
-        case .percentile(let share): which = "the \(format3(share)) % room's"
-        }
-        let roomsText = Set(counts).count == 1 ? "\(counts[0]) rooms" : "\(counts.min()!)–\(counts.max()!) rooms"
-        return (met ? .met : .notMet,
-                "\(met ? "met" : "NOT met") (\(which) \(figure(median, level.metric)), median over \(deciding.count) runs of \(roomsText); rooms missing it per run: "
-                    + missing.map(String.init).joined(separator: ", ") + ")")
-    }
+    /// "1 room", "3 rooms".
+    static func count(_ rooms: Int) -> String { rooms == 1 ? "1 room" : "\(rooms) rooms" }
 
-    /// A latency percentile per room, each room's frames pooled over the runs.
-    static func judgePooled(_ level: Checkpoint.ServiceLevel, rooms: Checkpoint.AcrossRooms, _ here: [RunRecord],
-                            kind: String, percentile: Double) -> (Status, String) {
-        let pools = RoomFigures.pooledPercentiles(here, kind: kind, state: level.metric.state, percentile: percentile)
-        guard !pools.isEmpty else { return (.insufficient, "insufficient data (no run has a figure per room)") }
-        let known = pools.compactMap { stream, pool in pool.value.map { (stream, $0) } }
-        let meeting = known.filter { level.isMet(by: $0.1) }.count
-        let unknown = pools.count - known.count
-        let needed = rooms.needed(of: pools.count)
-        let minimum = Validity.minimumSamples(percentile: percentile)
-        var text = "\(meeting) of \(pools.count) rooms meet it, \(needed) needed"
-        if let worst = known.max(by: { $0.1 < $1.1 }) { text += "; worst known: room \(worst.0), \(figure(worst.1, level.metric))" }
-        if unknown > 0 {
-            let fewest = pools.values.filter { $0.value == nil }.map(\.frames).min() ?? 0
-            text += "; \(unknown) rooms have too few frames for a p\(format3(percentile)) (≥ \(minimum) each, the fewest \(fewest))"
-        }
-        text += "; each room's frames pooled over \(here.count) runs"
-        if meeting >= needed { return (.met, "met (\(text))") }
-        if meeting + unknown < needed { return (.notMet, "NOT met (\(text))") }
-        return (.insufficient, "insufficient data (\(text))")
-    }
-
-    /// A figure as the evidence prints it, with its unit: "∞" for a room never served.
+    /// A figure as the evidence prints it, with its unit.
     static func figure(_ value: Double, _ metric: Metric) -> String {
-        (value.isFinite ? Report.number(value) : "∞") + (metric.unit.isEmpty ? "" : " \(metric.unit)")
+        Report.number(value) + (metric.unit.isEmpty ? "" : " \(metric.unit)")
     }
 }

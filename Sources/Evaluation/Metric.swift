@@ -5,11 +5,17 @@ import ScaleBenchCore
 /// Reading a metric off a stored run.
 extension Metric {
     /// The run's value, or nil when the run does not have it. The look gap and the alert
-    /// latency, figures of a room, are the run's worst room's (largest); the other
-    /// kind figures are pooled or averaged over the rooms, as the store's run rows hold them.
+    /// latency, figures of a room, are the run's worst room's (largest; none when a room
+    /// had no look at all, whose gap is only bounded); the other kind figures are pooled
+    /// or averaged over the rooms, as the store's run rows hold them.
     public func value(in run: RunRecord) -> Double? {
         if quantity == .lookGap || quantity == .alertLatency {
-            return RoomFigures.values(self, in: run)?.values.max()
+            guard let figures = RoomFigures.figures(self, [run])?.values, !figures.isEmpty else { return nil }
+            let values = figures.compactMap { figure -> Double? in
+                if case .value(let value) = figure { return value }
+                return nil
+            }
+            return values.count == figures.count ? values.max() : nil
         }
         if let state {
             guard let record = run.states.first(where: { $0.worker == subject && $0.state == state }) else { return nil }

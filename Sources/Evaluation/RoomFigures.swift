@@ -3,78 +3,123 @@ import ResultsStore
 import ScaleBenchCore
 
 /// Figures each room (stream) has, read off the store's rows per stream × worker kind
-/// (`worker_metrics`, and `state_metrics` for a load state): what a per-room service level
-/// judges, where the run-level figures pool or average the rooms away.
+/// (`worker_metrics`, and `state_metrics` for a load state), each room's rows pooled over
+/// a configuration's runs: what a per-room service level judges, where the run-level
+/// figures pool or average the rooms away.
 ///
-/// The look gap is 1 / the room's served fps: the mean time between the kind's looks at
-/// the room over the window (the store keeps no per-frame gaps unless a run is traced;
-/// the longest gap is at least this). A room the kind never served has an infinite gap.
+/// - latency pXX: the room's latency histograms added; unknown below the frames the
+///   percentile needs (``Validity``).
+/// - served fps: the room's processed frames over its seconds.
+/// - drop fraction: the mean over the runs of the room's drop fraction.
+/// - look gap: the room's seconds over its processed frames — the mean time between the
+///   kind's looks (the store keeps no per-frame gaps unless a run is traced). A room
+///   with no look in any run has a gap longer than its longest run: a lower bound, which
+///   decides a level only when it is already beyond it.
+/// - alert latency, for the checkpoint's chain of kinds k₁ → … → kₘ:
 ///
-/// The alert latency of a room, for the checkpoint's chain of kinds k₁ → … → kₘ, is
+///       Σᵢ ( gap(kᵢ, room) + mean latency(kᵢ, room) )
 ///
-///     Σᵢ ( gap(kᵢ, room) + mean latency(kᵢ, room) )
-///
-/// — an event waits for the kind's next look at the room (up to one gap; a whole mean gap
-/// is counted, which is pessimistic when looks are regular and an event lands half-way
-/// into one on average), then that frame takes the kind's latency (capture → end of
-/// service); each stage of the chain in turn. It is a figure built from stored per-room
-/// means, not a measured end-to-end latency: the workers run in parallel off the supplier
-/// and no frame travels the chain. Infinite when a stage never served the room.
+///   An event waits for the kind's next look at the room (up to one gap; a whole mean gap
+///   is counted, which is pessimistic when looks are regular and an event lands half-way
+///   into one on average), then that frame takes the kind's latency (capture → end of
+///   service); each stage of the chain in turn. A figure built from stored per-room means,
+///   not a measured end-to-end latency: the workers run side by side off the supplier and
+///   no frame travels the chain.
 enum RoomFigures {
-    /// The rows of `kind` in `state` (nil: the whole window) in a run, by stream; a row
-    /// of a state the stream never entered is left out.
-    static func rows(_ run: RunRecord, kind: String, state: String?) -> [Int: RunRecord.RoomRecord] {
-        var rows: [Int: RunRecord.RoomRecord] = [:]
-        for room in run.rooms where room.worker == kind && room.state == state && room.servedFPS != nil { rows[room.stream] = room }
+    enum Figure: Equatable {
+        case value(Double)
+        /// A lower bound: the figure is at least this (a room with no look at all).
+        case atLeast(Double)
+        /// Not enough frames for the percentile (the room's frames pooled over the runs).
+        case unknown(frames: UInt64)
+
+        /// Whether `level` is met (nil: the data cannot tell).
+        func meets(_ level: Checkpoint.ServiceLevel) -> Bool? {
+            switch self {
+            case .value(let value): return level.isMet(by: value)
+            case .atLeast(let bound):
+                // The true value is ≥ bound: beyond a maximum already, or above a minimum.
+                if let max = level.max, bound > max { return false }
+                if level.max == nil, let min = level.min, bound >= min { return true }
+                return nil
+            case .unknown: return nil
+            }
+        }
+    }
+
+    /// The rows of `kind` in `state` (nil: the whole window), by stream, over `runs`; a
+    /// row of a state the stream never entered is left out.
+    static func rows(_ runs: [RunRecord], kind: String, state: String?) -> [Int: [RunRecord.RoomRecord]] {
+        var rows: [Int: [RunRecord.RoomRecord]] = [:]
+        for run in runs {
+            for room in run.rooms where room.worker == kind && room.state == state && room.servedFPS != nil {
+                rows[room.stream, default: []].append(room)
+            }
+        }
         return rows
     }
 
-    /// Each room's value of `metric` in one run (stream → value), for the figures read a
-    /// run at a time: drop fraction, served fps, look gap, alert latency. Nil for latency
-    /// percentiles (a room's frames are pooled over runs instead) and the box's figures.
-    static func values(_ metric: Metric, in run: RunRecord) -> [Int: Double]? {
+    /// Each room's figure of `metric` over `runs` (stream → figure); nil for the box's
+    /// figures, and for the alert latency when the runs' scenario declares no chain.
+    static func figures(_ metric: Metric, _ runs: [RunRecord]) -> [Int: Figure]? {
+        let kind = metric.subject ?? ""
         switch metric.quantity {
-        case .dropFraction:
-            return rows(run, kind: metric.subject ?? "", state: metric.state).compactMapValues(\.dropFraction)
-        case .servedFPS:
-            return rows(run, kind: metric.subject ?? "", state: metric.state).compactMapValues(\.servedFPS)
-        case .lookGap:
-            return rows(run, kind: metric.subject ?? "", state: metric.state).compactMapValues { $0.servedFPS.map(gap) }
-        case .alertLatency:
-            let chain = run.scenario?.checkpoint?.alertChain ?? []
-            guard !chain.isEmpty else { return nil }
-            let stages = chain.map { rows(run, kind: $0, state: metric.state) }
-            var values: [Int: Double] = [:]
-            // A room has the figure when every kind of the chain has a row for it.
-            for stream in stages[0].keys {
-                var total = 0.0
-                for stage in stages {
-                    guard let row = stage[stream], let fps = row.servedFPS else { total = .nan; break }
-                    total += gap(fps) * 1000 + (row.meanLatencyMs ?? .infinity)
-                }
-                if !total.isNaN { values[stream] = total }
+        case .latencyP99, .latencyP50:
+            let percentile = metric.percentile ?? 99
+            return rows(runs, kind: kind, state: metric.state).mapValues { rows in
+                var pool = LatencyHistogram()
+                for row in rows { pool.add(row.latency) }
+                guard Validity.supports(percentile: percentile, samples: Int(pool.count)),
+                      let value = pool.milliseconds(atPercentile: percentile) else { return .unknown(frames: pool.count) }
+                return .value(value)
             }
-            return values
-        case .latencyP99, .latencyP50, .processCores, .peakRSS, .modelMemory:
+        case .servedFPS:
+            return rows(runs, kind: kind, state: metric.state).mapValues { rows in
+                .value(Double(rows.map(\.processed).reduce(0, +)) / rows.map(\.seconds).reduce(0, +))
+            }
+        case .dropFraction:
+            return rows(runs, kind: kind, state: metric.state).compactMapValues { rows in
+                let fractions = rows.compactMap(\.dropFraction)
+                return fractions.isEmpty ? nil : .value(fractions.reduce(0, +) / Double(fractions.count))
+            }
+        case .lookGap:
+            return rows(runs, kind: kind, state: metric.state).mapValues(gap)
+        case .alertLatency:
+            let chain = runs.lazy.compactMap { $0.scenario?.checkpoint?.alertChain }.first { !$0.isEmpty } ?? []
+            guard !chain.isEmpty else { return nil }
+            let stages = chain.map { rows(runs, kind: $0, state: metric.state) }
+            var figures: [Int: Figure] = [:]
+            // A room has the figure when every kind of the chain has rows for it.
+            for stream in stages[0].keys where stages.allSatisfy({ $0[stream] != nil }) {
+                var total = 0.0, bounded = false
+                for stage in stages {
+                    let rows = stage[stream]!
+                    switch gap(rows) {
+                    case .value(let seconds): total += seconds * 1000 + meanLatency(rows)
+                    case .atLeast(let seconds): total += seconds * 1000; bounded = true
+                    case .unknown: break
+                    }
+                }
+                figures[stream] = bounded ? .atLeast(total) : .value(total)
+            }
+            return figures
+        case .processCores, .peakRSS, .modelMemory:
             return nil
         }
     }
 
-    /// Seconds between looks at a room served `fps`; infinite for a room never served.
-    static func gap(_ fps: Double) -> Double { fps > 0 ? 1 / fps : .infinity }
+    /// Seconds between looks at a room: its seconds over its looks; with no look at all,
+    /// longer than the longest of its runs.
+    static func gap(_ rows: [RunRecord.RoomRecord]) -> Figure {
+        let looks = rows.map(\.processed).reduce(0, +)
+        guard looks > 0 else { return .atLeast(rows.map(\.seconds).max() ?? 0) }
+        return .value(rows.map(\.seconds).reduce(0, +) / Double(looks))
+    }
 
-    /// A kind's latency percentile at each room, every run's frames of the room pooled:
-    /// stream → (value in ms, or nil when the room's pool is too small for the
-    /// percentile; frames in the pool).
-    static func pooledPercentiles(_ runs: [RunRecord], kind: String, state: String?,
-                                  percentile: Double) -> [Int: (value: Double?, frames: UInt64)] {
-        var pools: [Int: LatencyHistogram] = [:]
-        for run in runs {
-            for (stream, row) in rows(run, kind: kind, state: state) { pools[stream, default: LatencyHistogram()].add(row.latency) }
-        }
-        return pools.mapValues { pool in
-            let valid = Validity.supports(percentile: percentile, samples: Int(pool.count))
-            return (valid ? pool.milliseconds(atPercentile: percentile) : nil, pool.count)
-        }
+    /// The mean latency of the frames of these rows, in ms.
+    static func meanLatency(_ rows: [RunRecord.RoomRecord]) -> Double {
+        let frames = rows.map(\.processed).reduce(0, +)
+        guard frames > 0 else { return 0 }
+        return rows.map { ($0.meanLatencyMs ?? 0) * Double($0.processed) }.reduce(0, +) / Double(frames)
     }
 }

@@ -47,6 +47,8 @@ public struct RunRecord: Sendable {
         public var stream: Int
         /// nil: the whole window; otherwise the frames that arrived in that load state.
         public var state: String?
+        /// Seconds the row covers: the measured window, or the time the stream spent in the state.
+        public var seconds: Double
         /// Frames processed per second (nil: the stream was never in the state).
         public var servedFPS: Double?
         public var dropFraction: Double?
@@ -61,11 +63,12 @@ public struct RunRecord: Sendable {
         /// Capture → end of service (empty if the stored bytes cannot be read).
         public var latency: LatencyHistogram { (try? LatencyHistogram(serialized: serializedLatency)) ?? LatencyHistogram() }
 
-        public init(worker: String, stream: Int, state: String? = nil, servedFPS: Double?, dropFraction: Double?, processed: Int64,
-                    latency: LatencyHistogram) {
+        public init(worker: String, stream: Int, state: String? = nil, seconds: Double, servedFPS: Double?, dropFraction: Double?,
+                    processed: Int64, latency: LatencyHistogram) {
             self.worker = worker
             self.stream = stream
             self.state = state
+            self.seconds = seconds
             self.servedFPS = servedFPS
             self.dropFraction = dropFraction
             self.processed = processed
@@ -157,7 +160,7 @@ extension ResultsDatabase {
             sql += " ORDER BY r.started_at, r.rowid"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let id: String = row["id"]
-                let (kinds, rooms) = try Self.kinds(db, run: id)
+                let (kinds, rooms) = try Self.kinds(db, run: id, seconds: row["measured_seconds"])
                 var record = RunRecord(
                     id: id, scenarioName: row["scenario_name"], scenarioHash: row["scenario_hash"], topology: row["topology"],
                     variant: row["variant"], streams: row["streams"], repetition: row["repetition"],
@@ -203,7 +206,7 @@ extension ResultsDatabase {
     }
 
     /// The kinds pooled over their streams, and each stream's own row.
-    private static func kinds(_ db: Database, run: String) throws -> ([KindRecord], [RunRecord.RoomRecord]) {
+    private static func kinds(_ db: Database, run: String, seconds: Double) throws -> ([KindRecord], [RunRecord.RoomRecord]) {
         var rooms: [RunRecord.RoomRecord] = []
         var order: [String] = []
         var byKind: [String: KindRecord] = [:]
@@ -225,7 +228,7 @@ extension ResultsDatabase {
             byKind[worker]!.meanServedFPS += row["processed_fps"]
             byKind[worker]!.processed += row["processed"] as Int64
             streams[worker, default: 0] += 1
-            var room = RunRecord.RoomRecord(worker: worker, stream: row["stream"], servedFPS: row["processed_fps"],
+            var room = RunRecord.RoomRecord(worker: worker, stream: row["stream"], seconds: seconds, servedFPS: row["processed_fps"],
                                             dropFraction: row["drop_fraction"], processed: row["processed"], latency: LatencyHistogram())
             room.meanLatencyMs = histogram.count == 0 ? nil : histogram.quantiles.mean
             room.serializedLatency = bytes
@@ -243,10 +246,10 @@ extension ResultsDatabase {
     /// Each stream's rows by load state (the pooled rows, stream −1, are `states`).
     private static func roomStates(_ db: Database, run: String) throws -> [RunRecord.RoomRecord] {
         try Row.fetchAll(db, sql: """
-            SELECT stream, worker, state, served_fps, drop_fraction, processed, latency_histogram FROM state_metrics
+            SELECT stream, worker, state, seconds, served_fps, drop_fraction, processed, latency_histogram FROM state_metrics
             WHERE run_id = ? AND stream >= 0 ORDER BY rowid
             """, arguments: [run]).map { row in
-            RunRecord.RoomRecord(worker: row["worker"], stream: row["stream"], state: row["state"], servedFPS: row["served_fps"],
+            RunRecord.RoomRecord(worker: row["worker"], stream: row["stream"], state: row["state"], seconds: row["seconds"], servedFPS: row["served_fps"],
                                  dropFraction: row["drop_fraction"], processed: row["processed"],
                                  latency: (try? LatencyHistogram(serialized: [UInt8](row["latency_histogram"] as Data))) ?? LatencyHistogram())
         }

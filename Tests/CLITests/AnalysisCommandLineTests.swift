@@ -142,7 +142,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         let outcome = try runCLI(["capacity", file, "--db", db, "--max-streams", "8", "--quiet"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stdout.hasSuffix("capacity: 4 streams (5 misses a service level)\n"), outcome.stdout)
-        XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps: NOT met (median 4.00 over 1 runs)"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps in every room: NOT met (0 of 5 rooms meet it; worst: room 0, 4.00 fps; each room over 1 run)"), outcome.stdout)
         let probed = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { Int($0.split(separator: " ")[0])! }
         XCTAssertEqual(probed, [1, 2, 4, 5, 6, 8])
         // Resumes: a second search reuses the stored runs and answers the same.

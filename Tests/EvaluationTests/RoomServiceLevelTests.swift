@@ -9,12 +9,13 @@ import XCTest
 /// stated share of rooms), so a configuration that starves one room misses it even where
 /// the mean over rooms passes; the look gap, pose and the alert chain as levels.
 final class RoomServiceLevelTests: XCTestCase {
-    /// A kind's row at one room: `frames` frames all at `latencyMs`.
-    func room(_ kind: String, _ stream: Int, fps: Double, latencyMs: Double = 100, frames: Int = 100,
+    /// A kind's row at one room over a 100 s window: fps × 100 frames, all at `latencyMs`.
+    func room(_ kind: String, _ stream: Int, fps: Double, latencyMs: Double = 100, seconds: Double = 100,
               drops: Double = 0, state: String? = nil) -> RunRecord.RoomRecord {
         var latency = LatencyHistogram()
+        let frames = Int((fps * seconds).rounded())
         for _ in 0..<frames { latency.record(UInt64(latencyMs * 1e6)) }
-        return RunRecord.RoomRecord(worker: kind, stream: stream, state: state, servedFPS: fps, dropFraction: drops,
+        return RunRecord.RoomRecord(worker: kind, stream: stream, state: state, seconds: seconds, servedFPS: fps, dropFraction: drops,
                                     processed: Int64(frames), latency: latency)
     }
 
@@ -41,7 +42,7 @@ final class RoomServiceLevelTests: XCTestCase {
 
     /// Four rooms, one of them starved by the shared VLM: a look every 50 s there.
     func starved() -> [RunRecord] {
-        runs([room("vlm", 0, fps: 1), room("vlm", 1, fps: 1), room("vlm", 2, fps: 1), room("vlm", 3, fps: 0.02, frames: 1)])
+        runs([room("vlm", 0, fps: 1), room("vlm", 1, fps: 1), room("vlm", 2, fps: 1), room("vlm", 3, fps: 0.02)])
     }
 
     func testAWorstRoomLevelFailsWhereTheMeanPasses() throws {
@@ -55,50 +56,53 @@ final class RoomServiceLevelTests: XCTestCase {
         // … the worst room does not.
         let (status, evidence) = DecisionCheckpoint.judge(runs, levels: [served])
         XCTAssertEqual(status, .notMet)
-        XCTAssertEqual(evidence, ["vlm fps per stream ≥ 0.05 fps in every room: NOT met (the worst room's 0.020 fps, median over 3 runs of 4 rooms; rooms missing it per run: 1, 1, 1)"])
+        XCTAssertEqual(evidence, ["vlm fps per stream ≥ 0.05 fps in every room: NOT met (3 of 4 rooms meet it; worst: room 3, 0.020 fps; each room over 3 runs)"])
 
         // The same as the time between looks at a room.
         let gap = Checkpoint.ServiceLevel(metric: Metric(.lookGap, "vlm"), max: 20)
         XCTAssertEqual(DecisionCheckpoint.judge(runs, levels: [gap]).1,
-                       ["gap between vlm looks ≤ 20 s in every room: NOT met (the worst room's 50.00 s, median over 3 runs of 4 rooms; rooms missing it per run: 1, 1, 1)"])
+                       ["gap between vlm looks ≤ 20 s in every room: NOT met (3 of 4 rooms meet it; worst: room 3, 50.00 s; each room over 3 runs)"])
         XCTAssertEqual(Metric(.lookGap, "vlm").value(in: runs[0]), 50, "a run's look gap is its worst room's")
 
         // A stated share of rooms: 75 % of 4 rooms is 3, and three rooms are served.
         let share = Checkpoint.ServiceLevel(metric: Metric(.lookGap, "vlm"), max: 20, acrossRooms: .percentile(75))
-        XCTAssertEqual(DecisionCheckpoint.judge(runs, levels: [share]).0, .met)
         XCTAssertEqual(DecisionCheckpoint.judge(runs, levels: [share]).1,
-                       ["gap between vlm looks ≤ 20 s in at least 75 % of rooms: met (the 75 % room's 1.00 s, median over 3 runs of 4 rooms; rooms missing it per run: 1, 1, 1)"])
+                       ["gap between vlm looks ≤ 20 s in at least 75 % of rooms: met (3 of 4 rooms meet it, 3 needed; worst: room 3, 50.00 s; each room over 3 runs)"])
         let most = Checkpoint.ServiceLevel(metric: Metric(.lookGap, "vlm"), max: 20, acrossRooms: .percentile(80))
         XCTAssertEqual(DecisionCheckpoint.judge(runs, levels: [most]).0, .notMet, "80 % of 4 rooms rounds up to all 4")
     }
 
-    /// A room that was never served has an infinite gap, not a missing one.
-    func testARoomNeverServedHasNoLookAtAll() {
-        let runs = runs([room("vlm", 0, fps: 1), room("vlm", 1, fps: 0, frames: 0)])
-        let (status, evidence) = DecisionCheckpoint.judge(runs, levels: [.init(metric: Metric(.lookGap, "vlm"), max: 20)])
-        XCTAssertEqual(status, .notMet)
-        XCTAssertTrue(evidence[0].contains("the worst room's ∞ s"), evidence[0])
+    /// A room with no look in any run has a gap longer than its runs: that decides a level
+    /// below the runs' length, and leaves one above it open.
+    func testARoomNeverServedHasAGapLongerThanItsRuns() {
+        let runs = runs([room("vlm", 0, fps: 1, seconds: 12), room("vlm", 1, fps: 0, seconds: 12)])
+        let short = DecisionCheckpoint.judge(runs, levels: [.init(metric: Metric(.lookGap, "vlm"), max: 10)])
+        XCTAssertEqual(short.0, .notMet)
+        XCTAssertEqual(short.1, ["gap between vlm looks ≤ 10 s in every room: NOT met (1 of 2 rooms meet it; worst known: room 0, 1.00 s; "
+                                 + "1 room had no look in any run: a gap longer than 12.00 s; each room over 3 runs)"])
+        let long = DecisionCheckpoint.judge(runs, levels: [.init(metric: Metric(.lookGap, "vlm"), max: 20)])
+        XCTAssertEqual(long.0, .insufficient, "no look in 12 s: the gap may still be under 20 s")
+        XCTAssertNil(Metric(.lookGap, "vlm").value(in: runs[0]), "a run with an unseen room has no worst gap to compare")
     }
 
     /// A latency percentile per room, each room's frames pooled over the runs: one slow
     /// room with under 1 % of the frames hides in the pooled p99 but not room by room.
     func testALatencyPercentileIsJudgedRoomByRoom() throws {
-        let rooms = (0..<3).map { room("pose", $0, fps: 10, latencyMs: 100, frames: 20_000) }
-            + [room("pose", 3, fps: 0.5, latencyMs: 2500, frames: 510)]
+        let rooms = (0..<3).map { room("pose", $0, fps: 200, latencyMs: 100) } + [room("pose", 3, fps: 5.1, latencyMs: 2500)]
         let runs = runs(rooms)
         let level = Checkpoint.ServiceLevel(metric: Metric(.latencyP99, "pose"), max: 2000)
         let pooled = PooledLatency(runs, kind: "pose").milliseconds(atPercentile: 99)
         XCTAssertLessThan(try XCTUnwrap(pooled), 2000, "the frames pooled over rooms pass")
         let (status, evidence) = DecisionCheckpoint.judge(runs, levels: [level])
         XCTAssertEqual(status, .notMet)
-        XCTAssertTrue(evidence[0].hasPrefix("pose latency p99 ≤ 2000 ms in every room: NOT met (3 of 4 rooms meet it, 4 needed; worst known: room 3, 25"), evidence[0])
+        XCTAssertTrue(evidence[0].hasPrefix("pose latency p99 ≤ 2000 ms in every room: NOT met (3 of 4 rooms meet it; worst: room 3, 25"), evidence[0])
 
         // A room with too few frames for a p99 is unknown: insufficient data, unless the
-        // rooms known to miss it already decide.
-        let thin = self.runs((0..<3).map { room("pose", $0, fps: 10, frames: 20_000) } + [room("pose", 3, fps: 0.5, frames: 100)])
+        // rooms known to meet it already decide.
+        let thin = self.runs((0..<3).map { room("pose", $0, fps: 200) } + [room("pose", 3, fps: 1)])
         let unknown = DecisionCheckpoint.judge(thin, levels: [level])
         XCTAssertEqual(unknown.0, .insufficient)
-        XCTAssertTrue(unknown.1[0].contains("1 rooms have too few frames for a p99 (≥ 500 each, the fewest 300)"), unknown.1[0])
+        XCTAssertTrue(unknown.1[0].contains("1 room with too few frames for a p99 (≥ 500 each, the fewest 300)"), unknown.1[0])
         let share = Checkpoint.ServiceLevel(metric: Metric(.latencyP99, "pose"), max: 2000, acrossRooms: .percentile(75))
         XCTAssertEqual(DecisionCheckpoint.judge(thin, levels: [share]).0, .met, "3 of 4 rooms known to meet it are enough")
     }
@@ -109,15 +113,16 @@ final class RoomServiceLevelTests: XCTestCase {
                      room("person-detector", 1, fps: 10, latencyMs: 30), room("pose", 1, fps: 1, latencyMs: 60),
                      room("vlm", 0, fps: 0.1), room("vlm", 1, fps: 0.1)]
         let runs = runs(rooms, chain: ["person-detector", "pose"])
-        let values = try XCTUnwrap(RoomFigures.values(Metric(.alertLatency), in: runs[0]))
+        let figures = try XCTUnwrap(RoomFigures.figures(Metric(.alertLatency), runs))
         // Room 0: 100 + 30 + 200 + 60 ms; room 1: 100 + 30 + 1000 + 60 ms (the histograms'
         // mean is within their 3 significant digits).
-        XCTAssertEqual(values[0] ?? 0, 390, accuracy: 0.5)
-        XCTAssertEqual(values[1] ?? 0, 1190, accuracy: 0.5)
+        guard case .value(let first) = figures[0], case .value(let second) = figures[1] else { return XCTFail("\(figures)") }
+        XCTAssertEqual(first, 390, accuracy: 0.5)
+        XCTAssertEqual(second, 1190, accuracy: 0.5)
         let level = Checkpoint.ServiceLevel(metric: Metric(.alertLatency), max: 1000)
         let (status, evidence) = DecisionCheckpoint.judge(runs, levels: [level])
         XCTAssertEqual(status, .notMet)
-        XCTAssertTrue(evidence[0].hasPrefix("alert latency ≤ 1000 ms in every room: NOT met (the worst room's 1190 ms"), evidence[0])
+        XCTAssertTrue(evidence[0].hasPrefix("alert latency ≤ 1000 ms in every room: NOT met (1 of 2 rooms meet it; worst: room 1, 1190 ms"), evidence[0])
 
         let unchained = self.runs(rooms)
         XCTAssertEqual(DecisionCheckpoint.judge(unchained, levels: [level]).1,
@@ -128,10 +133,10 @@ final class RoomServiceLevelTests: XCTestCase {
     /// has no figure there.
     func testALevelAtALoadStateReadsEachRoomInThatState() {
         let rooms = [room("detector", 0, fps: 2), room("detector", 1, fps: 2), room("detector", 2, fps: 2),
-                     room("detector", 0, fps: 7, state: "alert"), room("detector", 1, fps: 4, state: "alert")]
+                     room("detector", 0, fps: 7, seconds: 20, state: "alert"), room("detector", 1, fps: 4, seconds: 10, state: "alert")]
         let level = Checkpoint.ServiceLevel(metric: Metric(.servedFPS, "detector", state: "alert"), min: 6)
         let (status, evidence) = DecisionCheckpoint.judge(runs(rooms), levels: [level])
         XCTAssertEqual(status, .notMet)
-        XCTAssertEqual(evidence, ["detector fps per stream in alert ≥ 6 fps in every room: NOT met (the worst room's 4.00 fps, median over 3 runs of 2 rooms; rooms missing it per run: 1, 1, 1)"])
+        XCTAssertEqual(evidence, ["detector fps per stream in alert ≥ 6 fps in every room: NOT met (1 of 2 rooms meet it; worst: room 1, 4.00 fps; each room over 3 runs)"])
     }
 }

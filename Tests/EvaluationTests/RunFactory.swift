@@ -30,8 +30,8 @@ enum RunFactory {
             processCores: cores * random.lognormal(zeta: 0, sigma: noise), peakRSSBytes: 100 << 20,
             devices: [], fairness: [], faults: [], crossStreamDrops: 0, scenario: nil)
         record.rooms = roomLatency.enumerated().map { stream, histogram in
-            RunRecord.RoomRecord(worker: kind, stream: stream, servedFPS: 2 / runFactor, dropFraction: 0.1 * runFactor,
-                                 processed: Int64(histogram.count), latency: histogram)
+            RunRecord.RoomRecord(worker: kind, stream: stream, seconds: 10, servedFPS: Double(histogram.count) / 10,
+                                 dropFraction: 0.1 * runFactor, processed: Int64(histogram.count), latency: histogram)
         }
         return record
     }
