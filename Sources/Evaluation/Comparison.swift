@@ -15,9 +15,9 @@ import ScaleBenchCore
 public struct Comparison: Sendable {
     public struct Settings: Sendable {
         public var alpha = 0.05
+        /// The coverage the medians' order-statistic intervals aim for; from few runs an
+        /// interval reaches less and states it.
         public var level = 0.95
-        public var resamples = 10_000
-        public var seed: UInt64 = 1
         public var allowMixedEnvironments = false
         /// Equivalence margin of the TOST, relative to the first option's mean: two options
         /// are called equivalent when their means differ by less than this, shown at alpha.

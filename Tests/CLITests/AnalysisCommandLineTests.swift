@@ -22,13 +22,13 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
     func testCompareAndReportWriteEveryPartFromTheDatabase() throws {
         let db = path("r.sqlite")
         try sweep(db)
-        let compare = try runCLI(["compare", "--db", db, "--resamples", "1000"])
+        let compare = try runCLI(["compare", "--db", db])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertTrue(compare.stdout.hasPrefix("scalebench compare small · 12 runs"), compare.stdout)
         XCTAssertTrue(compare.stdout.contains("2 streams"))
         XCTAssertTrue(compare.stdout.contains("C vs B:"), compare.stdout)
 
-        let report = try runCLI(["report", "--db", db, "--out", folder.path, "--resamples", "1000"])
+        let report = try runCLI(["report", "--db", db, "--out", folder.path])
         XCTAssertEqual(report.status, 0, report.stderr)
         let markdown = try String(contentsOfFile: path("small.md"), encoding: .utf8)
         for section in ["# small: scalebench report", "## Options side by side", "### 2 streams", "### 3 streams", "## Charts",
@@ -194,7 +194,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertFalse(simulated.stdout.contains("offload:gamma(60ms,15ms)"), "the scenario's own distribution was replaced")
         // The report scores the calibrated simulation against the run it came from and
         // against the held-out repetition.
-        XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path, "--resamples", "200"]).status, 0)
+        XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path]).status, 0)
         let report = try String(contentsOfFile: path("cal.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("### Calibrated simulations: prediction error"), report)
         let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| 2 | C | vlm fps per stream | \(traced.prefix(8)) |") },

@@ -44,8 +44,7 @@ final class DecisionCheckpointTests: XCTestCase {
 
     func checkpoint(bCores: Double, cCores: Double) throws -> DecisionCheckpoint {
         let runs = try runs(bCores: bCores, cCores: cCores)
-        var settings = Comparison.Settings()
-        settings.resamples = 2000
+        let settings = Comparison.Settings()
         let comparison = try Comparison.make(scenario: "s", runs: runs, settings: settings)
         return try XCTUnwrap(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings,
                                                      infeasible: try infeasibleCells()))
