@@ -126,12 +126,11 @@ public struct DecisionCheckpoint: Sendable {
         }
         let a = Comparison.values(criterion.metric, runs.filter { $0.streams == streams && $0.topology == option })
         let b = Comparison.values(criterion.metric, runs.filter { $0.streams == streams && $0.topology == versus })
-        guard a.count >= 3, b.count >= 3, case .value(let upper) = MedianInterval.bounds(a, level: level),
-              case .value(let lower) = MedianInterval.bounds(b, level: level) else {
+        guard a.count >= 3, b.count >= 3, case .value(let boundsA) = MedianInterval.bounds(a, level: level),
+              case .value(let boundsB) = MedianInterval.bounds(b, level: level) else {
             let percentile = criterion.metric.percentile.map { "; a run's p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames" } ?? ""
             return result(.insufficient, "\(criterion.metric.label): \(a.count) usable runs of \(option) and \(b.count) of \(versus); \(question) needs 3 a side\(percentile)")
         }
-        let (boundsA, boundsB) = (upper, lower)
         let ratio = Descriptive.median(a) / Descriptive.median(b)
         let bound = 1 + criterion.rule.margin
         let confidence = "\(coverageText(boundsA.oneSided * boundsB.oneSided)) confidence"
@@ -204,9 +203,10 @@ public struct DecisionCheckpoint: Sendable {
         var out = "## Decision checkpoint\n\n"
         if !checkpoint.serviceLevels.isEmpty {
             out += "Service levels: " + checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + ". "
-            out += "A figure each room has is judged room by room, never on the mean over rooms: in each run the room the level is about "
-            out += "(the worst, or the one at the stated share of rooms), then the median over the configuration's runs; a room's latency "
-            out += "percentile on its frames pooled over the runs. The box's figures (CPU, memory): the median over the runs.\n\n"
+            out += "A figure each room has is judged room by room, never on the mean over rooms: each room's figure over the configuration's "
+            out += "runs (its frames over its seconds, its latency histograms added, its drop fractions averaged), and the level must hold in "
+            out += "every room or in the stated share of rooms; a room with too few frames for a percentile is unknown. "
+            out += "The box's figures (CPU, memory): the median over the runs.\n\n"
             if !checkpoint.alertChain.isEmpty {
                 out += "Alert latency at a room: for each kind of the chain " + checkpoint.alertChain.joined(separator: " → ")
                 out += " in turn, the gap between its looks at the room (1 / its served fps there) plus its mean latency there (capture → end of service), added up. "
@@ -214,8 +214,8 @@ public struct DecisionCheckpoint: Sendable {
             }
         }
         if !items.isEmpty {
-            out += "Items compare the options' medians through distribution-free bounds from order statistics; the confidence each states is exact "
-            out += "(both bounds holding at once), and as high as the runs allow: "
+            out += "Items compare the options' medians through distribution-free bounds from order statistics; the confidence each states is "
+            out += "the exact chance that both bounds hold (for figures without ties; with ties, at least that), as high as the runs allow: "
             out += "3 runs a side give \(coverageText(pow(MedianInterval.oneSidedCoverage(n: 3, rank: 1), 2))), never 95 %.\n\n"
             out += "| item | streams | status | evidence |\n|---|---:|---|---|\n"
             for item in items { out += "| \(item.item) | \(item.streams) | **\(item.status.rawValue)** | \(item.evidence) |\n" }
