@@ -15,21 +15,22 @@ import ScaleBenchCore
 /// look at all): the level is met when the rooms known to meet it are enough, not met
 /// when the rooms that could still meet it are too few, and insufficient data between.
 extension DecisionCheckpoint {
-    public static func judge(_ here: [RunRecord], levels: [Checkpoint.ServiceLevel]) -> (Status, [String]) {
+    /// `alertChain`: the kinds `alert-latency` adds up, from the checkpoint the levels belong to.
+    public static func judge(_ here: [RunRecord], levels: [Checkpoint.ServiceLevel], alertChain: [String]) -> (Status, [String]) {
         var status = Status.met, evidence: [String] = []
         for level in levels {
-            let (verdict, text) = judge(level, here)
+            let (verdict, text) = judge(level, here, alertChain: alertChain)
             if verdict == .notMet || (verdict == .insufficient && status == .met) { status = verdict }
             evidence.append("\(level): \(text)")
         }
         return (status, evidence)
     }
 
-    static func judge(_ level: Checkpoint.ServiceLevel, _ here: [RunRecord]) -> (Status, String) {
+    static func judge(_ level: Checkpoint.ServiceLevel, _ here: [RunRecord], alertChain: [String]) -> (Status, String) {
         guard let rooms = level.rooms else { return judgeBox(level, here) }
-        guard let figures = RoomFigures.figures(level.metric, here), !figures.isEmpty else {
-            let reason = level.metric.quantity == .alertLatency && RoomFigures.figures(level.metric, here) == nil
-                ? "the runs' scenario declares no alert-chain" : "no run has a figure per room"
+        guard let figures = RoomFigures.figures(level.metric, here, alertChain: alertChain), !figures.isEmpty else {
+            let reason = level.metric.quantity == .alertLatency && alertChain.isEmpty
+                ? "the checkpoint declares no alert-chain" : "no run has a figure per room"
             return (.insufficient, "insufficient data (\(reason))")
         }
         let verdicts = figures.mapValues { $0.meets(level) }

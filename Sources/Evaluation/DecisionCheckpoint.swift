@@ -83,7 +83,7 @@ public struct DecisionCheckpoint: Sendable {
             for option in runs.map(\.option).uniqued().sorted() {
                 let here = runs.filter { $0.streams == streams && $0.option == option }
                 guard !here.isEmpty else { continue }
-                let (status, evidence) = judge(here, levels: checkpoint.serviceLevels)
+                let (status, evidence) = judge(here, levels: checkpoint.serviceLevels, alertChain: checkpoint.alertChain)
                 let cores = Comparison.values(Metric(.processCores), here)
                 standings.append(Standing(option: option, streams: streams, status: status, evidence: evidence,
                                           cores: cores.isEmpty ? nil : Descriptive.median(cores)))

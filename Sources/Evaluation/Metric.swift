@@ -10,7 +10,9 @@ extension Metric {
     /// or averaged over the rooms, as the store's run rows hold them.
     public func value(in run: RunRecord) -> Double? {
         if quantity == .lookGap || quantity == .alertLatency {
-            guard let figures = RoomFigures.figures(self, [run])?.values, !figures.isEmpty else { return nil }
+            // The chain the run's own scenario declared (a run stores no other).
+            let chain = run.scenario?.checkpoint?.alertChain ?? []
+            guard let figures = RoomFigures.figures(self, [run], alertChain: chain)?.values, !figures.isEmpty else { return nil }
             let values = figures.compactMap { figure -> Double? in
                 if case .value(let value) = figure { return value }
                 return nil

@@ -60,8 +60,9 @@ enum RoomFigures {
     }
 
     /// Each room's figure of `metric` over `runs` (stream → figure); nil for the box's
-    /// figures, and for the alert latency when the runs' scenario declares no chain.
-    static func figures(_ metric: Metric, _ runs: [RunRecord]) -> [Int: Figure]? {
+    /// figures, and for the alert latency without a chain (`alertChain`, the kinds of the
+    /// checkpoint being answered).
+    static func figures(_ metric: Metric, _ runs: [RunRecord], alertChain chain: [String]) -> [Int: Figure]? {
         let kind = metric.subject ?? ""
         switch metric.quantity {
         case .latencyP99, .latencyP50:
@@ -85,7 +86,6 @@ enum RoomFigures {
         case .lookGap:
             return rows(runs, kind: kind, state: metric.state).mapValues(gap)
         case .alertLatency:
-            let chain = runs.lazy.compactMap { $0.scenario?.checkpoint?.alertChain }.first { !$0.isEmpty } ?? []
             guard !chain.isEmpty else { return nil }
             let stages = chain.map { rows(runs, kind: $0, state: metric.state) }
             var figures: [Int: Figure] = [:]
