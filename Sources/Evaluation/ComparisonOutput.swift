@@ -3,7 +3,7 @@ import ScaleBenchCore
 extension Comparison {
     /// Aligned text: per stream count, the options as columns, then every verdict.
     public func text() -> String {
-        var out = "scalebench compare \(scenario) · \(runs) runs · unit: one value per run · \(Int(settings.level * 100)) % bootstrap CIs of the median · Mann-Whitney U, Holm over \(cells.reduce(0) { $0 + $1.pairs.count }) comparisons, alpha \(format3(settings.alpha))\n"
+        var out = "scalebench compare \(scenario) · \(runs) runs · unit: one value per run · \(intervalNote) · Mann-Whitney U, Holm over \(cells.reduce(0) { $0 + $1.pairs.count }) comparisons, alpha \(format3(settings.alpha))\n"
         if environments.count > 1 { out += "note: runs from \(environments.count) environments pooled (--allow-mixed-environments)\n" }
         if let note = powerNote { out += "note: \(note)\n" }
         for streams in cells.map(\.streams).uniqued() {

@@ -4,11 +4,16 @@ import ResultsStore
 import ScaleBenchCore
 
 /// The scenario's decision checkpoint answered from measured data: each item met, not
-/// met or insufficient data with its evidence; which configurations were infeasible and
-/// why; which options meet the service levels at each stream count; and a
+/// met, not applicable or insufficient data with its evidence; which configurations were
+/// infeasible and why; which options meet the service levels at each stream count; and a
 /// recommendation per stream range, with what would change it.
 public struct DecisionCheckpoint: Sendable {
-    public enum Status: String, Sendable { case met, notMet = "not met", insufficient = "insufficient data" }
+    /// An item about an option that cannot run (or has no stored runs) is not applicable,
+    /// whatever its rule: "not met" would read, for an `exceeds` item, as the opposite of
+    /// the truth. "Insufficient data" is for an option that ran, too little to tell.
+    public enum Status: String, Sendable {
+        case met, notMet = "not met", notApplicable = "not applicable", insufficient = "insufficient data"
+    }
 
     public struct ItemResult: Sendable {
         public var item: String
@@ -39,8 +44,8 @@ public struct DecisionCheckpoint: Sendable {
         public var wouldChange: String
     }
 
-    /// Service levels are judged on a configuration's medians (latency percentiles on
-    /// its pooled histograms).
+    /// Service levels: DecisionCheckpoint+Levels.swift. Items: order-statistic bounds of
+    /// each option's median (``MedianInterval``), their joint coverage stated.
 
     public var checkpoint: Checkpoint
     public var items: [ItemResult]
@@ -66,12 +71,9 @@ public struct DecisionCheckpoint: Sendable {
 
         // The items.
         var items: [ItemResult] = []
-        var seed = settings.seed &+ 0xC4EC
         for criterion in checkpoint.criteria {
             for streams in criterion.streams {
-                seed &+= 1
-                items.append(evaluate(criterion, streams: streams, runs: runs, comparison: comparison, settings: settings, seed: seed,
-                                      infeasible: infeasibility))
+                items.append(evaluate(criterion, streams: streams, runs: runs, level: settings.level, infeasible: infeasibility))
             }
         }
 
@@ -81,7 +83,7 @@ public struct DecisionCheckpoint: Sendable {
             for option in runs.map(\.option).uniqued().sorted() {
                 let here = runs.filter { $0.streams == streams && $0.option == option }
                 guard !here.isEmpty else { continue }
-                let (status, evidence) = judge(here, levels: checkpoint.serviceLevels)
+                let (status, evidence) = judge(here, levels: checkpoint.serviceLevels, alertChain: checkpoint.alertChain)
                 let cores = Comparison.values(Metric(.processCores), here)
                 standings.append(Standing(option: option, streams: streams, status: status, evidence: evidence,
                                           cores: cores.isEmpty ? nil : Descriptive.median(cores)))
@@ -93,82 +95,65 @@ public struct DecisionCheckpoint: Sendable {
                                                              alpha: settings.alpha))
     }
 
-    /// Whether a configuration's runs meet every service level, with the evidence: each
-    /// level on the runs' median, a latency percentile on their pooled histograms.
-    public static func judge(_ here: [RunRecord], levels: [Checkpoint.ServiceLevel]) -> (Status, [String]) {
-        var status = Status.met, evidence: [String] = []
-        for level in levels {
-            // A latency percentile is a statement about frames: judged on the
-            // configuration's pooled histograms, when they hold frames enough.
-            if let percentile = level.metric.percentile, let kind = level.metric.subject {
-                let pool = PooledLatency(here, kind: kind, state: level.metric.state)
-                guard let value = pool.milliseconds(atPercentile: percentile) else {
-                    if status == .met { status = .insufficient }
-                    evidence.append("\(level): insufficient data (p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames, the \(here.count) runs have \(pool.frames))")
-                    continue
-                }
-                let met = level.isMet(by: value)
-                if !met { status = .notMet }
-                evidence.append("\(level): \(met ? "met" : "NOT met") (\(Report.number(value)) over the \(pool.frames) frames of \(here.count) runs)")
-                continue
-            }
-            let values = Comparison.values(level.metric, here)
-            guard !values.isEmpty else {
-                if status == .met { status = .insufficient }
-                evidence.append("\(level): insufficient data (\(level.metric.percentile.map { "p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames a run" } ?? "no run has it"))")
-                continue
-            }
-            let median = Descriptive.median(values)
-            let met = level.isMet(by: median)
-            if !met { status = .notMet }
-            evidence.append("\(level): \(met ? "met" : "NOT met") (median \(Report.number(median)) over \(values.count) runs)")
-        }
-        return (status, evidence)
-    }
-
-    static func evaluate(_ criterion: Checkpoint.Criterion, streams: Int, runs: [RunRecord], comparison: Comparison,
-                         settings: Comparison.Settings, seed: UInt64, infeasible: (String, Int) -> Infeasible?) -> ItemResult {
+    /// One item at one stream count. Each option's median gets distribution-free
+    /// one-sided bounds from order statistics (``MedianInterval/bounds(_:level:)``, the
+    /// ends of its interval at `level`); `within` is shown when option's upper bound is
+    /// within (1 + margin) × versus's lower bound, and refuted when option's lower bound
+    /// is beyond (1 + margin) × versus's upper bound; `exceeds` is the mirror. Both
+    /// bounds hold at once with probability (1 − P(Bin(n, ½) < r))·(1 − P(Bin(m, ½) < s)):
+    /// that exact figure is the confidence the evidence states (76.5 % from 3 runs a side).
+    static func evaluate(_ criterion: Checkpoint.Criterion, streams: Int, runs: [RunRecord], level: Double,
+                         infeasible: (String, Int) -> Infeasible?) -> ItemResult {
         func result(_ status: Status, _ evidence: String) -> ItemResult {
             ItemResult(item: criterion.item, streams: streams, status: status, evidence: evidence)
         }
         let option = criterion.option.rawValue, versus = criterion.versus.rawValue
+        let margin = format3(criterion.rule.margin * 100)
+        // The question in words, so that every branch says which way the item reads.
+        let question: String
+        switch criterion.rule {
+        case .within: question = "whether \(option)'s \(criterion.metric.label) is within +\(margin) % of \(versus)'s"
+        case .exceeds: question = "whether \(option)'s \(criterion.metric.label) exceeds \(versus)'s by more than \(margin) %"
+        }
         for side in [option, versus] {
             if let reason = infeasible(side, streams) {
-                return result(.notMet, "option \(side) is infeasible at \(streams) streams: \(reason.reason)")
+                return result(.notApplicable, "option \(side) cannot run at \(streams) streams (\(reason.reason)): \(question) does not apply")
             }
         }
         // Every variant of a topology counts as that option (B single-inbox and per-stream).
         for side in [option, versus] where !runs.contains(where: { $0.streams == streams && $0.topology == side }) {
-            return result(.insufficient, "no runs of option \(side) at \(streams) streams")
+            return result(.notApplicable, "no runs of option \(side) at \(streams) streams are stored: \(question) is not judged")
         }
         let a = Comparison.values(criterion.metric, runs.filter { $0.streams == streams && $0.topology == option })
         let b = Comparison.values(criterion.metric, runs.filter { $0.streams == streams && $0.topology == versus })
-        guard a.count >= 3, b.count >= 3 else {
+        guard a.count >= 3, b.count >= 3, case .value(let boundsA) = MedianInterval.bounds(a, level: level),
+              case .value(let boundsB) = MedianInterval.bounds(b, level: level) else {
             let percentile = criterion.metric.percentile.map { "; a run's p\(format3($0)) needs ≥ \(Validity.minimumSamples(percentile: $0)) frames" } ?? ""
-            return result(.insufficient, "\(criterion.metric.label): \(a.count) usable runs of \(option) and \(b.count) of \(versus); 3 each are needed for an interval\(percentile)")
+            return result(.insufficient, "\(criterion.metric.label): \(a.count) usable runs of \(option) and \(b.count) of \(versus); \(question) needs 3 a side\(percentile)")
         }
         let ratio = Descriptive.median(a) / Descriptive.median(b)
-        guard case .value(let interval) = Bootstrap.ratioInterval(b, a, statistic: Descriptive.median, level: settings.level,
-                                                                  resamples: settings.resamples, method: .percentile, seed: seed),
-              case .value(let test) = MannWhitney.test(a, b) else {
-            return result(.insufficient, "\(criterion.metric.label): no interval or test could be computed")
-        }
-        let change = String(format: "%@ is %.0f %% of %@'s [%.0f %%, %.0f %%] (%@, unadjusted)", option, ratio * 100, versus,
-                            interval.lower * 100, interval.upper * 100, pText(test.pValue))
-        let evidence = "\(criterion.metric.label) at \(streams) streams: \(change)"
+        let bound = 1 + criterion.rule.margin
+        let confidence = "\(coverageText(boundsA.oneSided * boundsB.oneSided)) confidence"
+        let unit = criterion.metric.unit.isEmpty ? "" : " \(criterion.metric.unit)"
+        var evidence = "\(criterion.metric.label) at \(streams) streams: \(option)'s median \(Report.number(Descriptive.median(a)))\(unit) is \(percent(ratio)) of \(versus)'s \(Report.number(Descriptive.median(b)))\(unit) (\(a.count) and \(b.count) runs)"
+        // The ratio's bounds from the medians' bounds (order statistics of each option).
+        let atMost = "at most \(percent(boundsA.upper / boundsB.lower)) with \(confidence)"
+        let atLeast = "at least \(percent(boundsA.lower / boundsB.upper)) with \(confidence)"
+        let shownWithin = boundsA.upper <= bound * boundsB.lower, shownBeyond = boundsA.lower > bound * boundsB.upper
         switch criterion.rule {
-        case .within(let margin):
-            let bound = 1 + margin
-            if interval.upper <= bound { return result(.met, evidence + "; within +\(format3(margin * 100)) % with confidence") }
-            if interval.lower > bound { return result(.notMet, evidence + "; beyond +\(format3(margin * 100)) %") }
-            return result(.insufficient, evidence + "; the interval straddles +\(format3(margin * 100)) %: more repetitions needed")
-        case .exceeds(let margin):
-            let bound = 1 + margin
-            if interval.lower > bound && test.pValue < settings.alpha { return result(.met, evidence + "; exceeds +\(format3(margin * 100)) %") }
-            if interval.upper <= bound { return result(.notMet, evidence + "; does not exceed +\(format3(margin * 100)) %") }
-            return result(.insufficient, evidence + "; not shown either way: more repetitions needed")
+        case .within:
+            if shownWithin { return result(.met, evidence + "; \(atMost): within +\(margin) %") }
+            if shownBeyond { return result(.notMet, evidence + "; \(atLeast): beyond +\(margin) %") }
+        case .exceeds:
+            if shownBeyond { return result(.met, evidence + "; \(atLeast): exceeds +\(margin) %") }
+            if shownWithin { return result(.notMet, evidence + "; \(atMost): does not exceed +\(margin) %") }
         }
+        evidence += "; between \(percent(boundsA.lower / boundsB.upper)) and \(percent(boundsA.upper / boundsB.lower)) (each end with \(confidence))"
+        return result(.insufficient, evidence + ": the bounds straddle +\(margin) %, so \(question) is not shown either way; more runs narrow them")
     }
+
+    /// "140 %"; "∞ %" for a bound over zero.
+    static func percent(_ ratio: Double) -> String { ratio.isFinite ? String(format: "%.0f %%", ratio * 100) : "∞ %" }
 
     /// Per stream count, the option meeting every service level at the lowest CPU; the
     /// runner-up says what would change it. Consecutive counts with one answer merge.
@@ -217,9 +202,21 @@ public struct DecisionCheckpoint: Sendable {
     public func markdown() -> String {
         var out = "## Decision checkpoint\n\n"
         if !checkpoint.serviceLevels.isEmpty {
-            out += "Service levels (median over a configuration's runs): " + checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + ".\n\n"
+            out += "Service levels: " + checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + ". "
+            out += "A figure each room has is judged room by room, never on the mean over rooms: each room's figure over the configuration's "
+            out += "runs (its frames over its seconds, its latency histograms added, its drop fractions averaged), and the level must hold in "
+            out += "every room or in the stated share of rooms; a room with too few frames for a percentile is unknown. "
+            out += "The box's figures (CPU, memory): the median over the runs.\n\n"
+            if !checkpoint.alertChain.isEmpty {
+                out += "Alert latency at a room: for each kind of the chain " + checkpoint.alertChain.joined(separator: " → ")
+                out += " in turn, the gap between its looks at the room (1 / its served fps there) plus its mean latency there (capture → end of service), added up. "
+                out += "A figure built from stored per-room means, not a measured end-to-end latency: the workers run side by side off the supplier.\n\n"
+            }
         }
         if !items.isEmpty {
+            out += "Items compare the options' medians through distribution-free bounds from order statistics; the confidence each states is "
+            out += "the exact chance that both bounds hold (for figures without ties; with ties, at least that), as high as the runs allow: "
+            out += "3 runs a side give \(coverageText(pow(MedianInterval.oneSidedCoverage(n: 3, rank: 1), 2))), never 95 %.\n\n"
             out += "| item | streams | status | evidence |\n|---|---:|---|---|\n"
             for item in items { out += "| \(item.item) | \(item.streams) | **\(item.status.rawValue)** | \(item.evidence) |\n" }
             out += "\n"

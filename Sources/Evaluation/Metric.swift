@@ -4,8 +4,21 @@ import ScaleBenchCore
 
 /// Reading a metric off a stored run.
 extension Metric {
-    /// The run's value, or nil when the run does not have it.
+    /// The run's value, or nil when the run does not have it. The look gap and the alert
+    /// latency, figures of a room, are the run's worst room's (largest; none when a room
+    /// had no look at all, whose gap is only bounded); the other kind figures are pooled
+    /// or averaged over the rooms, as the store's run rows hold them.
     public func value(in run: RunRecord) -> Double? {
+        if quantity == .lookGap || quantity == .alertLatency {
+            // The chain the run's own scenario declared (a run stores no other).
+            let chain = run.scenario?.checkpoint?.alertChain ?? []
+            guard let figures = RoomFigures.figures(self, [run], alertChain: chain)?.values, !figures.isEmpty else { return nil }
+            let values = figures.compactMap { figure -> Double? in
+                if case .value(let value) = figure { return value }
+                return nil
+            }
+            return values.count == figures.count ? values.max() : nil
+        }
         if let state {
             guard let record = run.states.first(where: { $0.worker == subject && $0.state == state }) else { return nil }
             switch quantity {
@@ -14,7 +27,7 @@ extension Metric {
                 return record.latency.milliseconds(atPercentile: percentile)
             case .dropFraction: return record.dropFraction
             case .servedFPS: return record.servedFPS
-            case .processCores, .peakRSS, .modelMemory: return nil
+            case .processCores, .peakRSS, .modelMemory, .lookGap, .alertLatency: return nil
             }
         }
         switch quantity {
@@ -27,6 +40,7 @@ extension Metric {
         case .processCores: return run.processCores
         case .peakRSS: return run.mode == .simulated ? nil : run.peakRSSBytes.map { Double($0) / 1_048_576 }
         case .modelMemory: return run.devices.first { $0.device == subject }?.modelMemoryGB
+        case .lookGap, .alertLatency: return nil
         }
     }
 

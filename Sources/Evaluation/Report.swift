@@ -43,7 +43,7 @@ public struct Report {
         if let checkpoint { out += checkpoint.markdown() }
         out += poolsMarkdown()
         out += "## Options side by side\n\n"
-        out += "Median over repetitions [\(Int(comparison.settings.level * 100)) % bootstrap CI of the median; none below 3 runs]; "
+        out += "Median over repetitions [\(comparison.intervalNote)]; "
         out += "n = runs that support the metric.\n\n"
         if let note = comparison.powerNote { out += "**Note**: \(note).\n\n" }
         for streams in comparison.cells.map(\.streams).uniqued() {
@@ -173,8 +173,8 @@ public struct Report {
         - **Unit of comparison**: the repetition — one summary value per run for run-level metrics (latency percentiles of the run's pooled histogram, mean drop fraction and served fps over streams, process CPU, peak RSS). The latency CDFs pool the runs' full histograms.
         - **Runs**: \(runs.count); repetitions per stream count × option: \(repetitions.min() ?? 0)–\(repetitions.max() ?? 0); warm-up \(warmups) excluded by time; measured windows \(windows). Sweeps run repetition-major, so machine drift spreads over all options.
         - **Validity**: a latency percentile is used from a run only when the run processed enough frames to support it (at least \(Validity.minimumSamples(percentile: 99)) for p99, \(Validity.minimumSamples(percentile: 50)) for p50); otherwise the table says "insufficient data".
-        - **Estimates**: medians with \(Int(s.level * 100)) % bootstrap percentile intervals (\(s.resamples) resamples, seeded GSL generator; from 3 runs per option up).
-        - **Tests**: two-sided Mann-Whitney U between each pair of options (exact for small samples without ties, normal approximation with tie and continuity correction otherwise); Kruskal-Wallis across three or more options; the ratio of medians with a bootstrap interval; alpha \(format3(s.alpha)), Holm–Bonferroni over every pairwise comparison in this report. With fewer than 2 runs per option no p-value is computed.
+        - **Estimates**: medians with distribution-free intervals from order statistics, [X(r), X(n+1−r)], covering the median with the exact probability 1 − 2·P(Bin(n, ½) < r) (GSL's binomial CDF): the narrowest reaching \(Int(s.level * 100)) %, or min–max when n runs cannot (3 runs: 75 %; 5: 93.7 %); from 3 runs per option up. The ratio of two medians is bounded by their intervals, at least the product of their coverages.
+        - **Tests**: two-sided Mann-Whitney U between each pair of options (exact for small samples without ties, normal approximation with tie and continuity correction otherwise); Kruskal-Wallis across three or more options; the ratio of medians with the interval above; alpha \(format3(s.alpha)), Holm–Bonferroni over every pairwise comparison in this report. With fewer than 2 runs per option no p-value is computed.
         - **Fits**: least squares (GSL) of each run's value against its stream count, linear and log-log, with t-based intervals.
 
         """

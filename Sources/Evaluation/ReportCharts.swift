@@ -58,7 +58,7 @@ enum ReportCharts {
         for kind in kinds {
             charts.append(percentileVersusStreams(99, kind: kind, runs: runs, options: options, comparison: comparison))
             charts.append(versusStreams(Metric(.latencyP50, kind), id: "latency-p50-\(slug(kind))",
-                                        title: "\(kind) latency p50 vs streams (median of runs, \(Int(comparison.settings.level * 100)) % CI)",
+                                        title: "\(kind) latency p50 vs streams (median of runs, order-statistic interval)",
                                         yLabel: "latency p50, ms"))
             charts.append(versusStreams(Metric(.dropFraction, kind), id: "drops-\(slug(kind))",
                                         title: "\(kind) drop fraction vs streams", yLabel: "drop fraction"))
@@ -130,8 +130,7 @@ enum ReportCharts {
             if !perRun.isEmpty { series.append(SVGChart.Series(name: option, points: perRun)) }
             if !pooled.isEmpty { series.append(SVGChart.Series(name: "\(option) (pooled)", points: pooled)) }
         }
-        let level = Int(comparison.settings.level * 100)
-        var chart = SVGChart(title: "\(kind) latency p\(format3(percentile)) vs streams (median of runs with \(level) % CI, or pooled over runs)",
+        var chart = SVGChart(title: "\(kind) latency p\(format3(percentile)) vs streams (median of runs with its order-statistic interval, or pooled over runs)",
                              xLabel: "streams", yLabel: "latency p\(format3(percentile)), ms", series: series)
         chart.emptyMessage = "insufficient data: p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames"
         return ReportChart(id: "latency-p\(format3(percentile))-\(slug(kind))", chart: chart)

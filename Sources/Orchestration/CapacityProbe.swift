@@ -55,7 +55,7 @@ public struct CapacityProbe {
             guard !options.cancel.isRaised else { throw Cancelled() }
         }
         let here = try database.records(scenario: name, mode: mode).filter { $0.streams == streams && $0.topology == topology.rawValue }
-        let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels)
+        let (status, evidence) = DecisionCheckpoint.judge(here, levels: levels, alertChain: base.checkpoint?.alertChain ?? [])
         judged(streams, status)
         return CapacitySearch.Probe(streams: streams, meets: status == .met, evidence: [status.rawValue + ": "] + evidence,
                                     insufficient: status == .insufficient)

@@ -36,6 +36,46 @@ public struct RunRecord: Sendable {
     public var states: [StateRecord] = []
     /// Each pool of instances against the load its streams offered, as `pool_metrics` holds it.
     public var pools: [PoolRecord] = []
+    /// Each worker kind at each stream, over the window and in each load state: what a
+    /// service level judged room by room reads.
+    public var rooms: [RoomRecord] = []
+
+    /// A kind at one stream (room), as `worker_metrics` (state nil) or `state_metrics`
+    /// (a stream's row in a load state) holds it.
+    public struct RoomRecord: Sendable {
+        public var worker: String
+        public var stream: Int
+        /// nil: the whole window; otherwise the frames that arrived in that load state.
+        public var state: String?
+        /// Seconds the row covers: the measured window, or the time the stream spent in the state.
+        public var seconds: Double
+        /// Frames processed per second (nil: the stream was never in the state).
+        public var servedFPS: Double?
+        public var dropFraction: Double?
+        public var processed: Int64
+        /// Mean latency, capture → end of service (nil when nothing was processed).
+        public var meanLatencyMs: Double?
+        /// The latency histogram as stored: 16 bytes a recorded bucket, where a live
+        /// histogram holds its whole counts array (about 120 KB), and a 32-room sweep has
+        /// thousands of these rows.
+        public var serializedLatency: [UInt8]
+
+        /// Capture → end of service (empty if the stored bytes cannot be read).
+        public var latency: LatencyHistogram { (try? LatencyHistogram(serialized: serializedLatency)) ?? LatencyHistogram() }
+
+        public init(worker: String, stream: Int, state: String? = nil, seconds: Double, servedFPS: Double?, dropFraction: Double?,
+                    processed: Int64, latency: LatencyHistogram) {
+            self.worker = worker
+            self.stream = stream
+            self.state = state
+            self.seconds = seconds
+            self.servedFPS = servedFPS
+            self.dropFraction = dropFraction
+            self.processed = processed
+            meanLatencyMs = latency.count == 0 ? nil : latency.quantiles.mean
+            serializedLatency = latency.serialized()
+        }
+    }
 
     public struct PoolRecord: Sendable, Equatable {
         public var worker: String
@@ -120,12 +160,13 @@ extension ResultsDatabase {
             sql += " ORDER BY r.started_at, r.rowid"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let id: String = row["id"]
-                return RunRecord(
+                let (kinds, rooms) = try Self.kinds(db, run: id, seconds: row["measured_seconds"])
+                var record = RunRecord(
                     id: id, scenarioName: row["scenario_name"], scenarioHash: row["scenario_hash"], topology: row["topology"],
                     variant: row["variant"], streams: row["streams"], repetition: row["repetition"],
                     seed: UInt64(bitPattern: row["seed"] as Int64), mode: RunMode(rawValue: row["mode"]) ?? .realtime, startedAt: row["started_at"],
                     measuredSeconds: row["measured_seconds"], warmupSeconds: row["warmup_seconds"], environment: row["fingerprint"],
-                    kinds: try Self.kinds(db, run: id),
+                    kinds: kinds,
                     processCores: try Double.fetchOne(db, sql: "SELECT cores FROM cpu_usage WHERE run_id = ? AND class = 'process'", arguments: [id]),
                     peakRSSBytes: row["peak_rss_bytes"],
                     devices: try Row.fetchAll(db, sql: "SELECT device, model_memory_gb, memory_gb FROM device_usage WHERE run_id = ? ORDER BY rowid", arguments: [id])
@@ -158,21 +199,26 @@ extension ResultsDatabase {
                                              capacityFPS: pool["capacity_fps"], offeredFPS: pool["offered_fps"],
                                              overloadFraction: pool["overload_fraction"], closedForm: pool["closed_form"])
                     })
+                record.rooms = rooms + (try Self.roomStates(db, run: id))
+                return record
             }
         }
     }
 
-    private static func kinds(_ db: Database, run: String) throws -> [KindRecord] {
+    /// The kinds pooled over their streams, and each stream's own row.
+    private static func kinds(_ db: Database, run: String, seconds: Double) throws -> ([KindRecord], [RunRecord.RoomRecord]) {
+        var rooms: [RunRecord.RoomRecord] = []
         var order: [String] = []
         var byKind: [String: KindRecord] = [:]
         var streams: [String: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT worker, drop_fraction, processed_fps, processed, latency_histogram FROM worker_metrics
+            SELECT stream, worker, drop_fraction, processed_fps, processed, latency_histogram FROM worker_metrics
             WHERE run_id = ? ORDER BY rowid
             """, arguments: [run])
         while let row = try rows.next() {
             let worker: String = row["worker"]
-            let histogram = try LatencyHistogram(serialized: [UInt8](row["latency_histogram"] as Data))
+            let bytes = [UInt8](row["latency_histogram"] as Data)
+            let histogram = try LatencyHistogram(serialized: bytes)
             if byKind[worker] == nil {
                 order.append(worker)
                 byKind[worker] = KindRecord(worker: worker, latency: LatencyHistogram(), meanDropFraction: 0, meanServedFPS: 0, processed: 0)
@@ -182,12 +228,30 @@ extension ResultsDatabase {
             byKind[worker]!.meanServedFPS += row["processed_fps"]
             byKind[worker]!.processed += row["processed"] as Int64
             streams[worker, default: 0] += 1
+            var room = RunRecord.RoomRecord(worker: worker, stream: row["stream"], seconds: seconds, servedFPS: row["processed_fps"],
+                                            dropFraction: row["drop_fraction"], processed: row["processed"], latency: LatencyHistogram())
+            room.meanLatencyMs = histogram.count == 0 ? nil : histogram.quantiles.mean
+            room.serializedLatency = bytes
+            rooms.append(room)
         }
-        return order.map { worker in
+        let kinds = order.map { worker in
             var kind = byKind[worker]!
             kind.meanDropFraction /= Double(streams[worker]!)
             kind.meanServedFPS /= Double(streams[worker]!)
             return kind
+        }
+        return (kinds, rooms)
+    }
+
+    /// Each stream's rows by load state (the pooled rows, stream −1, are `states`).
+    private static func roomStates(_ db: Database, run: String) throws -> [RunRecord.RoomRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT stream, worker, state, seconds, served_fps, drop_fraction, processed, latency_histogram FROM state_metrics
+            WHERE run_id = ? AND stream >= 0 ORDER BY rowid
+            """, arguments: [run]).map { row in
+            RunRecord.RoomRecord(worker: row["worker"], stream: row["stream"], state: row["state"], seconds: row["seconds"], servedFPS: row["served_fps"],
+                                 dropFraction: row["drop_fraction"], processed: row["processed"],
+                                 latency: (try? LatencyHistogram(serialized: [UInt8](row["latency_histogram"] as Data))) ?? LatencyHistogram())
         }
     }
 

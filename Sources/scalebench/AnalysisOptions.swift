@@ -46,14 +46,8 @@ struct ComparisonOptions: ParsableArguments {
     @Option(help: "Significance level of every test (after Holm's correction).")
     var alpha: Double = 0.05
 
-    @Option(help: "Confidence level of the intervals.")
+    @Option(help: "Confidence level the medians' intervals aim for (from few runs an interval reaches less, and says so).")
     var level: Double = 0.95
-
-    @Option(parsing: .unconditional, help: "Bootstrap resamples.")
-    var resamples: Int = 10_000
-
-    @Option(parsing: .unconditional, help: "Seed of the bootstrap resampling.")
-    var seed: UInt64 = 1
 
     @Flag(name: .customLong("allow-mixed-environments"), help: "Pool runs from different machines or builds.")
     var allowMixedEnvironments = false
@@ -64,12 +58,9 @@ struct ComparisonOptions: ParsableArguments {
     func settings() throws -> Comparison.Settings {
         guard alpha > 0, alpha < 1 else { throw UsageError("--alpha \(alpha): expected a number in (0, 1), e.g. 0.05") }
         guard level > 0.5, level < 1 else { throw UsageError("--level \(level): expected a number in (0.5, 1), e.g. 0.95") }
-        guard (100...1_000_000).contains(resamples) else { throw UsageError("--resamples \(resamples): expected an integer from 100 to 1000000") }
         var settings = Comparison.Settings()
         settings.alpha = alpha
         settings.level = level
-        settings.resamples = resamples
-        settings.seed = seed
         settings.allowMixedEnvironments = allowMixedEnvironments
         return settings
     }

@@ -22,13 +22,13 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
     func testCompareAndReportWriteEveryPartFromTheDatabase() throws {
         let db = path("r.sqlite")
         try sweep(db)
-        let compare = try runCLI(["compare", "--db", db, "--resamples", "1000"])
+        let compare = try runCLI(["compare", "--db", db])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertTrue(compare.stdout.hasPrefix("scalebench compare small · 12 runs"), compare.stdout)
         XCTAssertTrue(compare.stdout.contains("2 streams"))
         XCTAssertTrue(compare.stdout.contains("C vs B:"), compare.stdout)
 
-        let report = try runCLI(["report", "--db", db, "--out", folder.path, "--resamples", "1000"])
+        let report = try runCLI(["report", "--db", db, "--out", folder.path])
         XCTAssertEqual(report.status, 0, report.stderr)
         let markdown = try String(contentsOfFile: path("small.md"), encoding: .utf8)
         for section in ["# small: scalebench report", "## Options side by side", "### 2 streams", "### 3 streams", "## Charts",
@@ -67,7 +67,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
             (["compare", "--db", path("none.sqlite")], "scalebench: error: --db \(path("none.sqlite")): no such database\n"),
             (["compare", "--db", empty, "nope"], "scalebench: error: scenario nope: no completed realtime runs of it in \(empty) (it has: x)\n"),
             (["report", "--db", empty, "--out", path("missing")], "scalebench: error: --out \(path("missing")): no such folder\n"),
-            (["compare", "--db", empty, "--metric", "speed"], "scalebench: error: The value 'speed' is invalid for '--metric <metric>': expected latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND (each also KIND@STATE for a load state), cpu-cores, peak-rss or model-memory:DEVICE\n"),
+            (["compare", "--db", empty, "--metric", "speed"], "scalebench: error: The value 'speed' is invalid for '--metric <metric>': expected latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, look-gap:KIND (each also KIND@STATE for a load state), alert-latency, cpu-cores, peak-rss or model-memory:DEVICE\n"),
             (["gate", "--baseline", empty, "--candidate", path("none.sqlite")], "scalebench: error: --candidate \(path("none.sqlite")): no such database\n"),
         ]
         for (arguments, expected) in cases {
@@ -142,7 +142,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         let outcome = try runCLI(["capacity", file, "--db", db, "--max-streams", "8", "--quiet"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stdout.hasSuffix("capacity: 4 streams (5 misses a service level)\n"), outcome.stdout)
-        XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps: NOT met (median 4.00 over 1 runs)"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps in every room: NOT met (0 of 5 rooms meet it; worst: room 0, 4.00 fps; each room over 1 run)"), outcome.stdout)
         let probed = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { Int($0.split(separator: " ")[0])! }
         XCTAssertEqual(probed, [1, 2, 4, 5, 6, 8])
         // Resumes: a second search reuses the stored runs and answers the same.
@@ -194,7 +194,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         XCTAssertFalse(simulated.stdout.contains("offload:gamma(60ms,15ms)"), "the scenario's own distribution was replaced")
         // The report scores the calibrated simulation against the run it came from and
         // against the held-out repetition.
-        XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path, "--resamples", "200"]).status, 0)
+        XCTAssertEqual(try runCLI(["report", "cal", "--db", db, "--out", folder.path]).status, 0)
         let report = try String(contentsOfFile: path("cal.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("### Calibrated simulations: prediction error"), report)
         let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| 2 | C | vlm fps per stream | \(traced.prefix(8)) |") },

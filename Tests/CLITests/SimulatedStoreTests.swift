@@ -47,14 +47,17 @@ final class SimulatedStoreTests: TemporaryFolderTestCase {
     }
 
     /// Service levels at a load state: the capacity search judges the detector's fps and
-    /// p99 among frames that arrived in alert, from the stored figures by state (pooled
-    /// histograms for the percentile); a state the load profile lacks is refused.
+    /// p99 among frames that arrived in alert, room by room from the stored figures by
+    /// state (each room's histograms pooled over the runs for the percentile, which needs
+    /// 500 of its alert frames: 300 s runs); a state the load profile lacks is refused.
+    /// At 11 rooms the mean over rooms met the fps level (the capacity was 11 when it was
+    /// judged so); two rooms do not.
     func testServiceLevelsAtALoadStateAreJudgedFromTheStore() throws {
         let file = path("rooms.yaml")
         let text = """
         name: rooms-levels
         streams: 4
-        duration: 100s
+        duration: 300s
         warmup: 5s
         repetitions: 2
         capture:
@@ -76,10 +79,11 @@ final class SimulatedStoreTests: TemporaryFolderTestCase {
         let outcome = try runCLI(["capacity", file, "--mode", "simulated", "--start", "4", "--max-streams", "16", "--db", path("levels.sqlite"),
                                   "--quiet"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
-        XCTAssertTrue(outcome.stdout.contains("capacity: 11 streams (12 misses a service level)"), outcome.stdout)
-        let twelve = try XCTUnwrap(outcome.stdout.split(separator: "\n").first { $0.hasPrefix("  12 streams") }, outcome.stdout)
-        XCTAssertTrue(twelve.contains("detector fps per stream in alert ≥ 6 fps: NOT met (median 5.77 over 2 runs)"), String(twelve))
-        XCTAssertTrue(twelve.contains("detector latency p99 in alert ≤ 400 ms: met"), String(twelve))
+        XCTAssertTrue(outcome.stdout.contains("capacity: 10 streams (11 misses a service level)"), outcome.stdout)
+        let eleven = try XCTUnwrap(outcome.stdout.split(separator: "\n").first { $0.hasPrefix("  11 streams") }, outcome.stdout)
+        XCTAssertTrue(eleven.contains("detector fps per stream in alert ≥ 6 fps in every room: NOT met (9 of 11 rooms meet it; worst: room 0, 5.71 fps; each room over 2 runs)"),
+                      String(eleven))
+        XCTAssertTrue(eleven.contains("detector latency p99 in alert ≤ 400 ms in every room: met (11 of 11 rooms meet it"), String(eleven))
         // Each room's own detector is a pool of one: 1 / 60 ms = 16.7 fps, never offered more
         // than its alert's 8 fps; the time-average offered rate is the profile's, 2.75 fps.
         let pools = try DatabaseQueue(path: path("levels.sqlite")).read { db in
@@ -96,7 +100,7 @@ final class SimulatedStoreTests: TemporaryFolderTestCase {
             XCTAssertEqual(pool["closed_form"] as Double, 0)
         }
         let offered = pools.map { $0["offered_fps"] as Double }.reduce(0, +) / Double(pools.count)
-        XCTAssertEqual(offered, 0.75 * 1 + 0.25 * 8, accuracy: 0.5, "the profile's mean rate, 100 s a room")
+        XCTAssertEqual(offered, 0.75 * 1 + 0.25 * 8, accuracy: 0.5, "the profile's mean rate, 300 s a room")
 
         try text.replacingOccurrences(of: "detector@alert\", min", with: "detector@alarm\", min").write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try runCLI(["capacity", file, "--mode", "simulated", "--db", path("levels.sqlite")])

@@ -13,7 +13,7 @@ final class ComparisonTests: XCTestCase {
         let pair = try XCTUnwrap(cell.pairs.first)
         XCTAssertEqual(try XCTUnwrap(pair.ratio), 0.6, accuracy: 0.06)
         XCTAssertLessThan(try XCTUnwrap(pair.adjustedP), 0.05)
-        let pattern = try NSRegularExpression(pattern: #"^C's vlm latency p99 is [34][0-9] % lower than A's \[[0-9]+ %, [0-9]+ %\], p [=<] [0-9.]"#)
+        let pattern = try NSRegularExpression(pattern: #"^C's vlm latency p99 is [34][0-9] % lower than A's \[[0-9]+ %, [0-9]+ %\] \(≥ 93.8 % confidence\), p [=<] [0-9.]"#)
         XCTAssertNotNil(pattern.firstMatch(in: pair.verdict, range: NSRange(pair.verdict.startIndex..., in: pair.verdict)), pair.verdict)
         XCTAssertEqual(try XCTUnwrap(pair.cliffsDelta), -1, "every C run below every A run")
     }

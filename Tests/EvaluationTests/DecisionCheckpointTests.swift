@@ -44,23 +44,24 @@ final class DecisionCheckpointTests: XCTestCase {
 
     func checkpoint(bCores: Double, cCores: Double) throws -> DecisionCheckpoint {
         let runs = try runs(bCores: bCores, cCores: cCores)
-        var settings = Comparison.Settings()
-        settings.resamples = 2000
+        let settings = Comparison.Settings()
         let comparison = try Comparison.make(scenario: "s", runs: runs, settings: settings)
         return try XCTUnwrap(DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings,
                                                      infeasible: try infeasibleCells()))
     }
 
-    func testItemsAreMetNotMetOrInfeasibleWithTheirEvidence() throws {
+    /// An item on an option that cannot run is not applicable (it used to read "not met");
+    /// CheckpointVerdictTests has every branch of both rules.
+    func testItemsAreMetNotMetOrNotApplicableWithTheirEvidence() throws {
         let close = try checkpoint(bCores: 1.05, cCores: 1.0)
-        XCTAssertEqual(close.items.map(\.status), [.notMet, .met, .notMet])
-        XCTAssertEqual(close.items[0].evidence, "option A is infeasible at 4 streams: gpu0: needs 32.0 GB (vlm 4 × 8.0 GB) but has 16.0 GB")
-        XCTAssertTrue(close.items[1].evidence.hasPrefix("process CPU at 4 streams: B is 10"), close.items[1].evidence)
-        XCTAssertTrue(close.items[1].evidence.hasSuffix("within +25 % with confidence"), close.items[1].evidence)
+        XCTAssertEqual(close.items.map(\.status), [.notApplicable, .met, .notMet])
+        XCTAssertEqual(close.items[0].evidence, "option A cannot run at 4 streams (gpu0: needs 32.0 GB (vlm 4 × 8.0 GB) but has 16.0 GB): whether A's process CPU is within +25 % of C's does not apply")
+        XCTAssertTrue(close.items[1].evidence.hasPrefix("process CPU at 4 streams: B's median 1.0"), close.items[1].evidence)
+        XCTAssertTrue(close.items[1].evidence.hasSuffix("with 93.8 % confidence: within +25 %"), close.items[1].evidence)
         XCTAssertEqual(close.infeasible.map(\.option), ["A"])
 
         let far = try checkpoint(bCores: 1.6, cCores: 1.0)
-        XCTAssertEqual(far.items.map(\.status), [.notMet, .notMet, .met])
+        XCTAssertEqual(far.items.map(\.status), [.notApplicable, .notMet, .met])
     }
 
     func testTheRecommendationTakesTheCheapestOptionMeetingEveryLevel() throws {

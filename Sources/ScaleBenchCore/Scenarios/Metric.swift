@@ -12,6 +12,11 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         case processCores = "cpu-cores"
         case peakRSS = "peak-rss"
         case modelMemory = "model-memory"
+        /// Seconds between a kind's looks at a room: 1 / the room's served fps (the mean
+        /// gap; the store keeps no per-frame gaps by default).
+        case lookGap = "look-gap"
+        /// The checkpoint's alert chain at a room, in ms (``Checkpoint/alertChain``).
+        case alertLatency = "alert-latency"
     }
 
     public var quantity: Quantity
@@ -46,6 +51,8 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         case .processCores: return "process CPU"
         case .peakRSS: return "peak RSS"
         case .modelMemory: return "\(subject ?? "") model memory"
+        case .lookGap: return "gap between \(subject ?? "") looks"
+        case .alertLatency: return "alert latency"
         }
     }
 
@@ -57,6 +64,18 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         case .processCores: return "cores"
         case .peakRSS: return "MiB"
         case .modelMemory: return "GB"
+        case .lookGap: return "s"
+        case .alertLatency: return "ms"
+        }
+    }
+
+    /// Whether each room (stream) has its own value — a worker kind's figures, the gap
+    /// between its looks, the alert latency — which service levels judge room by room;
+    /// CPU, RSS and model memory are the box's.
+    public var isPerRoom: Bool {
+        switch quantity {
+        case .latencyP99, .latencyP50, .dropFraction, .servedFPS, .lookGap, .alertLatency: return true
+        case .processCores, .peakRSS, .modelMemory: return false
         }
     }
 
@@ -72,11 +91,18 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Parses `latency-p99:vlm`, `drop-fraction:vlm@alert`, `cpu-cores`, `model-memory:gpu0`.
+    /// Parses `latency-p99:vlm`, `drop-fraction:vlm@alert`, `cpu-cores`, `model-memory:gpu0`,
+    /// `look-gap:vlm`, `alert-latency`, `alert-latency@alert`.
     public static func parse(_ text: String) -> Metric? {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        // The alert latency has no subject (its kinds are the checkpoint's chain) but may
+        // name a load state.
+        let alert = parts[0].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 1, alert.count == 2, alert[0] == Quantity.alertLatency.rawValue {
+            return alert[1].isEmpty ? nil : Metric(.alertLatency, state: alert[1])
+        }
         guard let quantity = Quantity(rawValue: parts[0]), parts.count == 1 || !parts[1].isEmpty else { return nil }
-        let needsSubject = ![.processCores, .peakRSS].contains(quantity)
+        let needsSubject = ![.processCores, .peakRSS, .alertLatency].contains(quantity)
         guard needsSubject == (parts.count == 2) else { return nil }
         guard parts.count == 2 else { return Metric(quantity) }
         // A state only on a worker kind's figures.
@@ -85,7 +111,7 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         return Metric(quantity, subject[0], state: subject.count == 2 ? subject[1] : nil)
     }
 
-    public static let grammar = "latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND (each also KIND@STATE for a load state), cpu-cores, peak-rss or model-memory:DEVICE"
+    public static let grammar = "latency-p99:KIND, latency-p50:KIND, drop-fraction:KIND, served-fps:KIND, look-gap:KIND (each also KIND@STATE for a load state), alert-latency, cpu-cores, peak-rss or model-memory:DEVICE"
 }
 
 /// Stored (in a scenario's JSON) as its text, `latency-p99:vlm`.
