@@ -5,7 +5,8 @@ SWIFT ?= swift
 APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 # The main job: P001's decision checkpoint with a quick profile (3 repetitions of 13 s,
-# about 5 minutes on 2 cores), then its report. Resumes: completed runs in the quick
+# about 5 minutes on 2 cores), then its report; in simulated time also the checkpoint with
+# its VLM batching, set beside it in the simulated report. Resumes: completed runs in the quick
 # database are kept; delete it to measure again. RUN_ARGS adds sweep flags.
 QUICK_DB := Reports/checkpoint-quick.sqlite
 RUN_ARGS ?=
@@ -48,9 +49,12 @@ run: release
 	  --repetitions 3 --duration 13s --warmup 1s --cooldown 0s --on-available-cpus $(RUN_ARGS)
 	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) --mode simulated \
 	  --repetitions 3 --duration 13s --warmup 1s --quiet $(RUN_ARGS)
+	.build/release/scalebench sweep benchmarks/decision-checkpoint-batching.yaml --db $(QUICK_DB) --mode simulated \
+	  --repetitions 3 --duration 13s --warmup 1s --quiet $(RUN_ARGS)
 	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports
 	mkdir -p Reports/simulated
-	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports/simulated --mode simulated
+	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports/simulated --mode simulated \
+	  --beside decision-checkpoint-batching
 
 # The AddressSanitizer part's tests run there only, not twice.
 test: deps

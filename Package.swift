@@ -89,7 +89,9 @@ let package = Package(
         ),
 
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Random"], exclude: ["Reference"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBenchCore", "Random"]),
+        // Simulated runs stored through Orchestration give the report's batching section real rows.
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Analysis", "ResultsStore", "ScaleBenchCore", "Random",
+                                                            "Simulated", "Orchestration", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Shared by the test targets: fixtures, the CLI as a subprocess, waits on state.
         .target(name: "TestSupport", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random"], path: "Tests/TestSupport"),
         // One test target per source area; wall-clock behaviour lives in RealtimeChecks.

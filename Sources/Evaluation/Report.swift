@@ -19,17 +19,22 @@ public struct Report {
     public var checkpoint: DecisionCheckpoint?
     /// Simulated runs of the scenario beside the real-time ones, when both exist.
     public var simulation: SimulationCheck?
+    /// The batching kinds' figures, with another scenario's runs beside them when given.
+    public var batching: BatchingSection?
 
+    /// `beside`: another scenario's runs (same mode), one of the two with a batching kind,
+    /// the other without: the batching section sets them side by side.
     public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
                             settings: Comparison.Settings = .init(), simulated: [RunRecord] = [],
-                            infeasible: [InfeasibleCell] = []) throws(EvaluationError) -> Report {
+                            infeasible: [InfeasibleCell] = [], beside: [RunRecord]? = nil) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
         let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits, simulated: simulated)
         return Report(scenario: scenario, runs: runs, comparison: comparison, fits: fits,
                       charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
                       checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings, infeasible: infeasible),
-                      simulation: SimulationCheck.make(realtime: runs, simulated: simulated))
+                      simulation: SimulationCheck.make(realtime: runs, simulated: simulated),
+                      batching: try BatchingSection.make(runs: runs, beside: beside))
     }
 
     /// The charts as (file name, SVG text), for writing beside the Markdown.
@@ -42,6 +47,7 @@ public struct Report {
         out += summaryLine() + "\n\n"
         if let checkpoint { out += checkpoint.markdown() }
         out += poolsMarkdown()
+        if let batching { out += batching.markdown() }
         out += "## Options side by side\n\n"
         out += "Median over repetitions [\(comparison.intervalNote)]; "
         out += "n = runs that support the metric.\n\n"

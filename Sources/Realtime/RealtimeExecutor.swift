@@ -117,6 +117,8 @@ public struct RealtimeExecutor {
             memory: memory, deviceUsage: components.gates.map { $0.snapshot() },
             events: workers.reduce(0) { $0 + $1.emitter.count }, mode: .realtime)
         measures.batchSizes = components.batchSizes()
+        measures.batchWaits = components.batchWaits()
+        measures.deviceBusyInWindow = zip(after.deviceBusy, before.deviceBusy).map { $0 - $1 }
         var result = ResultAssembler(instances: instances).assemble(
             before: before.counts, after: after.counts, end: final.counts, captures: captures.map(\.report.end),
             rows: components.rowMeasurements(), measures: measures)
@@ -166,7 +168,7 @@ private struct Components {
                                         faultWindows: windows, states: instances.loadStates))
             })
         }
-        func runner(_ worker: RunInstances.Worker, batches: (@Sendable (UInt64) -> Taken<[Frame]>)? = nil,
+        func runner(_ worker: RunInstances.Worker, batches: (@Sendable (UInt64) -> Taken<FrameBatch>)? = nil,
                     next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {
             WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
@@ -218,7 +220,7 @@ private struct Components {
             }
             for index in buffer.workers {
                 // A batching kind takes batches (its batch sizes counted per instance).
-                var batches: (@Sendable (UInt64) -> Taken<[Frame]>)?
+                var batches: (@Sendable (UInt64) -> Taken<FrameBatch>)?
                 if plan.spec.batch != nil { batches = { @Sendable deadline in component.takeBatch(until: deadline) } }
                 workers.append(runner(instances.workers[index], batches: batches) { component.take(until: $0) })
             }
@@ -248,6 +250,13 @@ private struct Components {
             buffer.workers.reduce(into: [UInt64](repeating: 0, count: buffer.plan.spec.batch?.max ?? 0)) { sizes, index in
                 for (size, count) in workers[index].batchSizes.enumerated() where size < sizes.count { sizes[size] += count }
             }
+        }
+    }
+
+    /// By frame-buffer: its instances' frames' waits for their batches in the window.
+    func batchWaits() -> [LatencyHistogram] {
+        instances.frameBuffers.map { buffer in
+            buffer.workers.reduce(into: LatencyHistogram()) { waits, index in waits.add(workers[index].batchWaits) }
         }
     }
 
@@ -287,6 +296,8 @@ private struct Boundary {
     func workerCPU(_ kind: String) -> UInt64 { workerCPUByKind[kind] ?? 0 }
     var harnessCPU: UInt64
     var chunkCPU: UInt64
+    /// By device: busy seconds so far.
+    var deviceBusy: [Double]
 
     func cpu(_ role: OSThread.Role) -> UInt64 {
         role == .harness ? harnessCPU : threadCPU.filter { $0.0 == role }.reduce(0) { $0 + $1.1 }
@@ -297,7 +308,8 @@ private struct Boundary {
         if !threads.isEmpty { for worker in components.workers { byKind[worker.spec.name, default: 0] += worker.thread.cpuNanos() } }
         return Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
                  workerCPUByKind: byKind, harnessCPU: harnessCPU,
-                 chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos })
+                 chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos },
+                 deviceBusy: components.gates.map { $0.snapshot().busySeconds })
     }
 
     /// CPU by component class over the window, from the threads' own clocks.

@@ -70,8 +70,17 @@ enum MetricRows {
         }
 
         let batches = try db.cachedStatement(sql: "INSERT INTO batch_metrics (run_id, worker, size, batches) VALUES (?, ?, ?, ?)")
+        let waits = try db.cachedStatement(sql: """
+            INSERT INTO batch_wait (run_id, worker, frames, p50_ms, p99_ms, mean_ms, max_ms, histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for batch in result.batches {
             for (index, count) in batch.sizes.enumerated() { try batches.execute(arguments: [runID, batch.worker, index + 1, Int64(count)]) }
+            let w = batch.waitMs
+            let values: [(any DatabaseValueConvertible)?] = [
+                runID, batch.worker, Int64(w.count), w.p50, w.p99, w.mean, w.max,
+                Data((batch.waitHistogram ?? LatencyHistogram()).serialized()),
+            ]
+            try waits.execute(arguments: StatementArguments(values))
         }
 
         // A simulation without a box models no CPU: it has no CPU rows (not zeros).
@@ -129,12 +138,12 @@ enum MetricRows {
 
         let devices = try db.cachedStatement(sql: """
             INSERT INTO device_usage (run_id, device, memory_gb, model_memory_gb, sharing, busy_seconds, mean_concurrency,
-                max_concurrency, jobs)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                max_concurrency, jobs, utilisation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for d in result.devices {
             try devices.execute(arguments: [runID, d.device, d.memoryGB, d.modelMemoryGB, d.sharing, d.usage.busySeconds,
-                                            d.usage.meanConcurrency, d.usage.maxConcurrency, d.usage.jobs])
+                                            d.usage.meanConcurrency, d.usage.maxConcurrency, d.usage.jobs, d.utilisation])
         }
 
         let accounting = try db.cachedStatement(sql: """

@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6", migrate: v6)
+        migrator.registerMigration("v7", migrate: v7)
         return migrator
     }
 
@@ -59,6 +60,26 @@ enum Migrations {
             -- host cost (its CPU time per service).
             ALTER TABLE calibration ADD COLUMN quantity TEXT NOT NULL DEFAULT 'service';
             ALTER TABLE calibration ADD COLUMN host_cost_ms REAL;
+            """)
+    }
+
+    /// Each frame's wait for its batch, per batching kind (p50, p99, mean and max in ms,
+    /// and the full histogram, so that reports pool runs); and each device's busy fraction
+    /// of the measured window (device_usage's other figures cover the whole run).
+    static func v7(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE batch_wait (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                worker TEXT NOT NULL,
+                frames INTEGER NOT NULL,
+                p50_ms REAL,
+                p99_ms REAL,
+                mean_ms REAL,
+                max_ms REAL,
+                histogram BLOB NOT NULL,
+                PRIMARY KEY (run_id, worker)
+            );
+            ALTER TABLE device_usage ADD COLUMN utilisation REAL;
             """)
     }
 

@@ -77,6 +77,24 @@ public struct RunRecord: Sendable {
         }
     }
 
+    /// Each batching kind's batches and its frames' waits for them (`batch_metrics`, `batch_wait`).
+    public var batches: [BatchRecord] = []
+    /// By device: its busy fraction of the measured window (runs stored before it was
+    /// measured have none).
+    public var deviceUtilisation: [String: Double] = [:]
+
+    /// A batching kind's batches in the window.
+    public struct BatchRecord: Sendable {
+        public var worker: String
+        /// Batches by size (index 0: of one frame).
+        public var sizes: [Int64]
+        /// Each frame's wait for its batch (nil: stored before it was measured).
+        public var wait: LatencyHistogram?
+
+        public var batches: Int64 { sizes.reduce(0, +) }
+        public var frames: Int64 { sizes.enumerated().reduce(0) { $0 + Int64($1.offset + 1) * $1.element } }
+    }
+
     public struct PoolRecord: Sendable, Equatable {
         public var worker: String
         public var streams: Int
@@ -198,11 +216,32 @@ extension ResultsDatabase {
                         RunRecord.PoolRecord(worker: pool["worker"], streams: pool["streams"], instances: pool["instances"],
                                              capacityFPS: pool["capacity_fps"], offeredFPS: pool["offered_fps"],
                                              overloadFraction: pool["overload_fraction"], closedForm: pool["closed_form"])
-                    })
+                    },
+                    batches: try Self.batches(db, run: id),
+                    deviceUtilisation: Dictionary(try Row.fetchAll(db, sql: """
+                        SELECT device, utilisation FROM device_usage WHERE run_id = ? AND utilisation IS NOT NULL
+                        """, arguments: [id]).map { ($0["device"] as String, $0["utilisation"] as Double) }, uniquingKeysWith: { first, _ in first }))
                 record.rooms = rooms + (try Self.roomStates(db, run: id))
                 return record
             }
         }
+    }
+
+    private static func batches(_ db: Database, run: String) throws -> [RunRecord.BatchRecord] {
+        var order: [String] = [], sizes: [String: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT worker, size, batches FROM batch_metrics WHERE run_id = ? ORDER BY worker, size",
+                                    arguments: [run]) {
+            let worker: String = row["worker"], size: Int = row["size"]
+            if sizes[worker] == nil { order.append(worker) }
+            var counts = sizes[worker, default: []]
+            if counts.count < size { counts += Array(repeating: 0, count: size - counts.count) }
+            counts[size - 1] = row["batches"]
+            sizes[worker] = counts
+        }
+        let waits = Dictionary(try Row.fetchAll(db, sql: "SELECT worker, histogram FROM batch_wait WHERE run_id = ?", arguments: [run]).map {
+            ($0["worker"] as String, try? LatencyHistogram(serialized: [UInt8]($0["histogram"] as Data)))
+        }, uniquingKeysWith: { first, _ in first })
+        return order.map { RunRecord.BatchRecord(worker: $0, sizes: sizes[$0]!, wait: waits[$0] ?? nil) }
     }
 
     /// The kinds pooled over their streams, and each stream's own row.

@@ -60,10 +60,21 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write Reports/<scenario>.md (charts as SVG beside it) and a self-contained Reports/<scenario>.html from stored runs.",
-        discussion: "Example: scalebench report decision-checkpoint --out Reports")
+        discussion: """
+        A scenario with a batching worker gets a section on its batches (docs/queueing.md
+        §8). --beside SCENARIO sets another scenario's runs in the same database and mode
+        beside the report's, one with a batching worker and the other without: that section
+        then puts the kind's frames a minute per stream both ways side by side.
+
+        Examples: scalebench report decision-checkpoint --out Reports
+                  scalebench report decision-checkpoint --mode simulated --beside decision-checkpoint-batching
+        """)
 
     @Argument(help: "Scenario name (default: the only one in the database).")
     var scenario: String?
+
+    @Option(help: "Another scenario's runs beside the report's: one of the two batches a worker, the other does not.")
+    var beside: String?
 
     @Option(help: "Results database.")
     var db: String = StoreOptions.defaultPath
@@ -81,7 +92,9 @@ struct ReportCommand: ParsableCommand {
         }
         let source = try AnalysisSource(path: db)
         let (name, runs) = try source.runs(scenario: scenario, mode: options.mode, flag: "scenario")
-        let environments = try source.database.environmentDescriptions(runs.map(\.environment).uniqued())
+        if beside == name { throw UsageError("--beside \(name): the report's own scenario; name another one to set beside it") }
+        let besideRuns = try beside.map { try source.runs(scenario: $0, mode: options.mode, flag: "--beside").runs }
+        let environments = try source.database.environmentDescriptions((runs + (besideRuns ?? [])).map(\.environment).uniqued())
             .map { EnvironmentSummary(fingerprint: $0.fingerprint, text: $0.text) }
         let report: Report
         // Real-time reports set the scenario's simulated runs beside their own.
@@ -89,7 +102,7 @@ struct ReportCommand: ParsableCommand {
         let infeasible = try source.database.infeasibleCells(scenario: name, mode: options.mode)
         do {
             report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated,
-                                     infeasible: infeasible)
+                                     infeasible: infeasible, beside: besideRuns)
         } catch {
             throw UsageError(error.description)
         }

@@ -58,12 +58,18 @@ final class FrameBufferTests: XCTestCase {
         for stream in 0..<5 { buffer.offer(testFrame(UInt64(10 + stream), stream: stream)) }
         let started = monotonicNanos()
         guard case .item(let full) = buffer.takeBatch(until: .max) else { return XCTFail("a full batch waits") }
-        XCTAssertEqual(full.map(\.streamID), [0, 1, 2], "three streams' frames, round-robin")
+        XCTAssertEqual(full.frames.map(\.streamID), [0, 1, 2], "three streams' frames, round-robin")
         XCTAssertLessThan(monotonicNanos() - started, 40_000_000, "a full batch does not wait")
+        XCTAssertEqual(full.waits.count, 3)
+        XCTAssertLessThan(full.waits.max()!, 40_000_000, "frames waiting for a free instance do not wait for their batch")
         let partialStart = monotonicNanos()
         guard case .item(let partial) = buffer.takeBatch(until: .max) else { return XCTFail("a partial batch waits") }
         let waited = monotonicNanos() - partialStart
-        XCTAssertEqual(partial.map(\.streamID), [3, 4])
+        XCTAssertEqual(partial.frames.map(\.streamID), [3, 4])
+        // Their wait for the batch counts from the take (the instance free), not their arrival.
+        XCTAssertEqual(partial.waits.count, 2)
+        XCTAssertEqual(partial.waits[0], partial.waits[1], "one launch, one instant since the instance was free")
+        XCTAssertLessThanOrEqual(partial.waits[0], waited)
         // The two frames had waited since before the first take: the limit counts from then.
         XCTAssertLessThan(waited, 40_000_000 + 500_000_000, "launched at the limit (give or take a wake-up)")
         XCTAssertGreaterThanOrEqual(monotonicNanos() - started, 40_000_000, "not before the oldest frame waited 40 ms")
@@ -71,8 +77,11 @@ final class FrameBufferTests: XCTestCase {
         buffer.offer(testFrame(20, stream: 2))
         let lone = monotonicNanos()
         guard case .item(let one) = buffer.takeBatch(until: .max) else { return XCTFail("a lone frame goes alone") }
-        XCTAssertEqual(one.map(\.capturedAt), [20])
+        XCTAssertEqual(one.frames.map(\.capturedAt), [20])
         XCTAssertGreaterThanOrEqual(monotonicNanos() - lone, 39_000_000)
+        // A lone frame on an idle instance waits the limit for its batch (give or take a wake-up).
+        XCTAssertGreaterThanOrEqual(one.waits[0], 39_000_000)
+        XCTAssertLessThan(one.waits[0], 40_000_000 + 500_000_000)
         // A deadline ends an empty wait; a closed buffer ends it for good.
         guard case .timedOut = buffer.takeBatch(until: monotonicNanos() + 5_000_000) else { return XCTFail("the deadline ends the wait") }
         buffer.close()

@@ -28,11 +28,11 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
-        XCTAssertEqual(tables, ["accounting", "batch_metrics", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
+        XCTAssertEqual(tables, ["accounting", "batch_metrics", "batch_wait", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
                                 "grdb_migrations", "host_usage", "infeasible_cell", "pool_metrics", "run", "state_metrics", "stream_metrics", "timeline",
                                 "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
-        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(journal, "wal")
     }
@@ -72,6 +72,78 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         XCTAssertEqual(copied.hosts, 1, "the box a run modelled survives a merge")
     }
 
+    /// A batching run's batches by size, its frames' waits for them (the full histogram)
+    /// and its device's busy fraction of the window are stored, read back as the reports
+    /// read them, and merged.
+    func testBatchWaitsAndDeviceUtilisationAreStoredReadAndMerged() throws {
+        var scenario = RunScenario()
+        scenario.streams = 3
+        scenario.fps = 1
+        scenario.topology = .hybrid
+        scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]
+        var vlm = WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(100))), device: "gpu0", modelMemoryGB: 4)
+        vlm.batch = BatchSpec(max: 2, wait: .milliseconds(40), time: .linear(extra: .milliseconds(10)))
+        scenario.workers = [vlm]
+        scenario.sharedWorkers = ["vlm"]
+        scenario.duration = .seconds(60)
+        let source = try ResultsDatabase(path: path("batches.sqlite"))
+        let identity = RunIdentity(scenarioName: "batching", scenario: scenario, mode: .simulated)
+        let result = try RunService.run(identity, database: source, provenance: Provenance.current(), options: .init()).result
+        let batch = try XCTUnwrap(result.batches.first)
+        XCTAssertGreaterThan(batch.waitMs.count, 100)
+        for database in [source, try ResultsDatabase(path: path("merged-batches.sqlite"))] {
+            if database !== source { XCTAssertEqual(try database.merge(from: path("batches.sqlite")), 1) }
+            let record = try XCTUnwrap(try database.records(scenario: "batching", mode: .simulated).first)
+            let stored = try XCTUnwrap(record.batches.first)
+            XCTAssertEqual(stored.worker, "vlm")
+            XCTAssertEqual(stored.sizes, batch.sizes.map { Int64($0) })
+            XCTAssertEqual(try XCTUnwrap(stored.wait).quantiles, batch.waitMs, "the histogram round-trips exactly")
+            XCTAssertEqual(try XCTUnwrap(record.deviceUtilisation["gpu0"]), try XCTUnwrap(result.devices.first?.utilisation))
+            let p99 = try database.read { try Double.fetchOne($0, sql: "SELECT p99_ms FROM batch_wait") }
+            XCTAssertEqual(p99, batch.waitMs.p99)
+        }
+    }
+
+    /// v7 on a database that v6 made adds the waits' table and the devices' window
+    /// utilisation; a batching run stored before it reads back with its batches, no wait
+    /// (nil, not zeros) and no utilisation.
+    func testMigrationV7AddsBatchWaitsAndEarlierRunsReadWithoutThem() throws {
+        let file = path("v6.sqlite")
+        let queue = try DatabaseQueue(path: file)
+        try Migrations.migrator.migrate(queue, upTo: "v6")
+        try queue.close()
+        let database = try ResultsDatabase(path: file)
+        let (tables, columns) = try database.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'batch%' ORDER BY name"),
+             try Row.fetchAll(db, sql: "PRAGMA table_info(device_usage)").map { $0["name"] as String })
+        }
+        XCTAssertEqual(tables, ["batch_metrics", "batch_wait"])
+        XCTAssertEqual(columns.last, "utilisation")
+        var scenario = RunScenario()
+        scenario.streams = 2
+        scenario.topology = .hybrid
+        scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]
+        var vlm = WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(100))), device: "gpu0", modelMemoryGB: 4)
+        vlm.batch = BatchSpec(max: 2, wait: .milliseconds(40))
+        scenario.workers = [vlm]
+        scenario.sharedWorkers = ["vlm"]
+        scenario.duration = .seconds(10)
+        let identity = RunIdentity(scenarioName: "batching", scenario: scenario, mode: .simulated)
+        _ = try RunService.run(identity, database: database, provenance: Provenance.current(), options: .init())
+        // As a run stored under v6 holds it: no waits, no utilisation.
+        let writer = try DatabaseQueue(path: file)
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM batch_wait")
+            try db.execute(sql: "UPDATE device_usage SET utilisation = NULL")
+        }
+        try writer.close()
+        let record = try XCTUnwrap(try database.records(scenario: "batching", mode: .simulated).first)
+        XCTAssertEqual(record.batches.map(\.worker), ["vlm"])
+        XCTAssertGreaterThan(try XCTUnwrap(record.batches.first).batches, 0)
+        XCTAssertNil(try XCTUnwrap(record.batches.first).wait)
+        XCTAssertTrue(record.deviceUtilisation.isEmpty)
+    }
+
     /// v2 on a database that v1 made: the infeasible cells table is added, the runs kept;
     /// a cell recorded twice is one row.
     func testMigrationV2AddsInfeasibleCellsToAV1Database() throws {
@@ -81,7 +153,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         try queue.close()
         let database = try ResultsDatabase(path: file)
         let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         var scenario = RunScenario()
         scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
         scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]

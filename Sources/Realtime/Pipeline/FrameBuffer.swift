@@ -59,7 +59,10 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
         lock.lock()
         let slot = index[stream]!
         let outcome = policy.offer(frame, stream: slot)
-        if outcome == .stored, formation != nil { formation!.stored(slot: slot, at: clock.now()) }
+        if formation != nil {
+            if outcome == .stored { formation!.stored(slot: slot, at: clock.now()) }
+            else if outcome == .droppedWaiting { formation!.replaced(slot: slot, at: clock.now()) }
+        }
         if outcome != .ignoredClosed && blocked > 0 { lock.signal() }
         lock.unlock()
         return outcome == .stored
@@ -103,18 +106,28 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
 
     /// A batching instance's take: blocks until the formation launches a batch (a full
     /// one, or a partial one whose oldest frame has waited the limit, on the monotonic
-    /// clock), the buffer closes or the monotonic `deadline` passes.
-    public func takeBatch(until deadline: UInt64) -> Taken<[Frame]> {
+    /// clock), the buffer closes or the monotonic `deadline` passes. The caller is free
+    /// to serve from the moment it calls: each frame's wait for its batch counts from
+    /// then at the earliest.
+    public func takeBatch(until deadline: UInt64) -> Taken<FrameBatch> {
         lock.lock()
         defer { lock.unlock() }
+        let free = clock.now()
         while true {
             let wake: UInt64
-            switch formation!.decide(waiting: policy.waiting, now: clock.now()) {
+            let now = clock.now()
+            switch formation!.decide(waiting: policy.waiting, now: now) {
             case .launch(let size):
-                var frames: [Frame] = []
-                frames.reserveCapacity(size)
-                while frames.count < size, let frame = nextLocked() { frames.append(frame) }
-                if !frames.isEmpty { return .item(frames) }
+                var batch = FrameBatch(frames: [], waits: [])
+                batch.frames.reserveCapacity(size)
+                batch.waits.reserveCapacity(size)
+                while batch.frames.count < size, let (slot, frame) = policy.next() {
+                    batch.waits.append(formation!.wait(slot: slot, launchedAt: now, freeSince: free))
+                    lastTaken[slot] = (now, frame.seq)
+                    formation!.emptied(slot: slot)
+                    batch.frames.append(frame)
+                }
+                if !batch.frames.isEmpty { return .item(batch) }
                 wake = deadline
             case .wait(let until): wake = min(until, deadline)
             case .idle: wake = deadline
@@ -181,4 +194,11 @@ public final class FrameBufferIntake: FrameSink, @unchecked Sendable {
     public func offer(_ frame: Frame) -> Bool { buffer.offer(frame, stream: stream) }
     public func close() { buffer.close(stream: stream) }
     public func snapshot() -> MailboxSnapshot { buffer.snapshot(stream: stream) }
+}
+
+/// What a batching instance takes at once: the frames of one batch, and each one's wait
+/// for it in nanoseconds (``BatchFormation/wait(slot:launchedAt:freeSince:)``).
+public struct FrameBatch: Sendable {
+    public var frames: [Frame]
+    public var waits: [UInt64]
 }

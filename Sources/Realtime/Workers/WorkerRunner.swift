@@ -29,15 +29,16 @@ final class WorkerRunner: @unchecked Sendable {
     private(set) var thread: OSThread!
 
     /// A batching instance's take (nil: one frame at a time), and the measured window in
-    /// which its batches are counted by size.
-    private let nextBatch: (@Sendable (UInt64) -> Taken<[Frame]>)?
+    /// which its batches are counted by size and their frames' waits for them recorded.
+    private let nextBatch: (@Sendable (UInt64) -> Taken<FrameBatch>)?
     private let window: (start: UInt64, end: UInt64)
     private(set) var batchSizes: [UInt64] = []
+    private(set) var batchWaits = LatencyHistogram()
 
     init(name: String, spec: WorkerSpec, seed: UInt64, recorders: [Int: WorkerRecorder], emitter: EventEmitter,
          device: DeviceGate? = nil, faults: WorkerFaults = WorkerFaults(), stop: StopSignal = StopSignal(),
          next: @escaping @Sendable (UInt64) -> Taken<Frame>,
-         batches: (take: @Sendable (UInt64) -> Taken<[Frame]>, window: (start: UInt64, end: UInt64))? = nil) {
+         batches: (take: @Sendable (UInt64) -> Taken<FrameBatch>, window: (start: UInt64, end: UInt64))? = nil) {
         self.spec = spec
         self.recorders = recorders
         self.emitter = emitter
@@ -55,24 +56,29 @@ final class WorkerRunner: @unchecked Sendable {
     }
 
     /// As ``run()`` for a batching instance: each take is a batch, served in one call, and
-    /// every frame of it ends at the same instant. Read `batchSizes` after the thread ends.
+    /// every frame of it ends at the same instant. Read `batchSizes` and `batchWaits` after
+    /// the thread ends.
     /// A loop of its own so that the one-frame loop allocates no array per service; a
     /// batch's CPU per service is not traced (one call serves several frames' rows).
     private func runBatches() {
         var crashes = faults.crashes[...]
         while true {
             let deadline = crashes.first?.at ?? .max
-            let frames: [Frame]
+            let frames: [Frame], waits: [UInt64]
             switch nextBatch!(deadline) {
             case .closed: return
             case .timedOut:
                 guard restart(after: crashes.removeFirst()) else { return }
                 continue
             case .item(let taken):
-                frames = taken
+                frames = taken.frames
+                waits = taken.waits
             }
             let start = clock.now()
-            if start >= window.start && start < window.end { batchSizes[frames.count - 1] += 1 }
+            if start >= window.start && start < window.end {
+                batchSizes[frames.count - 1] += 1
+                for wait in waits { batchWaits.record(wait) }
+            }
             let result = start >= deadline ? nil
                 : engine.process(frames[0], startedAt: start, slowdown: faults.slowdown(at: start), until: deadline, batchSize: frames.count)
             guard let result else {

@@ -67,6 +67,8 @@ public struct BatchSpec: Sendable, Equatable, Codable, CustomStringConvertible {
 /// it is; the realtime frame-buffer calls it under its lock, the simulator in virtual
 /// time). It tracks since when each slot has held a frame, so the wait limit counts from
 /// the moment a stream first had something waiting — an overwrite keeps the stream's place.
+/// It also tracks when the frame each slot holds now arrived, for that frame's wait for
+/// its batch (``wait(slot:launchedAt:freeSince:)``).
 public struct BatchFormation: Sendable {
     public enum Decision: Equatable, Sendable {
         /// Take this many frames now.
@@ -79,14 +81,24 @@ public struct BatchFormation: Sendable {
 
     public let spec: BatchSpec
     private var since: [UInt64?]
+    /// When the frame a slot holds arrived (an overwrite's newer frame: its own arrival).
+    private var arrived: [UInt64]
 
     public init(spec: BatchSpec, slots: Int) {
         self.spec = spec
         since = Array(repeating: nil, count: slots)
+        arrived = Array(repeating: 0, count: slots)
     }
 
     /// Slot `slot` took a frame while empty (`stored`), at `now`.
-    public mutating func stored(slot: Int, at now: UInt64) { if since[slot] == nil { since[slot] = now } }
+    public mutating func stored(slot: Int, at now: UInt64) {
+        if since[slot] == nil { since[slot] = now }
+        arrived[slot] = now
+    }
+
+    /// Slot `slot`'s waiting frame was overwritten by a newer one at `now`: the stream keeps
+    /// its place (`since`), the frame that will ride the batch arrived now.
+    public mutating func replaced(slot: Int, at now: UInt64) { arrived[slot] = now }
 
     /// Slot `slot`'s frame was taken (or discarded at close).
     public mutating func emptied(slot: Int) { since[slot] = nil }
@@ -99,5 +111,15 @@ public struct BatchFormation: Sendable {
         let oldest = since.lazy.compactMap { $0 }.min() ?? now
         let due = oldest &+ spec.wait.nanoseconds
         return now >= due ? .launch(waiting) : .wait(until: due)
+    }
+
+    /// The wait for its batch of the frame slot `slot` holds, launched at `now` by an
+    /// instance free to take since `freeSince` (its last service's end, or its start): from
+    /// the later of the two — until then the frame waited for a busy instance, not for its
+    /// batch — to the launch. Read it before ``emptied(slot:)``. A part of the frame's age;
+    /// 0 for a full batch an instance takes as it frees, τ for a lone frame on an idle one.
+    public func wait(slot: Int, launchedAt now: UInt64, freeSince: UInt64) -> UInt64 {
+        let from = Swift.max(arrived[slot], freeSince)
+        return now > from ? now - from : 0
     }
 }

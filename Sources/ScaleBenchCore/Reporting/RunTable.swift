@@ -75,7 +75,9 @@ public enum RunRenderer {
         }
         for batch in result.batches {
             let sizes = batch.sizes.enumerated().filter { $0.element > 0 }.map { "\($0.offset + 1): \($0.element)" }.joined(separator: ", ")
-            out += "Batching \(batch.worker): \(batch.batches) batches of up to \(batch.max), mean \(batch.meanSize.map { String(format: "%.2f", $0) } ?? "–") frames (by size \(sizes.isEmpty ? "none" : sizes))\n"
+            out += "Batching \(batch.worker): \(batch.batches) batches of up to \(batch.max), mean \(batch.meanSize.map { String(format: "%.2f", $0) } ?? "–") frames (by size \(sizes.isEmpty ? "none" : sizes))"
+            let wait = batch.waitMs
+            out += wait.count == 0 ? "\n" : "; a frame's wait for its batch p50 \(ms(wait.p50)), p99 \(ms(wait.p99)), mean \(ms(wait.mean)) ms\n"
         }
         if result.pipelines.contains(where: { $0.crossStreamDrops > 0 }) || result.workers.contains(where: { $0.crossStreamDrops > 0 }) {
             out += "Cross-stream drops (a frame of one stream overwrote another's): inbox \(result.pipelines.reduce(0) { $0 + $1.crossStreamDrops })"
@@ -107,9 +109,10 @@ public enum RunRenderer {
             out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
         }
         for device in result.devices {
-            out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs\n",
+            out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs",
                           device.device, device.modelMemoryGB, device.memoryGB, device.sharing, device.usage.busySeconds,
                           device.usage.meanConcurrency, device.usage.maxConcurrency, device.usage.jobs)
+            out += (device.utilisation.map { String(format: " (whole run); busy %.1f %% of the measured window", $0 * 100) } ?? "") + "\n"
         }
         if !result.faults.isEmpty { out += "\n" + faultTable(result.faults) + "\n" }
         let unbalanced = result.accounting.lines.filter { !$0.balanced }

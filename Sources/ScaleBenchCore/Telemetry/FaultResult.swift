@@ -50,5 +50,10 @@ public struct DeviceResult: Sendable, Codable, Equatable {
     /// Model instances placed on it (modelled, not measured).
     public var modelMemoryGB: Double
     public var sharing: String
+    /// Over the whole run (warm-up and the stop included): what the device's accounting holds.
     public var usage: DeviceUsage
+    /// Fraction of the measured window with at least one job on it (nil: not measured; the
+    /// host's memory row). A batch is one job, so a batching kind keeps it busy with fewer,
+    /// longer jobs.
+    public var utilisation: Double? = nil
 }

@@ -72,8 +72,13 @@ public struct RunMeasures: Sendable {
     public var deviceUsage: [DeviceUsage]
     public var events: UInt64
     public var mode: RunMode
-    /// By frame-buffer: batches launched in the window, by size (empty: no batching kind).
+    /// By frame-buffer: batches launched in the window, by size, and their frames' waits
+    /// for them (empty: no batching kind).
     public var batchSizes: [[UInt64]] = []
+    public var batchWaits: [LatencyHistogram] = []
+    /// By device: seconds in the measured window with at least one job on it (empty: not
+    /// measured).
+    public var deviceBusyInWindow: [Double] = []
 
     public init(measuredSeconds: Double, cpu: CPUResult, memory: MemoryResult, deviceUsage: [DeviceUsage], events: UInt64,
                 mode: RunMode) {
@@ -202,7 +207,8 @@ public struct ResultAssembler {
             guard let batch = instances.frameBuffers[index].plan.spec.batch else { return nil }
             let sizes = index < measures.batchSizes.count ? measures.batchSizes[index] : []
             return BatchResult(worker: instances.frameBuffers[index].plan.spec.name, max: batch.max,
-                               sizes: sizes + Array(repeating: 0, count: max(batch.max - sizes.count, 0)))
+                               sizes: sizes + Array(repeating: 0, count: max(batch.max - sizes.count, 0)),
+                               wait: index < measures.batchWaits.count ? measures.batchWaits[index] : LatencyHistogram())
         }
         result.fairness = instances.plan.shared.map { shared in
             let served = result.workers.filter { $0.worker == shared.spec.name }.sorted { $0.stream < $1.stream }.map(\.processedFPS)
@@ -218,9 +224,11 @@ public struct ResultAssembler {
         // its cores are the host's figures).
         result.devices = instances.plan.modelMemory(devices: instances.scenario.placementDevices).enumerated().map { index, memory in
             let accelerator = index < instances.devices.count
-            return DeviceResult(device: memory.device, memoryGB: memory.availableGB, modelMemoryGB: memory.neededGB,
-                                sharing: accelerator ? instances.devices[index].sharing.description : "host memory",
-                                usage: accelerator ? measures.deviceUsage[index] : DeviceUsage(busySeconds: 0, meanConcurrency: 0, maxConcurrency: 0, jobs: 0))
+            var device = DeviceResult(device: memory.device, memoryGB: memory.availableGB, modelMemoryGB: memory.neededGB,
+                                      sharing: accelerator ? instances.devices[index].sharing.description : "host memory",
+                                      usage: accelerator ? measures.deviceUsage[index] : DeviceUsage(busySeconds: 0, meanConcurrency: 0, maxConcurrency: 0, jobs: 0))
+            if accelerator, index < measures.deviceBusyInWindow.count { device.utilisation = min(measures.deviceBusyInWindow[index] / window, 1) }
+            return device
         }
         return result
     }

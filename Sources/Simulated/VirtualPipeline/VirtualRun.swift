@@ -69,6 +69,8 @@ struct VirtualRun {
     var stopped = false
     /// The host's accounting at the window's boundaries.
     private(set) var hostWindow: (before: HostScheduler?, after: HostScheduler?) = (nil, nil)
+    /// Each device's busy nanoseconds at the window's boundaries.
+    private(set) var deviceWindow: (before: [Double]?, after: [Double]) = (nil, [])
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
     /// same row, as the realtime executor merges their recorders per row.
     var recorders: [ServiceMeasurements] = []
@@ -193,14 +195,17 @@ struct VirtualRun {
             if before == nil, time >= windowStart {
                 before = boundary()
                 hostWindow.before = hostAt(windowStart)
+                deviceWindow.before = devices.map { $0.busyNanos(at: windowStart) }
             }
             now = time
             handle(event)
         }
         let start = before ?? boundary()
         if hostWindow.before == nil { hostWindow.before = hostAt(windowStart) }
+        if deviceWindow.before == nil { deviceWindow.before = devices.map { $0.busyNanos(at: windowStart) } }
         let end = boundary()
         hostWindow.after = hostAt(windowEnd)
+        deviceWindow.after = devices.map { $0.busyNanos(at: windowEnd) }
 
         // Stop: no more arrivals, productions or faults; every slot closes, discarding what waits.
         stopped = true
@@ -254,6 +259,7 @@ struct VirtualRun {
             crash(Int(worker))
         case .restart(let worker):
             workers[Int(worker)].down -= 1
+            workers[Int(worker)].freeSince = now
             takeNext(Int(worker))
         case .produced(let stream):
             produced(Int(stream))
@@ -323,10 +329,13 @@ struct VirtualRun {
             buffers[buffer].batchWaitAt = until
             queue.schedule(.batchWait(buffer: Int32(buffer)), at: until)
         case .launch(let size):
-            guard let first = buffers[buffer].next() else { return }
+            let inWindow = now >= windowStart && now < windowEnd, free = workers[worker].freeSince
+            guard let first = buffers[buffer].nextInBatch(at: now, freeSince: free, inWindow: inWindow) else { return }
             workers[worker].rest.removeAll(keepingCapacity: true)
-            for _ in 1..<size { if let frame = buffers[buffer].next() { workers[worker].rest.append(frame) } }
-            if now >= windowStart && now < windowEnd { buffers[buffer].batchSizes[workers[worker].rest.count] += 1 }
+            for _ in 1..<size {
+                if let frame = buffers[buffer].nextInBatch(at: now, freeSince: free, inWindow: inWindow) { workers[worker].rest.append(frame) }
+            }
+            if inWindow { buffers[buffer].batchSizes[workers[worker].rest.count] += 1 }
             start(worker, first)
         }
     }
@@ -392,6 +401,7 @@ struct VirtualRun {
         // Every frame of a batch ends at the same instant.
         for index in workers[worker].rest.indices { record(workers[worker].rest[index], kind: workers[worker].kind, start: start) }
         workers[worker].rest.removeAll(keepingCapacity: true)
+        workers[worker].freeSince = now
         takeNext(worker)
     }
 

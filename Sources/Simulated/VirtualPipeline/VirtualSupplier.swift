@@ -90,10 +90,11 @@ struct VirtualFrameBuffer {
     /// Indices of the worker instances taking from this buffer: consecutive, a range.
     let instances: Range<Int>
     /// A batching kind's launch decisions (nil: one frame a service), when its pending
-    /// wait-limit check fires, and the window's batches by size.
+    /// wait-limit check fires, and the window's batches by size and their frames' waits.
     var formation: BatchFormation?
     var batchWaitAt: UInt64?
     var batchSizes: [UInt64] = []
+    var batchWaits = LatencyHistogram()
 
     init(instance: RunInstances.FrameBuffer, streamCount: Int) {
         plan = instance.plan
@@ -108,13 +109,28 @@ struct VirtualFrameBuffer {
 
     mutating func offer(_ frame: VirtualFrame, at now: UInt64) {
         let slot = slotOf[frame.stream]
-        if policy.offer(frame, stream: slot) == .stored { formation?.stored(slot: slot, at: now) }
+        let outcome = policy.offer(frame, stream: slot)
+        guard formation != nil else { return }
+        if outcome == .stored {
+            formation!.stored(slot: slot, at: now)
+        } else if outcome == .droppedWaiting {
+            formation!.replaced(slot: slot, at: now)
+        }
     }
 
     /// The next frame the scheduling policy picks.
     mutating func next() -> VirtualFrame? {
         guard let (slot, frame) = policy.next() else { return nil }
         formation?.emptied(slot: slot)
+        return frame
+    }
+
+    /// The next frame of a batch launched at `now` by an instance free since `freeSince`,
+    /// its wait for the batch recorded when the launch is in the measured window.
+    mutating func nextInBatch(at now: UInt64, freeSince: UInt64, inWindow: Bool) -> VirtualFrame? {
+        guard let (slot, frame) = policy.next() else { return nil }
+        if inWindow { batchWaits.record(formation!.wait(slot: slot, launchedAt: now, freeSince: freeSince)) }
+        formation!.emptied(slot: slot)
         return frame
     }
 

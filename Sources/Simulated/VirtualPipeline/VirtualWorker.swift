@@ -42,6 +42,9 @@ struct VirtualWorker {
     /// batch (a batching kind's; empty otherwise).
     var inHand: (frame: VirtualFrame, start: UInt64)?
     var rest: [VirtualFrame] = []
+    /// Since when it has been free to take (its last service's end, its restart, or the
+    /// run's start): a batching kind's frames wait for their batch from here at the earliest.
+    var freeSince: UInt64 = 0
     /// How a batching kind taking from a frame-buffer serves several frames at once (nil:
     /// one at a time; an own slot holds one frame, so its batches are of one).
     let batch: BatchSpec?
@@ -107,6 +110,14 @@ struct VirtualDevice {
     init(spec: DeviceSpec) {
         self.spec = spec
         sharing = ProcessorSharing(sharing: spec.sharing, start: 0)
+    }
+
+    /// Busy nanoseconds up to `time` (not before the accounting's own time), from a copy:
+    /// reading the window's boundaries leaves the run's state as it was.
+    func busyNanos(at time: UInt64) -> Double {
+        var copy = sharing
+        copy.advance(to: max(time, copy.time))
+        return copy.busyNanos
     }
 
     /// When to look at the device next: now if a job is already done (e.g. zero work),
