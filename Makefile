@@ -2,13 +2,17 @@
 # Both install the Debian packages they need first, then build.
 
 SWIFT ?= swift
-APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg
+APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 # The main job: P001's decision checkpoint with a quick profile (3 repetitions of 13 s,
 # about 5 minutes on 2 cores), then its report; in simulated time also the checkpoint with
 # its VLM batching, set beside it in the simulated report. Resumes: completed runs in the quick
 # database are kept; delete it to measure again. RUN_ARGS adds sweep flags.
 QUICK_DB := Reports/checkpoint-quick.sqlite
+# The export tests parse the OpenMetrics export with the Prometheus Python client, from PyPI,
+# in a virtual environment of the build (Debian's Python refuses system-wide pip installs).
+PYTHON_VENV := .build-venv
+PYTHON_PACKAGES := prometheus-client==0.21.1
 RUN_ARGS ?=
 
 # Sanitizer builds (each in its own build folder): AddressSanitizer with LeakSanitizer over
@@ -35,6 +39,9 @@ deps:
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@[ -x $(PYTHON_VENV)/bin/python3 ] && $(PYTHON_VENV)/bin/python3 -c 'import prometheus_client' 2>/dev/null || { \
+	  echo "installing the Python packages the tests read exports with: $(PYTHON_PACKAGES)"; \
+	  /usr/bin/python3 -m venv $(PYTHON_VENV) && $(PYTHON_VENV)/bin/pip install -q $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build

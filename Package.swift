@@ -105,7 +105,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Yams", package: "Yams")]
         ),
         // Real time on this machine's clock: fps windows, latency bounds, agreement with
         // simulated time. Generous tolerances; CI runs them like every other target.

@@ -16,7 +16,7 @@ public enum RunService {
         try identity.scenario.validate()
         try checkBeforeStart(identity, onAvailableCPUs: options.onAvailableCPUs)
         if let database { return try database.execute(identity, provenance: provenance(), options: options) }
-        if identity.mode == .simulated { return (try VirtualExecutor(scenario: identity.scenario).run(), []) }
+        if identity.mode == .simulated { return (try VirtualExecutor(scenario: identity.scenario, trace: options.trace).run(), []) }
         return try RealtimeExecutor(scenario: identity.scenario, options: options).run()
     }
 
@@ -46,7 +46,7 @@ extension ResultsDatabase {
         let id = try begin(identity, provenance: provenance)
         do {
             let (result, events) = identity.mode == .simulated
-                ? (try VirtualExecutor(scenario: identity.scenario).run(), [])
+                ? (try VirtualExecutor(scenario: identity.scenario, trace: options.trace).run(), [])
                 : try RealtimeExecutor(scenario: identity.scenario, options: options).run()
             if result.cancelled {
                 try finish(id, result: result, status: .aborted,

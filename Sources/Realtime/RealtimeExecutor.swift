@@ -164,7 +164,8 @@ private struct Components {
         func recorders(_ worker: RunInstances.Worker) -> [Int: WorkerRecorder] {
             Dictionary(uniqueKeysWithValues: worker.streams.map { stream in
                 (stream, WorkerRecorder(windowStart: instances.windowStart, windowEnd: instances.windowEnd,
-                                        traceWorker: options.trace ? worker.spec.name : nil, expectedFrames: expectedFrames,
+                                        traceWorker: options.trace ? worker.spec.name : nil, traceInstance: worker.name,
+                                        expectedFrames: expectedFrames,
                                         faultWindows: windows, states: instances.loadStates))
             })
         }

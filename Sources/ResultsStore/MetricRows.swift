@@ -160,19 +160,27 @@ enum MetricRows {
     static func insertTrace(_ records: [FrameTraceRecord], runID: String, db: Database) throws {
         guard !records.isEmpty else { return }
         let statement = try db.makeStatement(sql: """
-            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns, cpu_ns)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns, cpu_ns, instance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let raw = statement.sqliteStatement
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         // Bindings survive sqlite3_reset: the run id is bound once and the worker name only
         // when it changes (records come worker by worker), so each row binds six integers.
         _ = runID.withCString { sqlite3_bind_text(raw, 1, $0, -1, transient) }
-        var boundWorker: String?
+        var boundWorker: String?, boundInstance: String??
         for record in records {
             if record.worker != boundWorker {
                 _ = record.worker.withCString { sqlite3_bind_text(raw, 3, $0, -1, transient) }
                 boundWorker = record.worker
+            }
+            if record.instance != boundInstance {
+                if let instance = record.instance {
+                    _ = instance.withCString { sqlite3_bind_text(raw, 10, $0, -1, transient) }
+                } else {
+                    sqlite3_bind_null(raw, 10)
+                }
+                boundInstance = record.instance
             }
             sqlite3_bind_int64(raw, 2, Int64(record.stream))
             sqlite3_bind_int64(raw, 4, Int64(bitPattern: record.seq))

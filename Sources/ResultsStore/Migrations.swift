@@ -13,7 +13,14 @@ enum Migrations {
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
+        migrator.registerMigration("v8", migrate: v8)
         return migrator
+    }
+
+    /// The worker instance that served each traced frame: a timeline has a track per
+    /// instance (a pool's instances share their kind's name).
+    static func v8(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE frame_trace ADD COLUMN instance TEXT;")
     }
 
     /// Cells of a matrix that could not run (their models do not fit the devices), so that

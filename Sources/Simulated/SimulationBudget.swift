@@ -74,6 +74,18 @@ public struct SimulationBudget: Sendable, Equatable {
         }
     }
 
+    /// Bytes of a `--trace` simulation's records: at most a frame per stream and row for
+    /// every period of the horizon.
+    public var traceBytes: Double { framesPerStream * Double(rows) * Double(MemoryLayout<FrameTraceRecord>.stride) }
+
+    /// Refuses a traced simulation whose records would not fit in `availableBytes` beside its state.
+    public func checkTrace(availableBytes: Double) throws(ScenarioError) {
+        guard bytes + traceBytes > availableBytes else { return }
+        throw ScenarioError(
+            key: "trace", value: "\(format3(horizonSeconds)) s of \(rows) stream × worker rows (a trace of ≈ \(Self.gigabytes(traceBytes)) GB; this machine has \(Self.gigabytes(availableBytes)) GB available)",
+            allowed: "a shorter duration or fewer streams with --trace (every processed frame's record is kept in memory until the run ends)")
+    }
+
     static func gigabytes(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1_073_741_824) }
 
     /// Memory this process may still take: the kernel's MemAvailable (else the machine's

@@ -32,8 +32,14 @@ import Random
 /// Deterministic: the same scenario (seed included) gives the same result.
 public struct VirtualExecutor {
     public let scenario: RunScenario
+    /// Whether the result keeps every processed frame's timestamps (``RunResult/trace``),
+    /// as a real-time `--trace` run does.
+    public var trace = false
 
-    public init(scenario: RunScenario) { self.scenario = scenario }
+    public init(scenario: RunScenario, trace: Bool = false) {
+        self.scenario = scenario
+        self.trace = trace
+    }
 
     /// Simulates the warm-up plus the measured window. Throws ``ScenarioError`` for an
     /// invalid scenario or one a simulation cannot run: a source other than synthetic
@@ -49,7 +55,8 @@ public struct VirtualExecutor {
     public func prepare() throws -> Simulation {
         try scenario.validate()
         try Self.check(scenario)
-        return Simulation(run: try VirtualRun(scenario: scenario))
+        if trace { try SimulationBudget(scenario).checkTrace(availableBytes: SimulationBudget.availableMemory()) }
+        return Simulation(run: try VirtualRun(scenario: scenario, trace: trace))
     }
 
     /// A prepared simulation: ``simulate()`` once, then ``result()``.

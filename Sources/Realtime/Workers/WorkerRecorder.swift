@@ -11,12 +11,15 @@ public final class WorkerRecorder: @unchecked Sendable {
     /// Every processed frame's timestamps, when tracing (reserved up front).
     public private(set) var trace: [FrameTraceRecord] = []
     private let worker: String?
+    private let instance: String?
 
-    /// `traceWorker` names the worker in trace records; nil records no trace.
-    public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, expectedFrames: Int = 0,
+    /// `traceWorker` names the worker kind in trace records, `traceInstance` the instance;
+    /// nil records no trace.
+    public init(windowStart: UInt64, windowEnd: UInt64, traceWorker: String? = nil, traceInstance: String? = nil, expectedFrames: Int = 0,
                 faultWindows: [(start: UInt64, end: UInt64)] = [], states: Int = 0) {
         measurements = ServiceMeasurements(windowStart: windowStart, windowEnd: windowEnd, faultWindows: faultWindows, states: states)
         worker = traceWorker
+        instance = traceInstance
         if traceWorker != nil { trace.reserveCapacity(expectedFrames) }
     }
 
@@ -38,7 +41,7 @@ public final class WorkerRecorder: @unchecked Sendable {
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
                                           distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd,
-                                          cpuNanos: cpuNanos))
+                                          cpuNanos: cpuNanos, instance: instance))
         }
     }
 

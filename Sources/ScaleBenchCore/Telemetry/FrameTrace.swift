@@ -48,9 +48,12 @@ public struct FrameTraceRecord: Sendable, Equatable {
     public var serviceEnd: UInt64
     /// CPU time the worker's thread spent on the service (real time; nil in virtual time).
     public var cpuNanos: UInt64?
+    /// The worker instance that served the frame (``RunInstances/Worker/name``): a shared
+    /// kind's instances, or a pipeline's own worker (nil: recorded before instances were).
+    public var instance: String?
 
     public init(stream: Int, worker: String, seq: UInt64, capturedAt: UInt64, distributedAt: UInt64,
-                serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil) {
+                serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil, instance: String? = nil) {
         self.stream = stream
         self.worker = worker
         self.seq = seq
@@ -59,5 +62,6 @@ public struct FrameTraceRecord: Sendable, Equatable {
         self.serviceStart = serviceStart
         self.serviceEnd = serviceEnd
         self.cpuNanos = cpuNanos
+        self.instance = instance
     }
 }

@@ -27,6 +27,7 @@ extension VirtualRun {
         var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
                                                                     rows: recorders, measures: measures)
         result.host = hostResult
+        result.trace = trace ?? []
         return result
     }
 

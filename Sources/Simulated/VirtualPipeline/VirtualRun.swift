@@ -116,12 +116,16 @@ struct VirtualRun {
     /// profiles, so that a pending service stays 24 bytes).
     private var pendingStates: [UInt8] = []
 
+    /// Every processed frame's timestamps, when the run traces (nil: it does not).
+    var trace: [FrameTraceRecord]?
+
     var queue = EventQueue<VirtualEvent>(reserving: 64)
     var now: UInt64 = 0
     /// Events handled, for the speed figure.
     private(set) var handledEvents: UInt64 = 0
 
-    init(scenario: RunScenario) throws(ScenarioError) {
+    init(scenario: RunScenario, trace: Bool = false) throws(ScenarioError) {
+        if trace { self.trace = [] }
         instances = RunInstances(scenario: scenario)
         batch = Self.batchSize(rows: instances.rows.count)
         kindCount = instances.kinds.count
@@ -398,11 +402,22 @@ struct VirtualRun {
         guard let (frame, start) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
         record(frame, kind: workers[worker].kind, start: start)
+        if trace != nil { traceFrame(frame, worker: worker, start: start) }
         // Every frame of a batch ends at the same instant.
-        for index in workers[worker].rest.indices { record(workers[worker].rest[index], kind: workers[worker].kind, start: start) }
+        for index in workers[worker].rest.indices {
+            record(workers[worker].rest[index], kind: workers[worker].kind, start: start)
+            if trace != nil { traceFrame(workers[worker].rest[index], worker: worker, start: start) }
+        }
         workers[worker].rest.removeAll(keepingCapacity: true)
         workers[worker].freeSince = now
         takeNext(worker)
+    }
+
+    /// Keeps a processed frame's timestamps, as a real-time `--trace` run does.
+    private mutating func traceFrame(_ frame: VirtualFrame, worker: Int, start: UInt64) {
+        trace!.append(FrameTraceRecord(stream: frame.stream, worker: instances.workers[worker].spec.name, seq: frame.seq,
+                                       capturedAt: frame.capturedAt, distributedAt: frame.distributedAt, serviceStart: start,
+                                       serviceEnd: now, instance: instances.workers[worker].name))
     }
 
     private mutating func record(_ frame: VirtualFrame, kind: Int, start: UInt64) {
