@@ -42,8 +42,7 @@ final class BatchingReportCommandLineTests: TemporaryFolderTestCase {
         try sweep(try scenario("batching", batch: "{max: 4, wait: 50ms, extra: 10ms}"), db)
         let out = folder.appendingPathComponent("reports")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let report = try runCLI(["report", "plain", "--db", db, "--mode", "simulated", "--beside", "batching", "--out", out.path,
-                                 "--resamples", "200"])
+        let report = try runCLI(["report", "plain", "--db", db, "--mode", "simulated", "--beside", "batching", "--out", out.path])
         XCTAssertEqual(report.status, 0, report.stderr)
         let markdown = try String(contentsOf: out.appendingPathComponent("plain.md"), encoding: .utf8)
         let html = try String(contentsOf: out.appendingPathComponent("plain.html"), encoding: .utf8)
