@@ -13,21 +13,7 @@ import XCTest
 /// its batch within 25 % or 3 ms.
 final class BatchingAgreementTests: XCTestCase {
     func testABatchingWorkerAgreesInRealAndSimulatedTime() throws {
-        var scenario = RunScenario()
-        scenario.streams = 6
-        scenario.fps = 4
-        scenario.arrival = .poisson
-        scenario.resolution = Resolution(width: 160, height: 120)
-        scenario.topology = .hybrid
-        var vlm = try WorkerSpec.parse("offload:lognormal(150ms,20ms)")
-        vlm.name = "vlm"
-        vlm.batch = BatchSpec(max: 4, wait: .milliseconds(30), time: .linear(extra: .milliseconds(10)))
-        scenario.workers = [vlm]
-        scenario.sharedWorkers = ["vlm"]
-        scenario.sharedInstances = 1
-        scenario.warmup = .seconds(1)
-        scenario.duration = .seconds(8)
-        scenario.seed = 5
+        let scenario = try Self.rooms(vlm: "150ms,20ms", extra: 10, seconds: 8, seed: 5)
         let real = try RealtimeExecutor(scenario: scenario).run().result
         let simulated = try VirtualExecutor(scenario: scenario).run()
         let r = HostAgreementTests.figures(real, kind: "vlm"), s = HostAgreementTests.figures(simulated, kind: "vlm")
@@ -51,21 +37,7 @@ final class BatchingAgreementTests: XCTestCase {
     /// 6 Poisson rooms of 4 fps, a 20 ms VLM batching up to 4 with τ = 30 ms. The mean
     /// wait for a batch agrees within 25 % or 3 ms, the mean batch within 5 %.
     func testFramesWaitForTheirBatchAlikeInRealAndSimulatedTime() throws {
-        var scenario = RunScenario()
-        scenario.streams = 6
-        scenario.fps = 4
-        scenario.arrival = .poisson
-        scenario.resolution = Resolution(width: 160, height: 120)
-        scenario.topology = .hybrid
-        var vlm = try WorkerSpec.parse("offload:lognormal(20ms,3ms)")
-        vlm.name = "vlm"
-        vlm.batch = BatchSpec(max: 4, wait: .milliseconds(30), time: .linear(extra: .milliseconds(5)))
-        scenario.workers = [vlm]
-        scenario.sharedWorkers = ["vlm"]
-        scenario.sharedInstances = 1
-        scenario.warmup = .seconds(1)
-        scenario.duration = .seconds(6)
-        scenario.seed = 11
+        let scenario = try Self.rooms(vlm: "20ms,3ms", extra: 5, seconds: 6, seed: 11)
         let real = try XCTUnwrap(try RealtimeExecutor(scenario: scenario).run().result.batches.first)
         let simulated = try XCTUnwrap(try VirtualExecutor(scenario: scenario).run().batches.first)
         let waits = (try XCTUnwrap(real.waitMs.mean), try XCTUnwrap(simulated.waitMs.mean))
@@ -76,5 +48,26 @@ final class BatchingAgreementTests: XCTestCase {
         XCTAssertGreaterThan(waits.1, 10, "frames do wait for company: \(text)")
         XCTAssertEqual(waits.0, waits.1, accuracy: Swift.max(0.25 * waits.1, 3), text)
         XCTAssertEqual(sizes.0, sizes.1, accuracy: 0.05 * sizes.1, text)
+    }
+
+    /// 6 Poisson rooms of 4 fps (option C) sharing one VLM of `lognormal(vlm)` that batches
+    /// up to 4 with a 30 ms wait limit, each further frame of a batch adding `extra` ms.
+    private static func rooms(vlm service: String, extra: Double, seconds: Double, seed: UInt64) throws -> RunScenario {
+        var scenario = RunScenario()
+        scenario.streams = 6
+        scenario.fps = 4
+        scenario.arrival = .poisson
+        scenario.resolution = Resolution(width: 160, height: 120)
+        scenario.topology = .hybrid
+        var vlm = try WorkerSpec.parse("offload:lognormal(\(service))")
+        vlm.name = "vlm"
+        vlm.batch = BatchSpec(max: 4, wait: .milliseconds(30), time: .linear(extra: .milliseconds(extra)))
+        scenario.workers = [vlm]
+        scenario.sharedWorkers = ["vlm"]
+        scenario.sharedInstances = 1
+        scenario.warmup = .seconds(1)
+        scenario.duration = .seconds(seconds)
+        scenario.seed = seed
+        return scenario
     }
 }
