@@ -39,9 +39,19 @@ public struct DecisionCheckpoint: Sendable {
 
     public struct Recommendation: Sendable {
         public var streams: [Int]
+        /// The option meeting every service level at the lowest CPU; nil: none meets them.
         public var option: String?
+        /// Options that meet them too at a CPU cost not significantly different: the
+        /// measurements do not choose between these and `option`.
+        public var alternatives: [String] = []
         public var reason: String
         public var wouldChange: String
+
+        /// "C", "B or C", or "none": what the sensitivity analysis follows.
+        public var choice: String {
+            guard let option else { return "none" }
+            return ([option] + alternatives).sorted().joined(separator: " or ")
+        }
     }
 
     /// Service levels: DecisionCheckpoint+Levels.swift. Items: order-statistic bounds of
@@ -173,23 +183,29 @@ public struct DecisionCheckpoint: Sendable {
             }
             var reason = "meets every service level" + (best.cores.map { String(format: " at the lowest CPU (%.2f cores)", $0) } ?? "")
             var change = "nothing measured here: it is the only option meeting the service levels"
-            if let second = meeting.dropFirst().first {
-                let cell = comparison.cells.first { $0.streams == streams && $0.metric == Metric(.processCores) }
-                let pair = cell?.pairs.first { Set([$0.baseline, $0.other]) == Set([best.option, second.option]) }
-                if let adjusted = pair?.adjustedP, adjusted < alpha {
-                    reason += "; \(second.option) also meets them, at significantly more CPU (\(pText(adjusted)))"
-                    change = "\(second.option) if its CPU cost fell to \(best.option)'s, or if \(best.option) missed a service level"
-                } else {
-                    reason += "; \(second.option) also meets them, at a CPU cost not significantly different"
-                    change = "more repetitions could make \(second.option) the choice: the CPU difference is not significant"
-                }
+            // Every other option meeting the levels either costs significantly more CPU, or
+            // is as good a choice as far as these runs can tell.
+            let cell = comparison.cells.first { $0.streams == streams && $0.metric == Metric(.processCores) }
+            var costlier: [String] = [], tied: [String] = []
+            for other in meeting.dropFirst() {
+                let pair = cell?.pairs.first { Set([$0.baseline, $0.other]) == Set([best.option, other.option]) }
+                if let adjusted = pair?.adjustedP, adjusted < alpha { costlier.append(other.option) } else { tied.append(other.option) }
             }
-            perCount.append((streams, Recommendation(streams: [streams], option: best.option, reason: reason, wouldChange: change)))
+            if !tied.isEmpty {
+                let cores = meeting.filter { tied.contains($0.option) }.map { "\($0.option) \($0.cores.map { String(format: "%.2f", $0) } ?? "–")" }
+                reason += "; \(tied.joined(separator: " and ")) also meet\(tied.count == 1 ? "s" : "") them at a CPU cost not significantly different (\(cores.joined(separator: ", ")) cores): the runs do not choose between them, so the choice rests on what they do not measure (isolation, operations)"
+                change = "more repetitions could separate their CPU; a service level that one of them misses"
+            }
+            if !costlier.isEmpty {
+                reason += "; \(costlier.joined(separator: " and ")) also meet\(costlier.count == 1 ? "s" : "") them, at significantly more CPU"
+                if tied.isEmpty { change = "\(costlier[0]) if its CPU cost fell to \(best.option)'s, or if \(best.option) missed a service level" }
+            }
+            perCount.append((streams, Recommendation(streams: [streams], option: best.option, alternatives: tied, reason: reason, wouldChange: change)))
         }
         // Merge neighbouring counts with the same answer.
         var merged: [Recommendation] = []
         for (_, recommendation) in perCount {
-            if var last = merged.last, last.option == recommendation.option, last.option != nil {
+            if var last = merged.last, last.choice == recommendation.choice, last.option != nil {
                 last.streams += recommendation.streams
                 merged[merged.count - 1] = last
             } else {
@@ -235,7 +251,7 @@ public struct DecisionCheckpoint: Sendable {
         for recommendation in recommendations {
             let range = recommendation.streams.count == 1 ? "\(recommendation.streams[0]) streams"
                 : "\(recommendation.streams.first!)–\(recommendation.streams.last!) streams"
-            out += "- \(range): " + (recommendation.option.map { "**option \($0)** — " } ?? "**no option** — ") + recommendation.reason
+            out += "- \(range): " + (recommendation.option == nil ? "**no option** — " : "**option \(recommendation.choice)** — ") + recommendation.reason
                 + ". What would change it: \(recommendation.wouldChange).\n"
         }
         return out + "\n"

@@ -21,12 +21,15 @@ public struct Report {
     public var simulation: SimulationCheck?
     /// The batching kinds' figures, with another scenario's runs beside them when given.
     public var batching: BatchingSection?
+    /// Where the recommendation changes across the checkpoint's declared assumptions.
+    public var sensitivity: SensitivitySection?
 
     /// `beside`: another scenario's runs (same mode), one of the two with a batching kind,
     /// the other without: the batching section sets them side by side.
     public static func make(scenario: String, runs: [RunRecord], environments: [EnvironmentSummary],
                             settings: Comparison.Settings = .init(), simulated: [RunRecord] = [],
-                            infeasible: [InfeasibleCell] = [], beside: [RunRecord]? = nil) throws(EvaluationError) -> Report {
+                            infeasible: [InfeasibleCell] = [], beside: [RunRecord]? = nil,
+                            sensitivity: SensitivitySection? = nil) throws(EvaluationError) -> Report {
         let comparison = try Comparison.make(scenario: scenario, runs: runs, settings: settings)
         let fits = ScalingFit.make(runs: runs, metrics: [Metric(.processCores), Metric(.peakRSS)], level: settings.level)
         let charts = ReportCharts.make(runs: runs, comparison: comparison, fits: fits, simulated: simulated)
@@ -34,11 +37,13 @@ public struct Report {
                       charts: charts.filter(\.chart.hasData), undrawn: charts.filter { !$0.chart.hasData }, environments: environments,
                       checkpoint: DecisionCheckpoint.make(runs: runs, comparison: comparison, settings: settings, infeasible: infeasible),
                       simulation: SimulationCheck.make(realtime: runs, simulated: simulated),
-                      batching: try BatchingSection.make(runs: runs, beside: beside))
+                      batching: try BatchingSection.make(runs: runs, beside: beside), sensitivity: sensitivity)
     }
 
     /// The charts as (file name, SVG text), for writing beside the Markdown.
-    public var chartFiles: [(name: String, svg: String)] { charts.map { ("\($0.id).svg", $0.chart.render()) } }
+    public var chartFiles: [(name: String, svg: String)] {
+        charts.map { ("\($0.id).svg", $0.chart.render()) } + (sensitivity?.chartFiles ?? [])
+    }
 
     // MARK: Markdown
 
@@ -46,6 +51,9 @@ public struct Report {
         var out = "# \(scenario): scalebench report\n\n"
         out += summaryLine() + "\n\n"
         if let checkpoint { out += checkpoint.markdown() }
+        if let sensitivity {
+            out += sensitivity.markdown().replacingOccurrences(of: SensitivitySection.chartFolderToken, with: chartFolder)
+        }
         out += poolsMarkdown()
         if let batching { out += batching.markdown() }
         out += "## Options side by side\n\n"
@@ -205,6 +213,7 @@ public struct Report {
             if line.hasPrefix("![") {
                 let id = line.split(separator: "(").last.map { String($0.dropLast().dropFirst().dropLast(4)) } ?? ""
                 if let chart = charts.first(where: { $0.id == id }) { body += "<figure id=\"\(chart.id)\">\(chart.chart.render())</figure>\n" }
+                else if let svg = sensitivity?.chart(id: id) { body += "<figure id=\"\(id)\">\(svg)</figure>\n" }
             } else if line.hasPrefix("### ") {
                 body += "<h3>\(inline(String(line.dropFirst(4))))</h3>\n"
             } else if line.hasPrefix("## ") {

@@ -100,9 +100,12 @@ struct ReportCommand: ParsableCommand {
         // Real-time reports set the scenario's simulated runs beside their own.
         let simulated = options.mode == .realtime ? try source.database.records(scenario: name, mode: .simulated) : []
         let infeasible = try source.database.infeasibleCells(scenario: name, mode: options.mode)
+        // The sensitivity analysis runs in simulated time; either report shows it.
+        let sensitivity = try SensitivitySection.load(scenario: name, base: runs.last { $0.scenario != nil }?.scenario,
+                                                      database: source.database, settings: settings)
         do {
             report = try Report.make(scenario: name, runs: runs, environments: environments, settings: settings, simulated: simulated,
-                                     infeasible: infeasible, beside: besideRuns)
+                                     infeasible: infeasible, beside: besideRuns, sensitivity: sensitivity)
         } catch {
             throw UsageError(error.description)
         }

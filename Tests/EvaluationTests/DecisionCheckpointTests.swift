@@ -79,6 +79,17 @@ final class DecisionCheckpointTests: XCTestCase {
         XCTAssertTrue(close.markdown().contains("- 4 streams: **option C** — "), close.markdown())
     }
 
+    /// Two options meeting every level at a CPU cost the runs cannot tell apart are both
+    /// the answer: the recommendation does not pick the one whose median is a hair lower.
+    func testOptionsTheRunsCannotSeparateAreRecommendedTogether() throws {
+        let tied = try checkpoint(bCores: 0.999, cCores: 1.0)
+        let recommendation = try XCTUnwrap(tied.recommendations.first)
+        XCTAssertEqual(recommendation.choice, "B or C")
+        XCTAssertTrue(recommendation.reason.contains("C also meets them at a CPU cost not significantly different"), recommendation.reason)
+        XCTAssertTrue(tied.markdown().contains("- 4 streams: **option B or C** — "), tied.markdown())
+        XCTAssertEqual(try checkpoint(bCores: 1.6, cCores: 1.0).recommendations.first?.choice, "C")
+    }
+
     func testNoCheckpointDeclaredGivesNoSection() throws {
         let runs = RunFactory.runs(3, medianMs: 1, seed: 1)
         let comparison = try Comparison.make(scenario: "s", runs: runs)

@@ -110,19 +110,24 @@ public struct Checkpoint: Sendable, Equatable, Codable {
     /// The worker kinds an alert waits for, in order (`alert-chain: [person-detector, pose]`):
     /// what the `alert-latency` metric adds up at each room. Empty: none declared.
     public var alertChain: [String] = []
+    /// The assumptions the answer may hinge on, with their ranges: what `scalebench
+    /// sensitivity` varies.
+    public var sensitivity: [Sensitivity] = []
 
-    public init(serviceLevels: [ServiceLevel] = [], criteria: [Criterion] = [], alertChain: [String] = []) {
+    public init(serviceLevels: [ServiceLevel] = [], criteria: [Criterion] = [], alertChain: [String] = [], sensitivity: [Sensitivity] = []) {
         self.serviceLevels = serviceLevels
         self.criteria = criteria
         self.alertChain = alertChain
+        self.sensitivity = sensitivity
     }
 
-    // Scenarios stored before the alert chain existed decode with none.
+    // Scenarios stored before the alert chain or the sensitivity list existed decode with none.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         serviceLevels = try container.decode([ServiceLevel].self, forKey: .serviceLevels)
         criteria = try container.decode([Criterion].self, forKey: .criteria)
         alertChain = try container.decodeIfPresent([String].self, forKey: .alertChain) ?? []
+        sensitivity = try container.decodeIfPresent([Sensitivity].self, forKey: .sensitivity) ?? []
     }
 }
 

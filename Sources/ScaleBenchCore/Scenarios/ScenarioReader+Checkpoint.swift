@@ -68,7 +68,44 @@ extension ScenarioReader {
             }
             result.criteria.append(Checkpoint.Criterion(item: name, metric: metric, streams: streams, option: option, versus: versus, rule: rule))
         }
+        for item in try checkpoint["sensitivity"].map({ value throws(ScenarioFileError) in try items(value) }) ?? [] {
+            let sensitivity = try readSensitivity(item, scenario: scenario)
+            guard !result.sensitivity.contains(where: { $0.assumption == sensitivity.assumption }) else {
+                throw item.error("\(sensitivity.assumption) is listed twice")
+            }
+            result.sensitivity.append(sensitivity)
+        }
         return result
+    }
+
+    /// `{assumption: "service:vlm", range: [500ms, 5s], steps: 5}`: a service time's range
+    /// in durations, the others in their unit (GB, cores, fps).
+    mutating func readSensitivity(_ item: YAMLValue, scenario: RunScenario) throws(ScenarioFileError) -> Sensitivity {
+        let entry = try entries(item, Self.sensitivityKeys)
+        guard let assumptionValue = entry["assumption"] else { throw item.error("assumption is missing: \(Sensitivity.Assumption.grammar)") }
+        let text = try assumptionValue.string(Sensitivity.Assumption.grammar)
+        guard let assumption = Sensitivity.Assumption.parse(text) else {
+            throw assumptionValue.error("'\(printable(text))' is not an assumption; expected \(Sensitivity.Assumption.grammar)")
+        }
+        if let problem = assumption.problem(in: scenario) { throw assumptionValue.error(problem) }
+        guard let rangeValue = entry["range"] else { throw item.error("range is missing: [LOW, HIGH], the values \(assumption) may take") }
+        let ends = try items(rangeValue, single: true)
+        guard ends.count == 2 else { throw rangeValue.error("expected [LOW, HIGH], two values, got \(ends.count)") }
+        var bounds: [Double] = []
+        for end in ends {
+            switch assumption {
+            case .service:
+                let duration = try end.duration()
+                guard duration.nanoseconds > 0 else { throw end.error("a service time must be above 0") }
+                bounds.append(duration.seconds)
+            case .modelMemory: bounds.append(try end.double(in: 0...1e6))
+            case .hostCores: bounds.append(Double(try end.int(in: 1...4096)))
+            case .captureFPS: bounds.append(try end.double(in: 0...1000, openBelow: true))
+            }
+        }
+        guard bounds[0] < bounds[1] else { throw rangeValue.error("expected LOW below HIGH, got [\(assumption.text(bounds[0])), \(assumption.text(bounds[1]))]") }
+        let steps = try entry["steps"]?.int(in: Sensitivity.stepRange) ?? 5
+        return Sensitivity(assumption: assumption, low: bounds[0], high: bounds[1], steps: steps)
     }
 
     /// `worst`, or `pNN` with NN in (0, 100): the share of rooms that must meet the level.
