@@ -4,10 +4,11 @@
 SWIFT ?= swift
 APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
-# The main job: P001's decision checkpoint with a quick profile (3 repetitions of 13 s,
-# about 5 minutes on 2 cores), then its report; in simulated time also the checkpoint with
-# its VLM batching, set beside it in the simulated report. Resumes: completed runs in the quick
-# database are kept; delete it to measure again. RUN_ARGS adds sweep flags.
+# The main job: P001's decision checkpoint for the box the preset declares (`scalebench
+# checkpoint`: a real-time slice on this machine checks the calibrated host model, then the
+# matrix and the sensitivity analysis in simulated time), then the checkpoint with its VLM
+# batching set beside it in the report. Resumes: completed runs in the quick database are
+# kept; delete it to measure again. RUN_ARGS adds checkpoint flags.
 QUICK_DB := Reports/checkpoint-quick.sqlite
 # The export tests parse the OpenMetrics export with the Prometheus Python client, from PyPI,
 # in a virtual environment of the build (Debian's Python refuses system-wide pip installs).
@@ -49,18 +50,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product scalebench
 
-# The checkpoint's box (a 4-core / 8-thread NUC) is larger than most build machines: real
-# time runs on the CPUs the machine has and says so; simulated time answers for the box.
+# The checkpoint's box (a 4-core / 8-thread NUC) is larger than most build machines: the
+# real-time slice declares this machine's CPUs as its box; simulated time answers for the NUC.
 run: release
-	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) \
-	  --repetitions 3 --duration 13s --warmup 1s --cooldown 0s --on-available-cpus $(RUN_ARGS)
-	.build/release/scalebench sweep Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) --mode simulated \
-	  --repetitions 3 --duration 13s --warmup 1s --quiet $(RUN_ARGS)
+	.build/release/scalebench checkpoint Scenarios/decision-checkpoint.yaml --db $(QUICK_DB) --out Reports $(RUN_ARGS)
 	.build/release/scalebench sweep benchmarks/decision-checkpoint-batching.yaml --db $(QUICK_DB) --mode simulated \
-	  --repetitions 3 --duration 13s --warmup 1s --quiet $(RUN_ARGS)
-	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports
-	mkdir -p Reports/simulated
-	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports/simulated --mode simulated \
+	  --repetitions 3 --duration 13s --warmup 1s --quiet
+	.build/release/scalebench report decision-checkpoint --db $(QUICK_DB) --out Reports --mode simulated \
 	  --beside decision-checkpoint-batching
 
 # The AddressSanitizer part's tests run there only, not twice.

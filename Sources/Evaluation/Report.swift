@@ -50,6 +50,7 @@ public struct Report {
     public func markdown(chartFolder: String) -> String {
         var out = "# \(scenario): scalebench report\n\n"
         out += summaryLine() + "\n\n"
+        out += answerMarkdown()
         if let checkpoint { out += checkpoint.markdown() }
         if let sensitivity {
             out += sensitivity.markdown().replacingOccurrences(of: SensitivitySection.chartFolderToken, with: chartFolder)
@@ -115,7 +116,7 @@ public struct Report {
         }
     }
 
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         abs(value) >= 100 ? String(format: "%.0f", value) : abs(value) >= 1 ? String(format: "%.2f", value) : String(format: "%.3f", value)
     }
 

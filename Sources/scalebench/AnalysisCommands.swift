@@ -94,12 +94,22 @@ struct ReportCommand: ParsableCommand {
         let (name, runs) = try source.runs(scenario: scenario, mode: options.mode, flag: "scenario")
         if beside == name { throw UsageError("--beside \(name): the report's own scenario; name another one to set beside it") }
         let besideRuns = try beside.map { try source.runs(scenario: $0, mode: options.mode, flag: "--beside").runs }
+        let (report, files) = try ReportFiles.write(name: name, runs: runs, beside: besideRuns, mode: options.mode, source: source,
+                                                    settings: settings, out: out)
+        print("wrote \(files.markdown), \(files.html) and \(report.chartFiles.count) charts in \(files.folder) (\(runs.count) runs)")
+    }
+}
+
+/// A report rendered whole, then written file by file, each landing whole.
+enum ReportFiles {
+    static func write(name: String, runs: [RunRecord], beside besideRuns: [RunRecord]?, mode: RunMode, source: AnalysisSource,
+                      settings: Comparison.Settings, out: String) throws -> (Report, (markdown: String, html: String, folder: String)) {
         let environments = try source.database.environmentDescriptions((runs + (besideRuns ?? [])).map(\.environment).uniqued())
             .map { EnvironmentSummary(fingerprint: $0.fingerprint, text: $0.text) }
         let report: Report
         // Real-time reports set the scenario's simulated runs beside their own.
-        let simulated = options.mode == .realtime ? try source.database.records(scenario: name, mode: .simulated) : []
-        let infeasible = try source.database.infeasibleCells(scenario: name, mode: options.mode)
+        let simulated = mode == .realtime ? try source.database.records(scenario: name, mode: .simulated) : []
+        let infeasible = try source.database.infeasibleCells(scenario: name, mode: mode)
         // The sensitivity analysis runs in simulated time; either report shows it.
         let sensitivity = try SensitivitySection.load(scenario: name, base: runs.last { $0.scenario != nil }?.scenario,
                                                       database: source.database, settings: settings)
@@ -119,7 +129,7 @@ struct ReportCommand: ParsableCommand {
         let htmlPath = URL(fileURLWithPath: out).appendingPathComponent("\(name).html").path
         try writeAtomically(Data(markdown.utf8), to: markdownPath)
         try writeAtomically(Data(html.utf8), to: htmlPath)
-        print("wrote \(markdownPath), \(htmlPath) and \(report.chartFiles.count) charts in \(folder.path) (\(runs.count) runs)")
+        return (report, (markdownPath, htmlPath, folder.path))
     }
 }
 

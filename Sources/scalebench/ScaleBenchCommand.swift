@@ -21,7 +21,7 @@ struct ScaleBenchCommand: ParsableCommand {
         Exit status: 0 success, 1 failure during a run, 2 bad input (nothing was run).
         """,
         version: "scalebench 0.1.0",
-        subcommands: [RunCommand.self, DescribeCommand.self, SweepCommand.self, CapacityCommand.self, SensitivityCommand.self, CalibrateCommand.self, CompareCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self, ExportCommand.self, ProbeCommand.self, BenchCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, CheckpointCommand.self, DescribeCommand.self, SweepCommand.self, CapacityCommand.self, SensitivityCommand.self, CalibrateCommand.self, CompareCommand.self, ReportCommand.self, GateCommand.self, MergeCommand.self, ExportCommand.self, ProbeCommand.self, BenchCommand.self, VersionCommand.self]
     )
 }
 

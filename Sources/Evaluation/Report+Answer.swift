@@ -1,0 +1,34 @@
+import Foundation
+import ResultsStore
+import ScaleBenchCore
+
+extension Report {
+    /// The first screen of a checkpoint's report: which option at each stream count, why,
+    /// and what would change it — the checkpoint's own runner-up and every assumption of
+    /// the sensitivity analysis that flips it there. Empty without a checkpoint.
+    public func answerMarkdown() -> String {
+        guard let checkpoint, !checkpoint.recommendations.isEmpty else { return "" }
+        let modes = runs.map(\.mode).uniqued()
+        let box = runs.last { $0.scenario?.host != nil }?.scenario?.host.map { "the box the scenario declares (\($0.description))" }
+        var out = "## The answer\n\n"
+        out += "For \(box ?? "the machine the runs measured"), from \(runs.count) \(modes.map(\.rawValue).joined(separator: " and ")) runs"
+        out += modes == [.simulated] ? " in simulated time (the box's cores shared by every CPU job, docs/queueing.md §6)" : ""
+        out += "; the service levels: " + checkpoint.checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + ".\n\n"
+        for recommendation in checkpoint.recommendations {
+            for streams in recommendation.streams {
+                let answer = recommendation.option == nil ? "**no option**" : "**option \(recommendation.choice)**"
+                out += "- **\(streams) rooms**: \(answer) — \(recommendation.reason). What would change it: \(recommendation.wouldChange)"
+                let flips = sensitivity?.lines.compactMap { line -> String? in
+                    guard line.flips.contains(where: { $0.streams == streams }) else { return nil }
+                    let sentence = sensitivity?.sentences(line).first { $0.hasPrefix("\(streams) rooms: ") } ?? ""
+                    return String(sentence.dropFirst("\(streams) rooms: ".count))
+                } ?? []
+                let steady = sensitivity?.lines.filter { line in !line.flips.contains { $0.streams == streams } }.map(\.sensitivity.assumption.label) ?? []
+                if !flips.isEmpty { out += "; " + flips.joined(separator: "; ") }
+                if !steady.isEmpty { out += "; unchanged across the range of " + steady.joined(separator: ", ") }
+                out += ".\n"
+            }
+        }
+        return out + "\n"
+    }
+}
