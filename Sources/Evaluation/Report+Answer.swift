@@ -21,11 +21,12 @@ extension Report {
                 let flips = sensitivity?.lines.compactMap { line -> String? in
                     guard line.flips.contains(where: { $0.streams == streams }) else { return nil }
                     let sentence = sensitivity?.sentences(line).first { $0.hasPrefix("\(streams) rooms: ") } ?? ""
-                    return String(sentence.dropFirst("\(streams) rooms: ".count))
+                    let text = sentence.dropFirst("\(streams) rooms: ".count).components(separatedBy: " — ").first ?? ""
+                    return "\(line.sensitivity.assumption.label): \(text)"
                 } ?? []
                 let steady = sensitivity?.lines.filter { line in !line.flips.contains { $0.streams == streams } }.map(\.sensitivity.assumption.label) ?? []
-                if !flips.isEmpty { out += "; " + flips.joined(separator: "; ") }
-                if !steady.isEmpty { out += "; unchanged across the range of " + steady.joined(separator: ", ") }
+                if !flips.isEmpty { out += ". Across the assumptions — " + flips.joined(separator: "; ") }
+                if !steady.isEmpty { out += (flips.isEmpty ? ". " : "; ") + "unchanged across the range of " + steady.joined(separator: ", ") }
                 out += ".\n"
             }
         }

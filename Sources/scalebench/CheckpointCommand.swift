@@ -66,6 +66,9 @@ struct CheckpointCommand: ParsableCommand {
 
         // 1–2: the slice on this machine's CPUs, then its calibrated simulation.
         let cpus = CPUAffinity.available().count
+        // Other work on the machine takes CPUs from the slice, and the host model knows
+        // nothing of it: the load beforehand is printed beside the agreement.
+        let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
         var slice = base
         slice.host = HostSpec(profile: "this machine", cores: cpus, threads: cpus, memoryGB: base.host?.memoryGB ?? 16)
         slice.duration = sliceDuration
@@ -115,7 +118,11 @@ struct CheckpointCommand: ParsableCommand {
 
         // The first screen.
         print(report.answerMarkdown(), terminator: "")
-        print(Self.agreement(sliceReport.simulation, cpus: cpus))
+        print(Self.agreement(sliceReport.simulation, cpus: cpus), terminator: "")
+        if let loadBefore {
+            print(String(format: "\nLoad average before the slice: %.2f on %d CPUs", loadBefore, cpus)
+                  + (loadBefore > 0.5 * Double(cpus) ? " — other work was running; it competes with the slice, and the model does not know it." : "."))
+        }
         print("\nReports: \(files.markdown) (and .html), \(sliceFiles.markdown) (the slice).")
     }
 
