@@ -19,7 +19,7 @@ extension Gate {
     public func markdown() -> String {
         var out = "## scalebench gate: \(passed ? "pass" : "**regression**")\n\n"
         out += "\(checks.count) checks; a regression is a change worse than its threshold with a Holm-adjusted Mann-Whitney p below \(format3(settings.alpha)).\n\n"
-        out += "| | metric | streams | option | baseline median | candidate median | change [\(Int(settings.level * 100)) % CI] | threshold | adjusted p |\n"
+        out += "| | metric | streams | option | baseline median | candidate median | change [interval, its exact coverage] | threshold | adjusted p |\n"
         out += "|---|---|---:|---|---:|---:|---|---:|---:|\n"
         for check in checks.sorted(by: { rank($0) < rank($1) }) {
             let mark = check.outcome == .regression ? "✗" : check.outcome == .pass ? "✓" : "?"
