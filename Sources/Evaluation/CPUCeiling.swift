@@ -29,7 +29,7 @@ struct CPUCeiling: Hashable {
             let smt = host.peakCores == Double(host.cores) ? "" : " (\(host.threads) threads)"
             self.init(cores: host.peakCores, what: "the box's \(format3(host.peakCores)) cores\(smt)")
         case (.realtime, let host?) where host.cpus > 0:
-            self.init(cores: Double(host.cpus), what: host.pinned ? "the box's \(host.cpus) CPUs (pinned)" : "the machine's \(host.cpus) CPUs (not pinned to the box)")
+            self.init(cores: Double(host.cpus), what: host.pinned ? "the box's \(host.cpus) CPUs, pinned" : "the machine's \(host.cpus) CPUs, not pinned to the box")
         case (.realtime, nil):
             guard let cpus = run.machineCPUs, cpus > 0 else { return nil }
             self.init(cores: Double(cpus), what: "the machine's \(cpus) CPUs")

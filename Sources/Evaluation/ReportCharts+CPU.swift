@@ -53,15 +53,17 @@ extension ReportCharts {
             }
         }
 
-        // The ceilings, one line each, drawn even where no point reaches them.
+        // The ceilings, one line a height (the modes' words in the caption), drawn even where
+        // no point reaches them.
         let anchor = Double(runs.map(\.streams).min() ?? 1)
-        var ceilings: [String] = []
-        for (mode, group) in [(modes.primary, runs), ("simulated", simulated)] {
-            for ceiling in group.compactMap(CPUCeiling.init).uniqued() {
-                ceilings.append("\(ceiling.what)\(modes.both ? " (\(mode) runs)" : "")")
-                series.append(SVGChart.Series(name: "ceiling \(format3(ceiling.cores))\(modes.both ? " \(mode)" : "")",
-                                              points: [SVGChart.Point(x: anchor, y: ceiling.cores)], style: .reference))
-            }
+        let stored = [(modes.primary, runs), ("simulated", simulated)].flatMap { mode, group in
+            group.compactMap(CPUCeiling.init).uniqued().map { (mode: mode, ceiling: $0) }
+        }
+        let ceilings = stored.map { "\($0.ceiling.what)\(modes.both ? " (\($0.mode == "real time" ? "real-time" : $0.mode) runs)" : "")" }
+        for cores in stored.map(\.ceiling.cores).uniqued() {
+            let mine = stored.filter { $0.ceiling.cores == cores }.map(\.mode).uniqued()
+            let mode = modes.both && mine.count == 1 ? " \(mine[0])" : ""
+            series.append(SVGChart.Series(name: "ceiling \(format3(cores))\(mode)", points: [SVGChart.Point(x: anchor, y: cores)], style: .reference))
         }
         if !saturated.isEmpty {
             series.append(SVGChart.Series(name: "saturated (≥ \(Int(CPUCeiling.saturatedFraction * 100)) %)", points: saturated, style: .ring))
@@ -74,7 +76,11 @@ extension ReportCharts {
         var caption = "The process's CPU (median over runs, order-statistic interval) against stream count. "
         caption += ceilings.isEmpty ? "The runs stored no CPU ceiling. "
             : "Dash-dotted: the most CPU the runs could use — \(ceilings.joined(separator: "; ")). "
-        caption += "Diamonds mark points at ≥ \(Int(CPUCeiling.saturatedFraction * 100)) % of it (saturated: the box was full, the option's cost is not measured). "
+        let threshold = "\(Int(CPUCeiling.saturatedFraction * 100)) %"
+        if !ceilings.isEmpty {
+            caption += saturated.isEmpty ? "No point reaches \(threshold) of it. "
+                : "Diamonds mark points at ≥ \(threshold) of it (saturated: the box was full, the option's cost is not measured). "
+        }
         caption += "Solid curves: each option's better scaling fit, through unsaturated runs only and drawn only across the stream counts they span (extrapolations: the fits table)"
         caption += notes.isEmpty ? ". " : "; " + notes.joined(separator: "; ") + ". "
         chart.caption = caption + modes.caption()

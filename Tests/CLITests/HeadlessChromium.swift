@@ -21,6 +21,8 @@ struct HeadlessChromium {
             var right: Double
             /// Marks of data (`class="mark"`) with a nonzero box inside the chart's own box.
             var drawnMarks: Int
+            /// Texts (title, labels, legend) reaching past the chart's box, which clips them.
+            var clippedTexts: [String]
         }
         var viewport: Double
         /// The page's full width: above the viewport it scrolls sideways.
@@ -69,7 +71,12 @@ struct HeadlessChromium {
           var charts = Array.prototype.map.call(document.querySelectorAll('figure svg'), function (svg) {
             var frame = svg.getBoundingClientRect();
             var marks = Array.prototype.filter.call(svg.querySelectorAll('.mark'), function (mark) { return drawn(mark, frame); });
-            return { id: svg.closest('figure').id, width: frame.width, height: frame.height, right: frame.right, drawnMarks: marks.length };
+            var clipped = Array.prototype.filter.call(svg.querySelectorAll('text'), function (text) {
+              var box = text.getBoundingClientRect();
+              return box.left < frame.left - 1 || box.right > frame.right + 1 || box.top < frame.top - 1 || box.bottom > frame.bottom + 1;
+            }).map(function (text) { return text.textContent; });
+            return { id: svg.closest('figure').id, width: frame.width, height: frame.height, right: frame.right, drawnMarks: marks.length,
+                     clippedTexts: clipped };
           });
           var result = { viewport: window.innerWidth, svgs: document.querySelectorAll('svg').length, charts: charts,
                          scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) };

@@ -72,6 +72,7 @@ final class ReportInBrowserTests: TemporaryFolderTestCase {
             XCTAssertGreaterThan(chart.height, 150, chart.id)
             XCTAssertLessThanOrEqual(chart.right, layout.viewport, chart.id)
             XCTAssertGreaterThan(chart.drawnMarks, 0, "\(chart.id) draws no mark")
+            XCTAssertEqual(chart.clippedTexts, [], "\(chart.id) cuts its words off")
         }
         // The CPU chart's ceiling, its ringed saturated points and its fits are marks too:
         // 2 options' points, their fits, the ceiling, the ring at 8 rooms.
@@ -82,8 +83,9 @@ final class ReportInBrowserTests: TemporaryFolderTestCase {
         XCTAssertFalse(page.contains("<script"), "the shipped report has no script")
     }
 
-    /// The check fails a page that scrolls sideways or draws nothing: the same report with a
-    /// 2000 px banner and one chart's marks taken out.
+    /// The check fails a page that scrolls sideways, a chart that draws nothing and words a
+    /// chart cuts off: the same report with a 2000 px banner, one chart's marks taken out
+    /// and a label past another's right edge.
     func testTheCheckCatchesAPageThatScrollsAndAChartThatDrawsNothing() throws {
         let browser = try browser()
         let (html, _) = try report()
@@ -93,6 +95,9 @@ final class ReportInBrowserTests: TemporaryFolderTestCase {
         page.replaceSubrange(figure.upperBound..<end.lowerBound,
                              with: page[figure.upperBound..<end.lowerBound].replacingOccurrences(of: "class=\"mark\"", with: ""))
         page = page.replacingOccurrences(of: "<body>", with: "<body><div style=\"width: 2000px\">a banner too wide</div>")
+        let served = try XCTUnwrap(page.range(of: "<figure id=\"served-vlm\"><svg"))
+        let tag = try XCTUnwrap(page.range(of: ">", range: served.upperBound..<page.endIndex))
+        page.insert(contentsOf: "<text x=\"700\" y=\"100\">a label cut off</text>", at: tag.upperBound)
         let broken = folder.appendingPathComponent("broken.html")
         try page.write(to: broken, atomically: true, encoding: .utf8)
 
@@ -100,5 +105,7 @@ final class ReportInBrowserTests: TemporaryFolderTestCase {
         XCTAssertGreaterThan(layout.scrollWidth, layout.viewport)
         XCTAssertEqual(layout.charts.first { $0.id == "cpu-cores" }?.drawnMarks, 0)
         XCTAssertTrue(layout.charts.filter { $0.id != "cpu-cores" }.allSatisfy { $0.drawnMarks > 0 })
+        XCTAssertEqual(layout.charts.first { $0.id == "served-vlm" }?.clippedTexts, ["a label cut off"])
+        XCTAssertTrue(layout.charts.filter { $0.id != "served-vlm" }.allSatisfy { $0.clippedTexts.isEmpty })
     }
 }

@@ -81,7 +81,7 @@ final class ReportChartsTests: XCTestCase {
         XCTAssertEqual(CPUCeiling(run)?.cores, 2, "pinned to the box's 2 threads")
         run.host!.pinned = false
         run.host!.cpus = 8
-        XCTAssertEqual(CPUCeiling(run), CPUCeiling(cores: 8, what: "the machine's 8 CPUs (not pinned to the box)"))
+        XCTAssertEqual(CPUCeiling(run), CPUCeiling(cores: 8, what: "the machine's 8 CPUs, not pinned to the box"))
         run.mode = .simulated
         run.host = nil
         XCTAssertNil(CPUCeiling(run), "a simulation without a box models no CPU")

@@ -103,13 +103,15 @@ public struct SVGChart: Sendable {
     public var hasData: Bool { series.contains { !$0.style.isAnnotation && $0.points.contains { $0.x.isFinite && $0.y.isFinite } } }
 
     public func render() -> String {
-        let left = 70.0, right = 200.0, top = 36.0, bottom = 48.0
+        // A title longer than the chart is wide goes on more lines (an SVG clips what overflows it).
+        let titleLines = Self.wrap(title, width: Int((width - 20) / 7.2))
+        let left = 70.0, right = 200.0, top = 36.0 + 16 * Double(titleLines.count - 1), bottom = 48.0
         let plotW = width - left - right, plotH = height - top - bottom
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="11">
         <title>\(escape(title))</title>\(caption.isEmpty ? "" : "<desc>\(escape(caption))</desc>")
         <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
-        <text x="\(f(width / 2))" y="18" text-anchor="middle" font-size="13" font-weight="bold">\(escape(title))</text>
+        \(titleLines.enumerated().map { "<text x=\"\(f(width / 2))\" y=\"\(f(18 + 16 * Double($0.offset)))\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(escape($0.element))</text>" }.joined(separator: "\n"))
 
         """
         let shown = { (point: Point) in point.x.isFinite && point.y.isFinite && (!logX || point.x > 0) }
@@ -166,6 +168,20 @@ public struct SVGChart: Sendable {
             svg += legend(series, colour: colour, x: left + plotW + 12, y: top + 8 + Double(index) * 16)
         }
         return svg + "</svg>\n"
+    }
+
+    /// Words on lines of at most `width` characters (a longer word on a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + [line]
     }
 
     /// About five round ticks across [low, high].
