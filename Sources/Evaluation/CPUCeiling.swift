@@ -26,8 +26,8 @@ struct CPUCeiling: Hashable {
     init?(_ run: RunRecord) {
         switch (run.mode, run.host) {
         case (.simulated, let host?) where host.peakCores > 0:
-            let smt = host.peakCores == Double(host.cores) ? "" : " (\(host.threads) threads)"
-            self.init(cores: host.peakCores, what: "the box's \(format3(host.peakCores)) cores\(smt)")
+            self.init(cores: host.peakCores, what: host.peakCores == Double(host.cores) ? "the box's \(host.cores) cores"
+                      : "the box's \(host.cores) cores and \(host.threads) threads, \(format3(host.peakCores)) cores' worth at full load")
         case (.realtime, let host?) where host.cpus > 0:
             self.init(cores: Double(host.cpus), what: host.pinned ? "the box's \(host.cpus) CPUs, pinned" : "the machine's \(host.cpus) CPUs, not pinned to the box")
         case (.realtime, nil):

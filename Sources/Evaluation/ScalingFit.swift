@@ -73,7 +73,8 @@ public struct ScalingFit: Sendable {
         guard mine.count >= 3, Set(mine.map(\.streams)).count >= 2, fitted.count < mine.count,
               fitted.count < 3 || Set(fitted.map(\.streams)).count < 2 else { return nil }
         let ceilings = mine.compactMap(CPUCeiling.init).map(\.what).uniqued().joined(separator: ", ")
+        let counts = Set(fitted.map(\.streams)).count
         return "\(mine.count - fitted.count) of its \(mine.count) runs are at their CPU ceiling (\(ceilings)); "
-            + "the other \(fitted.count) span \(Set(fitted.map(\.streams)).count) stream count(s), and a fit needs 3 runs over 2"
+            + "the other \(fitted.count) span \(counts == 1 ? "one stream count" : "\(counts) stream counts"), and a fit needs 3 runs over 2"
     }
 }
