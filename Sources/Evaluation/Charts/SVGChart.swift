@@ -97,7 +97,6 @@ public struct SVGChart: Sendable {
     /// Colour-blind-safe palette (Okabe–Ito).
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
-    /// Whether any series has a finite point: a chart without data says so instead.
     /// Whether any series of data has a finite point: a chart without data says so instead
     /// (a ceiling line or saturation rings alone are not data).
     public var hasData: Bool { series.contains { !$0.style.isAnnotation && $0.points.contains { $0.x.isFinite && $0.y.isFinite } } }
