@@ -129,7 +129,14 @@ public struct Report {
             out += "| \(fit.option) | \(fit.metric.label) | \(fit.model.rawValue) | \(Self.number(fit.first.value)) [\(Self.number(fit.first.interval.lower)), \(Self.number(fit.first.interval.upper))] | "
             out += "\(Self.number(fit.second.value)) [\(Self.number(fit.second.interval.lower)), \(Self.number(fit.second.interval.upper))] | "
             out += String(format: "%.3f", fit.rSquared) + " | \(fit.points) | "
-            out += fit.extrapolations.map { "\(Self.number($0.value)) [\(Self.number($0.interval.lower)), \(Self.number($0.interval.upper))]" }.joined(separator: " | ") + " |\n"
+            // A CPU figure the box cannot reach says so: it is the model's, not the box's.
+            let ceiling = fit.metric == Metric(.processCores)
+                ? runs.filter { $0.option == fit.option }.compactMap(CPUCeiling.init).map(\.cores).min() : nil
+            out += fit.extrapolations.map { extrapolation in
+                var text = "\(Self.number(extrapolation.value)) [\(Self.number(extrapolation.interval.lower)), \(Self.number(extrapolation.interval.upper))]"
+                if let ceiling, extrapolation.value > ceiling { text += " (above the \(format3(ceiling))-core ceiling)" }
+                return text
+            }.joined(separator: " | ") + " |\n"
         }
         out += "\n"
         // CPU at the ceiling measured the box, not the option: those runs are not fitted.
