@@ -132,7 +132,9 @@ public struct SVGChart: Sendable {
         // Boxes are set side by side around their x: room for them at the ends.
         let boxes = series.indices.filter { [.box, .hollowBox].contains(series[$0].style) }
         if !boxes.isEmpty {
-            let pad = (xMax - xMin) * 0.08
+            // The outermost box sits boxes × 8 px off its x; its half-width and a margin beyond.
+            let room = Double(boxes.count) * 8 + 10, plotWidth = width - left - right
+            let pad = (xMax - xMin) * max(0.05, room / (plotWidth - 2 * room))
             xMin -= pad
             xMax += pad
         }
