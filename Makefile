@@ -2,7 +2,9 @@
 # Both install the Debian packages they need first, then build.
 
 SWIFT ?= swift
-APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv
+# chromium (with a font to measure text by) lays the HTML report out headless in the tests.
+APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv \
+	chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 # The main job: P001's decision checkpoint for the box the preset declares (`scalebench
 # checkpoint`: a real-time slice on this machine checks the calibrated host model, then the

@@ -81,7 +81,7 @@ public struct Report {
                 out += "Not compared for want of data: \(insufficient.count) option pairs (e.g. \(insufficient[0].0.metric.label), \(insufficient[0].1.baseline) vs \(insufficient[0].1.other): \(insufficient[0].1.verdict)).\n\n"
             }
         }
-        out += "## Charts\n\n" + charts.map { "![\($0.chart.title)](\(chartFolder)/\($0.id).svg)" }.joined(separator: "\n\n") + "\n\n"
+        out += "## Charts\n\n" + charts.map { "![\($0.chart.title)](\(chartFolder)/\($0.id).svg)\n\(Self.captionLine($0))" }.joined(separator: "\n\n") + "\n\n"
         if !undrawn.isEmpty {
             out += "Not drawn: " + undrawn.map { "\($0.chart.title) — \($0.chart.emptyMessage)" }.joined(separator: "; ") + ".\n\n"
         }
@@ -92,6 +92,9 @@ public struct Report {
         out += methodology()
         return out
     }
+
+    /// The line under a chart in the Markdown; the HTML puts it in the figure's caption instead.
+    static func captionLine(_ chart: ReportChart) -> String { "*\(chart.chart.caption)*" }
 
     func summaryLine() -> String {
         let modes = runs.map(\.mode.rawValue).uniqued().joined(separator: ", ")
@@ -121,7 +124,12 @@ public struct Report {
     }
 
     func fitsMarkdown() -> String {
-        guard !fits.isEmpty else { return "## Scaling fits\n\nNot enough stream counts to fit (each option needs runs at two or more counts, three runs in all).\n\n" }
+        guard !fits.isEmpty else {
+            let unfitted = runs.map(\.option).uniqued().sorted().compactMap { option in
+                ScalingFit.unfittedForSaturation(option: option, runs: runs).map { " \(option) has no CPU fit: \($0)." }
+            }
+            return "## Scaling fits\n\nNot enough stream counts to fit (each option needs runs at two or more counts, three runs in all).\(unfitted.joined())\n\n"
+        }
         var out = "## Scaling fits\n\nEach run one point; linear y = a + b·N and power law y = a·N^b (fitted in log-log). "
         out += "Extrapolations carry \(Int(comparison.settings.level * 100)) % prediction intervals: beyond the measured counts they are a model, not a measurement.\n\n"
         out += "| option | metric | model | a [CI] | b [CI] | R² | runs | " + ScalingFit.extrapolateTo.map { "at \($0) streams" }.joined(separator: " | ") + " |\n"
@@ -130,9 +138,27 @@ public struct Report {
             out += "| \(fit.option) | \(fit.metric.label) | \(fit.model.rawValue) | \(Self.number(fit.first.value)) [\(Self.number(fit.first.interval.lower)), \(Self.number(fit.first.interval.upper))] | "
             out += "\(Self.number(fit.second.value)) [\(Self.number(fit.second.interval.lower)), \(Self.number(fit.second.interval.upper))] | "
             out += String(format: "%.3f", fit.rSquared) + " | \(fit.points) | "
-            out += fit.extrapolations.map { "\(Self.number($0.value)) [\(Self.number($0.interval.lower)), \(Self.number($0.interval.upper))]" }.joined(separator: " | ") + " |\n"
+            // A CPU figure the box cannot reach says so: it is the model's, not the box's.
+            let ceiling = fit.metric == Metric(.processCores)
+                ? runs.filter { $0.option == fit.option }.compactMap(CPUCeiling.init).map(\.cores).min() : nil
+            out += fit.extrapolations.map { extrapolation in
+                var text = "\(Self.number(extrapolation.value)) [\(Self.number(extrapolation.interval.lower)), \(Self.number(extrapolation.interval.upper))]"
+                if let ceiling, extrapolation.value > ceiling { text += " (above the \(format3(ceiling))-core ceiling)" }
+                return text
+            }.joined(separator: " | ") + " |\n"
         }
-        return out + "\n"
+        out += "\n"
+        // CPU at the ceiling measured the box, not the option: those runs are not fitted.
+        let leftOut = fits.filter { $0.metric == Metric(.processCores) && $0.saturatedLeftOut > 0 }.map { "\($0.option) (\($0.saturatedLeftOut) runs)" }.uniqued()
+        let unfitted = runs.map(\.option).uniqued().sorted().compactMap { option in
+            ScalingFit.unfittedForSaturation(option: option, runs: runs).map { "\(option) has no CPU fit: \($0)" }
+        }
+        if !leftOut.isEmpty || !unfitted.isEmpty {
+            out += "CPU fits leave out runs at ≥ \(Int(CPUCeiling.saturatedFraction * 100)) % of their CPU ceiling"
+            out += leftOut.isEmpty ? "" : " — " + leftOut.joined(separator: ", ")
+            out += unfitted.isEmpty ? ".\n\n" : ". " + unfitted.joined(separator: "; ") + ".\n\n"
+        }
+        return out
     }
 
     func faultsMarkdown() -> String {
@@ -190,30 +216,40 @@ public struct Report {
         - **Validity**: a latency percentile is used from a run only when the run processed enough frames to support it (at least \(Validity.minimumSamples(percentile: 99)) for p99, \(Validity.minimumSamples(percentile: 50)) for p50); otherwise the table says "insufficient data".
         - **Estimates**: medians with distribution-free intervals from order statistics, [X(r), X(n+1−r)], covering the median with the exact probability 1 − 2·P(Bin(n, ½) < r) (GSL's binomial CDF): the narrowest reaching \(Int(s.level * 100)) %, or min–max when n runs cannot (3 runs: 75 %; 5: 93.7 %); from 3 runs per option up. The ratio of two medians is bounded by their intervals, at least the product of their coverages.
         - **Tests**: two-sided Mann-Whitney U between each pair of options (exact for small samples without ties, normal approximation with tie and continuity correction otherwise); Kruskal-Wallis across three or more options; the ratio of medians with the interval above; alpha \(format3(s.alpha)), Holm–Bonferroni over every pairwise comparison in this report. With fewer than 2 runs per option no p-value is computed.
-        - **Fits**: least squares (GSL) of each run's value against its stream count, linear and log-log, with t-based intervals.
+        - **Fits**: least squares (GSL) of each run's value against its stream count, linear and log-log, with t-based intervals. CPU is fitted only through runs below \(Int(CPUCeiling.saturatedFraction * 100)) % of the CPU they had (the box's cores simulated; the CPUs a real-time run had): a saturated run measures the box.
 
         """
     }
 
     // MARK: HTML
 
-    /// One file, no scripts, no network: styles inline, charts as inline SVG.
+    /// One file, no scripts, no network: styles inline, charts as inline SVG. Nothing
+    /// scrolls the page sideways at 1280 px: charts scale to the column (their viewBox),
+    /// a table wider than it scrolls in its own box.
     public func html() -> String {
         let markdownBody = markdown(chartFolder: "")
         var body = ""
         var inTable = false
+        var pendingCaption: String?
         for line in markdownBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let caption = pendingCaption {
+                pendingCaption = nil
+                if line == caption { continue }
+            }
             if line.hasPrefix("|") {
                 let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
                 if cells.allSatisfy({ $0.allSatisfy { "-:".contains($0) } }) { continue }
-                if !inTable { body += "<table>\n"; inTable = true; body += "<tr>" + cells.map { "<th>\(inline($0))</th>" }.joined() + "</tr>\n"; continue }
+                if !inTable { body += "<div class=\"wide\"><table>\n"; inTable = true; body += "<tr>" + cells.map { "<th>\(inline($0))</th>" }.joined() + "</tr>\n"; continue }
                 body += "<tr>" + cells.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n"
                 continue
             }
-            if inTable { body += "</table>\n"; inTable = false }
+            if inTable { body += "</table></div>\n"; inTable = false }
             if line.hasPrefix("![") {
                 let id = line.split(separator: "(").last.map { String($0.dropLast().dropFirst().dropLast(4)) } ?? ""
-                if let chart = charts.first(where: { $0.id == id }) { body += "<figure id=\"\(chart.id)\">\(chart.chart.render())</figure>\n" }
+                if let chart = charts.first(where: { $0.id == id }) {
+                    body += "<figure id=\"\(chart.id)\">\(chart.chart.render())<figcaption>\(escape(chart.chart.caption))</figcaption></figure>\n"
+                    pendingCaption = Self.captionLine(chart)
+                }
                 else if let svg = sensitivity?.chart(id: id) { body += "<figure id=\"\(id)\">\(svg)</figure>\n" }
             } else if line.hasPrefix("### ") {
                 body += "<h3>\(inline(String(line.dropFirst(4))))</h3>\n"
@@ -227,7 +263,7 @@ public struct Report {
                 body += "<p>\(inline(line))</p>\n"
             }
         }
-        if inTable { body += "</table>\n" }
+        if inTable { body += "</table></div>\n" }
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(scenario)): scalebench report</title>
@@ -237,6 +273,10 @@ public struct Report {
         th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
         th:first-child, td:first-child { text-align: left; }
         figure { margin: 1.5em 0; }
+        figure svg { display: block; width: 100%; max-width: 900px; height: auto; }
+        figcaption { font-size: 13px; color: #444; max-width: 900px; margin-top: 0.3em; }
+        .wide { overflow-x: auto; max-width: 100%; }
+        p, li { overflow-wrap: anywhere; }
         ul { margin: 0.2em 0; }
         </style></head>
         <body>

@@ -10,12 +10,15 @@ struct ReportChart {
     var chart: SVGChart
 }
 
+/// Every chart says which mode its figures come from: in its title (`— real time`,
+/// `— simulated`, or both, the simulated ones dashed or hollow) and its caption.
 enum ReportCharts {
     static func make(runs: [RunRecord], comparison: Comparison, fits: [ScalingFit], simulated: [RunRecord] = []) -> [ReportChart] {
         var charts: [ReportChart] = []
         let options = runs.map(\.option).uniqued().sorted()
         let kinds = runs.flatMap { $0.kinds.map(\.worker) }.uniqued()
         let largest = runs.map(\.streams).max() ?? 0
+        let modes = Modes(runs: runs, simulated: simulated)
 
         // Latency CDF per option, pooled over the runs at the largest stream count.
         for kind in kinds {
@@ -28,59 +31,55 @@ enum ReportCharts {
                 }
                 return SVGChart.Series(name: option, points: points, style: .line)
             }
-            charts.append(ReportChart(id: "latency-cdf-\(slug(kind))", chart: SVGChart(
-                title: "\(kind) latency CDF at \(largest) streams (pooled histograms)", xLabel: "latency, ms (capture → service end)",
-                yLabel: "fraction of frames", series: series)))
+            var chart = SVGChart(title: "\(kind) latency CDF at \(largest) streams (pooled histograms) — \(modes.primary)",
+                                 xLabel: "latency, ms (capture → service end)", yLabel: "fraction of frames", series: series)
+            chart.caption = "The fraction of \(kind) frames served within each latency, every \(modes.primary) run of an option at \(largest) streams pooled into one histogram."
+            charts.append(ReportChart(id: "latency-cdf-\(slug(kind))", chart: chart))
         }
 
         // Per stream count, each option's median with its CI, from the comparison; and,
         // dashed, the medians of the simulated runs (often at counts real time cannot reach).
-        func versusStreams(_ metric: Metric, id: String, title: String, yLabel: String) -> ReportChart {
+        func versusStreams(_ metric: Metric, id: String, title: String, yLabel: String, caption: String) -> ReportChart {
             var series = options.map { option in
-                SVGChart.Series(name: option, points: comparison.cells.filter { $0.metric == metric }.compactMap { cell in
+                SVGChart.Series(name: modes.name(option), points: comparison.cells.filter { $0.metric == metric }.compactMap { cell in
                     guard let summary = cell.options.first(where: { $0.option == option }), case .value(let median) = summary.median else { return nil }
                     return SVGChart.Point(x: Double(cell.streams), y: median, low: summary.interval?.lower, high: summary.interval?.upper)
-                })
+                }, group: option)
             }
             for option in simulated.map(\.option).uniqued().sorted() {
                 let points = simulated.filter { $0.option == option }.map(\.streams).uniqued().sorted().compactMap { streams -> SVGChart.Point? in
                     let values = Comparison.values(metric, simulated.filter { $0.option == option && $0.streams == streams })
                     return values.isEmpty ? nil : SVGChart.Point(x: Double(streams), y: Descriptive.median(values))
                 }
-                if !points.isEmpty { series.append(SVGChart.Series(name: "\(option) simulated", points: points, style: .dashed)) }
+                if !points.isEmpty { series.append(SVGChart.Series(name: "\(option) simulated", points: points, style: .dashed, group: option)) }
             }
             // Stream counts spanning more than a decade read better on a log axis.
             let xs = series.flatMap { $0.points.map(\.x) }
             let logX = (xs.max() ?? 1) / max(xs.min() ?? 1, 1) > 10
-            return ReportChart(id: id, chart: SVGChart(title: title, xLabel: logX ? "streams (log scale)" : "streams", yLabel: yLabel,
-                                                       series: series, logX: logX))
+            var chart = SVGChart(title: "\(title) — \(modes.title())", xLabel: logX ? "streams (log scale)" : "streams", yLabel: yLabel,
+                                 series: series, logX: logX)
+            chart.caption = caption + " " + modes.caption()
+            return ReportChart(id: id, chart: chart)
         }
         for kind in kinds {
-            charts.append(percentileVersusStreams(99, kind: kind, runs: runs, options: options, comparison: comparison))
+            charts.append(percentileVersusStreams(99, kind: kind, runs: runs, options: options, comparison: comparison, modes: modes))
             charts.append(versusStreams(Metric(.latencyP50, kind), id: "latency-p50-\(slug(kind))",
                                         title: "\(kind) latency p50 vs streams (median of runs, order-statistic interval)",
-                                        yLabel: "latency p50, ms"))
+                                        yLabel: "latency p50, ms",
+                                        caption: "Each run's median \(kind) latency (capture → service end); a point is the median over an option's runs, its bar the order-statistic interval."))
             charts.append(versusStreams(Metric(.dropFraction, kind), id: "drops-\(slug(kind))",
-                                        title: "\(kind) drop fraction vs streams", yLabel: "drop fraction"))
-            charts.append(versusStreams(Metric(.servedFPS, kind), id: "served-\(slug(kind))",
-                                        title: "\(kind) served fps per stream vs streams", yLabel: "fps per stream"))
+                                        title: "\(kind) drop fraction vs streams", yLabel: "drop fraction",
+                                        caption: "The fraction of frames \(kind) never served (overwritten or dropped), each run's mean over its rooms; median over runs."))
+            charts.append(servedPerRoom(kind: kind, runs: runs, simulated: simulated, modes: modes))
         }
 
-        // CPU cores with the fitted curves, extrapolated.
-        var cpu = versusStreams(Metric(.processCores), id: "cpu-cores", title: "CPU cores vs streams, with fitted curves",
-                                yLabel: "process CPU, cores")
-        for fit in fits where fit.metric == Metric(.processCores) {
-            let xs = stride(from: 1.0, through: 128.0, by: 1.0)
-            cpu.chart.series.append(SVGChart.Series(name: "\(fit.option) \(fit.model.rawValue) fit",
-                                                    points: xs.compactMap { x in fit.predict(x).map { SVGChart.Point(x: x, y: $0) } },
-                                                    style: .dashed))
-        }
-        charts.append(cpu)
+        charts.append(cpu(runs: runs, simulated: simulated, comparison: comparison, fits: fits, modes: modes))
 
         // Memory: measured RSS and modelled model memory, per option.
         var memory = versusStreams(Metric(.peakRSS), id: "memory", title: "Memory vs streams: peak RSS (measured) and model memory (modelled)",
-                                   yLabel: "MiB (RSS) / GB × 1024 (models)")
-        memory.chart.series = memory.chart.series.map { SVGChart.Series(name: "\($0.name) RSS", points: $0.points) }
+                                   yLabel: "MiB (RSS) / GB × 1024 (models)",
+                                   caption: "The process's peak resident memory (median over runs) beside the memory the scenario's models take on each device (modelled, dashed).")
+        memory.chart.series = memory.chart.series.map { SVGChart.Series(name: "\($0.name) RSS", points: $0.points, style: $0.style, group: $0.group) }
         let devices = runs.flatMap { $0.devices.map(\.device) }.uniqued()
         for option in options {
             for device in devices {
@@ -88,7 +87,7 @@ enum ReportCharts {
                     runs.first { $0.option == option && $0.streams == streams }?.devices.first { $0.device == device }
                         .map { SVGChart.Point(x: Double(streams), y: $0.modelMemoryGB * 1024) }
                 }
-                memory.chart.series.append(SVGChart.Series(name: "\(option) \(device) models", points: points, style: .dashed))
+                memory.chart.series.append(SVGChart.Series(name: "\(option) \(device) models", points: points, style: .dashed, group: option))
             }
         }
         charts.append(memory)
@@ -102,9 +101,10 @@ enum ReportCharts {
                 let mean = first.indices.map { index in served.map { $0.count > index ? $0[index] : 0 }.reduce(0, +) / Double(served.count) }
                 return SVGChart.Series(name: option, points: mean.enumerated().map { SVGChart.Point(x: Double($0.offset), y: $0.element) })
             }
-            charts.append(ReportChart(id: "fairness-\(slug(worker))", chart: SVGChart(
-                title: "\(worker) served fps per stream at \(largest) streams (mean of runs)", xLabel: "stream", yLabel: "served fps",
-                series: series)))
+            var chart = SVGChart(title: "\(worker) served fps per stream at \(largest) streams (mean of runs) — \(modes.primary)",
+                                 xLabel: "stream", yLabel: "served fps", series: series)
+            chart.caption = "How evenly the shared \(worker) served the rooms at \(largest) streams: each stream's served fps, averaged over an option's \(modes.primary) runs."
+            charts.append(ReportChart(id: "fairness-\(slug(worker))", chart: chart))
         }
         return charts
     }
@@ -113,7 +113,7 @@ enum ReportCharts {
     /// with its CI where every run supports the percentile; otherwise the percentile of
     /// the runs' pooled histograms (no CI), marked "pooled", when the pool supports it.
     static func percentileVersusStreams(_ percentile: Double, kind: String, runs: [RunRecord], options: [String],
-                                        comparison: Comparison) -> ReportChart {
+                                        comparison: Comparison, modes: Modes) -> ReportChart {
         let metric = Metric(percentile == 99 ? .latencyP99 : .latencyP50, kind)
         var series: [SVGChart.Series] = []
         for option in options {
@@ -130,8 +130,9 @@ enum ReportCharts {
             if !perRun.isEmpty { series.append(SVGChart.Series(name: option, points: perRun)) }
             if !pooled.isEmpty { series.append(SVGChart.Series(name: "\(option) (pooled)", points: pooled)) }
         }
-        var chart = SVGChart(title: "\(kind) latency p\(format3(percentile)) vs streams (median of runs with its order-statistic interval, or pooled over runs)",
+        var chart = SVGChart(title: "\(kind) latency p\(format3(percentile)) vs streams (median of runs with its order-statistic interval, or pooled over runs) — \(modes.primary)",
                              xLabel: "streams", yLabel: "latency p\(format3(percentile)), ms", series: series)
+        chart.caption = "Each \(modes.primary) run's \(kind) p\(format3(percentile)) where the run has the frames for it, median over runs with its interval; otherwise (pooled) the percentile of the runs' histograms added."
         chart.emptyMessage = "insufficient data: p\(format3(percentile)) needs ≥ \(Validity.minimumSamples(percentile: percentile)) frames"
         return ReportChart(id: "latency-p\(format3(percentile))-\(slug(kind))", chart: chart)
     }

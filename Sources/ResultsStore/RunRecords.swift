@@ -32,6 +32,9 @@ public struct RunRecord: Sendable {
     public var scenario: RunScenario?
     /// The box the run modelled and the CPUs it had (nil: no box declared).
     public var host: HostRecord? = nil
+    /// The CPUs of the machine the run ran on (its environment's): a real-time run's CPU
+    /// ceiling when it declared no box.
+    public var machineCPUs: Int? = nil
     /// Each worker kind's figures by load state, pooled over its streams.
     public var states: [StateRecord] = []
     /// Each pool of instances against the load its streams offered, as `pool_metrics` holds it.
@@ -122,6 +125,10 @@ public struct RunRecord: Sendable {
         public var cpus: Int
         public var pinned: Bool
         public var utilisation: Double
+        /// The box's physical cores, and the most cores' worth of work it does at once
+        /// (cores × the SMT gain with every thread busy): a simulated run's CPU ceiling.
+        public var cores: Int = 0
+        public var peakCores: Double = 0
     }
 
     /// The option as people name it: `A`, `B single-inbox`, `C drop-new` …
@@ -167,7 +174,7 @@ extension ResultsDatabase {
     public func records(scenario: String?, mode: RunMode = .realtime) throws -> [RunRecord] {
         try pool.read { db in
             var sql = """
-                SELECT r.*, e.fingerprint FROM run r JOIN environment e ON e.id = r.environment_id
+                SELECT r.*, e.fingerprint, e.cores AS machine_cpus FROM run r JOIN environment e ON e.id = r.environment_id
                 WHERE r.status = 'completed' AND r.mode = ?
                 """
             var arguments: [any DatabaseValueConvertible] = [mode.rawValue]
@@ -202,7 +209,7 @@ extension ResultsDatabase {
                                             smt: (host["smt"] as String).split(separator: ",").compactMap { Double($0) },
                                             memoryGB: host["memory_gb"])
                         return RunRecord.HostRecord(description: spec.description, threads: spec.threads, cpus: host["cpus"], pinned: host["pinned"],
-                                          utilisation: host["utilisation"])
+                                          utilisation: host["utilisation"], cores: spec.cores, peakCores: spec.peakCapacity)
                     },
                     states: try Row.fetchAll(db, sql: """
                         SELECT worker, state, served_fps, drop_fraction, processed, latency_histogram FROM state_metrics
@@ -222,6 +229,7 @@ extension ResultsDatabase {
                         SELECT device, utilisation FROM device_usage WHERE run_id = ? AND utilisation IS NOT NULL
                         """, arguments: [id]).map { ($0["device"] as String, $0["utilisation"] as Double) }, uniquingKeysWith: { first, _ in first }))
                 record.rooms = rooms + (try Self.roomStates(db, run: id))
+                record.machineCPUs = row["machine_cpus"]
                 return record
             }
         }

@@ -32,10 +32,13 @@ struct AnalysisSource {
             }
             name = scenario
         } else {
-            guard names.count == 1 else {
-                throw UsageError("\(path) holds several scenarios (\(names.joined(separator: ", "))); name one with \(flag)")
+            // A sensitivity analysis's runs belong to their scenario: they do not make a
+            // database hold "several".
+            let own = names.filter { name in !names.contains { SensitivitySection.assumption(ofStored: name, scenario: $0) != nil } }
+            guard own.count == 1 else {
+                throw UsageError("\(path) holds several scenarios (\(own.joined(separator: ", "))); name one with \(flag)")
             }
-            name = names[0]
+            name = own[0]
         }
         return (name, try database.records(scenario: name, mode: mode))
     }

@@ -47,7 +47,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         for chart in charts {
             let svg = try String(contentsOfFile: path("small/\(chart)"), encoding: .utf8)
             XCTAssertNoThrow(try XMLDocument(xmlString: svg), chart)
-            XCTAssertTrue(svg.contains("<circle") || svg.contains("<polyline"), "\(chart) has data")
+            XCTAssertTrue(svg.contains("class=\"mark\""), "\(chart) has data")
             XCTAssertFalse(svg.contains("no data") || svg.contains("insufficient data"), chart)
             XCTAssertTrue(html.contains(svg.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80)), "\(chart) inline in the HTML")
         }

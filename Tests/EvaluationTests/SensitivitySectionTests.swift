@@ -33,7 +33,8 @@ final class SensitivitySectionTests: XCTestCase {
 
     func testTheChartDrawsACellPerValueAndRoomCountAndABarPerFlip() throws {
         let svg = SensitivityChart(line: line()).render()
-        XCTAssertEqual(svg.components(separatedBy: "<rect x=").count - 1, 1 + 8 + 3, "background, 4 values × 2 counts, a legend entry per choice")
+        XCTAssertEqual(svg.components(separatedBy: "<rect class=\"mark\"").count - 1, 8, "4 values × 2 counts")
+        XCTAssertEqual(svg.components(separatedBy: "<rect x=").count - 1, 1 + 3, "the background, a legend entry per choice")
         XCTAssertEqual(svg.components(separatedBy: "stroke-width=\"2\"").count - 1, 3)
         XCTAssertTrue(svg.contains("stroke-dasharray=\"4 3\""), "the scenario's own value")
         XCTAssertTrue(svg.contains("viewBox="))

@@ -11,23 +11,66 @@ public struct SVGChart: Sendable {
         /// An error bar (e.g. a confidence interval) around y.
         public var low: Double?
         public var high: Double?
+        /// A distribution at x (a box style's series): y is its median, low and high its
+        /// extremes.
+        public var box: Box?
         public init(x: Double, y: Double, low: Double? = nil, high: Double? = nil) {
             self.x = x
             self.y = y
             self.low = low
             self.high = high
         }
+
+        /// A box-and-whisker point: the median, quartiles and extremes of `values` (non-empty).
+        public init(x: Double, distribution values: [Double]) {
+            let box = Box(values)
+            self.init(x: x, y: box.median, low: box.minimum, high: box.maximum)
+            self.box = box
+        }
+    }
+
+    /// Five numbers of a sample: what a box-and-whisker mark draws.
+    public struct Box: Sendable {
+        public var minimum, lowerQuartile, median, upperQuartile, maximum: Double
+        public var count: Int
+        public init(_ values: [Double]) {
+            let sorted = values.sorted()
+            func quantile(_ p: Double) -> Double {
+                let position = p * Double(sorted.count - 1)
+                let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+                return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+            }
+            minimum = sorted[0]
+            lowerQuartile = quantile(0.25)
+            median = quantile(0.5)
+            upperQuartile = quantile(0.75)
+            maximum = sorted[sorted.count - 1]
+            count = sorted.count
+        }
     }
 
     public struct Series: Sendable {
-        public enum Style: Sendable { case markers, line, dashed }
+        public enum Style: Sendable, Equatable {
+            case markers, line, dashed
+            /// Box and whiskers per point (`Point.box`), filled; `hollowBox` outlined and dashed
+            /// (the other mode's figures beside them). Boxes at one x are set side by side.
+            case box, hollowBox
+            /// Open diamonds around points another series draws (e.g. the saturated ones).
+            case ring
+            /// A horizontal line across the plot at the first point's y (e.g. a ceiling).
+            case reference
+        }
         public var name: String
         public var points: [Point]
         public var style: Style
-        public init(name: String, points: [Point], style: Style = .markers) {
+        /// Series with the same group share a colour (an option in both modes); by default
+        /// the name.
+        public var group: String?
+        public init(name: String, points: [Point], style: Style = .markers, group: String? = nil) {
             self.name = name
             self.points = points
             self.style = style
+            self.group = group
         }
     }
 
@@ -38,7 +81,9 @@ public struct SVGChart: Sendable {
     public var logX = false
     /// What the chart says when it has nothing to draw.
     public var emptyMessage = "no data"
-    public var width = 640.0
+    /// What the chart shows, in a sentence or two: under it in the report, its `<desc>`.
+    public var caption = ""
+    public var width = 720.0
     public var height = 360.0
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], logX: Bool = false) {
@@ -52,31 +97,47 @@ public struct SVGChart: Sendable {
     /// Colour-blind-safe palette (Okabe–Ito).
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
-    /// Whether any series has a finite point: a chart without data says so instead.
-    public var hasData: Bool { series.contains { $0.points.contains { $0.x.isFinite && $0.y.isFinite } } }
+    /// Whether any series of data has a finite point: a chart without data says so instead
+    /// (a ceiling line or saturation rings alone are not data).
+    public var hasData: Bool { series.contains { !$0.style.isAnnotation && $0.points.contains { $0.x.isFinite && $0.y.isFinite } } }
 
     public func render() -> String {
-        let left = 70.0, right = 150.0, top = 36.0, bottom = 48.0
+        // A title longer than the chart is wide goes on more lines (an SVG clips what overflows it).
+        let titleLines = Self.wrap(title, width: Int((width - 20) / 7.2))
+        let left = 70.0, right = 200.0, top = 36.0 + 16 * Double(titleLines.count - 1), bottom = 48.0
         let plotW = width - left - right, plotH = height - top - bottom
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="11">
-        <title>\(escape(title))</title>
+        <svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="11">
+        <title>\(escape(title))</title>\(caption.isEmpty ? "" : "<desc>\(escape(caption))</desc>")
         <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
-        <text x="\(f(width / 2))" y="18" text-anchor="middle" font-size="13" font-weight="bold">\(escape(title))</text>
+        \(titleLines.enumerated().map { "<text x=\"\(f(width / 2))\" y=\"\(f(18 + 16 * Double($0.offset)))\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(escape($0.element))</text>" }.joined(separator: "\n"))
 
         """
-        let points = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!logX || $0.x > 0) }
+        let shown = { (point: Point) in point.x.isFinite && point.y.isFinite && (!logX || point.x > 0) }
+        let points = series.filter { !$0.style.isAnnotation }.flatMap(\.points).filter(shown)
         guard !points.isEmpty else {
             svg += "<text x=\"\(f(width / 2))\" y=\"\(f(height / 2))\" text-anchor=\"middle\">\(escape(emptyMessage))</text>\n</svg>\n"
             return svg
         }
         let tx: (Double) -> Double = logX ? { log10($0) } : { $0 }
         var xMin = points.map { tx($0.x) }.min()!, xMax = points.map { tx($0.x) }.max()!
-        let ys = points.flatMap { [$0.y, $0.low ?? $0.y, $0.high ?? $0.y] }.filter(\.isFinite)
+        // The y range takes in error bars, whiskers and reference lines (a ceiling is drawn
+        // even above every point).
+        let references = series.filter { $0.style == .reference }.flatMap(\.points).map(\.y)
+        let ys = (points.flatMap { [$0.y, $0.low ?? $0.y, $0.high ?? $0.y] } + references).filter(\.isFinite)
         var yMin = min(0, ys.min()!), yMax = ys.max()!
         if xMax == xMin { xMin -= 1; xMax += 1 }
         if yMax == yMin { yMax = yMin + 1 }
         yMax += (yMax - yMin) * 0.05
+        // Boxes are set side by side around their x: room for them at the ends.
+        let boxes = series.indices.filter { [.box, .hollowBox].contains(series[$0].style) }
+        if !boxes.isEmpty {
+            // The outermost box sits boxes × 8 px off its x; its half-width and a margin beyond.
+            let room = Double(boxes.count) * 8 + 10, plotWidth = width - left - right
+            let pad = (xMax - xMin) * max(0.05, room / (plotWidth - 2 * room))
+            xMin -= pad
+            xMax += pad
+        }
         let sx = { (x: Double) in left + (tx(x) - xMin) / (xMax - xMin) * plotW }
         let sy = { (y: Double) in top + plotH - (y - yMin) / (yMax - yMin) * plotH }
 
@@ -97,26 +158,31 @@ public struct SVGChart: Sendable {
         svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 10))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         svg += "<text transform=\"translate(16 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
 
+        // An option keeps its colour across series (its modes, its fit); annotations draw in grey and black.
+        let groups = series.filter { !$0.style.isAnnotation }.map { $0.group ?? $0.name }.uniqued()
+        let frame = Frame(left: left, right: left + plotW, sx: sx, sy: sy)
         for (index, series) in series.enumerated() {
-            let colour = Self.palette[index % Self.palette.count]
-            let visible = series.points.filter { $0.x.isFinite && $0.y.isFinite && (!logX || $0.x > 0) }
-            switch series.style {
-            case .line, .dashed:
-                let path = visible.map { "\(f(sx($0.x))),\(f(sy($0.y)))" }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"\(series.style == .dashed ? " stroke-dasharray=\"5 4\"" : "") points=\"\(path)\"><title>\(escape(series.name))</title></polyline>\n"
-            case .markers:
-                for point in visible {
-                    if let low = point.low, let high = point.high, low.isFinite, high.isFinite {
-                        svg += "<line x1=\"\(f(sx(point.x)))\" y1=\"\(f(sy(low)))\" x2=\"\(f(sx(point.x)))\" y2=\"\(f(sy(high)))\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>"
-                    }
-                    svg += "<circle cx=\"\(f(sx(point.x)))\" cy=\"\(f(sy(point.y)))\" r=\"3.5\" fill=\"\(colour)\"><title>\(escape(series.name)): \(Self.label(point.x)), \(Self.label(point.y))</title></circle>\n"
-                }
-            }
-            let ly = top + 8 + Double(index) * 16
-            svg += "<rect x=\"\(f(left + plotW + 12))\" y=\"\(f(ly - 8))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/>"
-            svg += "<text x=\"\(f(left + plotW + 28))\" y=\"\(f(ly + 1))\">\(escape(series.name))</text>\n"
+            let colour = series.style.isAnnotation ? (series.style == .reference ? "#555" : "#000")
+                : Self.palette[(groups.firstIndex(of: series.group ?? series.name) ?? 0) % Self.palette.count]
+            let slot = boxes.firstIndex(of: index).map { Double($0) - Double(boxes.count - 1) / 2 } ?? 0
+            svg += marks(series, colour: colour, frame: frame, dodge: slot * 16, visible: series.points.filter(shown))
+            svg += legend(series, colour: colour, x: left + plotW + 12, y: top + 8 + Double(index) * 16)
         }
         return svg + "</svg>\n"
+    }
+
+    /// Words on lines of at most `width` characters (a longer word on a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + [line]
     }
 
     /// About five round ticks across [low, high].
@@ -150,7 +216,7 @@ public struct SVGChart: Sendable {
         return format3(value)
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    func f(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
 /// Text for XML and HTML: &, <, >, quotes escaped.

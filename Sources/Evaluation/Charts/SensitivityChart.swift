@@ -41,12 +41,12 @@ struct SensitivityChart {
             for (index, point) in line.points.enumerated() {
                 let choice = point.choices[streams] ?? "–"
                 let (lower, upper) = edges(index)
-                svg += "<rect x=\"\(f(sx(lower)))\" y=\"\(f(y + 4))\" width=\"\(f(max(1, sx(upper) - sx(lower))))\" height=\"\(f(rowHeight - 8))\" fill=\"\(colour(choice))\" fill-opacity=\"0.8\">"
+                svg += "<rect class=\"mark\" x=\"\(f(sx(lower)))\" y=\"\(f(y + 4))\" width=\"\(f(max(1, sx(upper) - sx(lower))))\" height=\"\(f(rowHeight - 8))\" fill=\"\(colour(choice))\" fill-opacity=\"0.8\">"
                 svg += "<title>\(streams) rooms at \(escape(assumption.text(point.value))): \(escape(choice))</title></rect>\n"
             }
             for flip in line.flips where flip.streams == streams {
                 let x = sx((flip.below + flip.above) / 2)
-                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y + 2))\" x2=\"\(f(x))\" y2=\"\(f(y + rowHeight - 2))\" stroke=\"black\" stroke-width=\"2\">"
+                svg += "<line class=\"mark\" x1=\"\(f(x))\" y1=\"\(f(y + 2))\" x2=\"\(f(x))\" y2=\"\(f(y + rowHeight - 2))\" stroke=\"black\" stroke-width=\"2\">"
                 svg += "<title>\(escape(flip.from)) → \(escape(flip.to)) between \(escape(assumption.text(flip.below))) and \(escape(assumption.text(flip.above)))</title></line>\n"
             }
         }
