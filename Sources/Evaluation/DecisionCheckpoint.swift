@@ -165,8 +165,10 @@ public struct DecisionCheckpoint: Sendable {
     /// "140 %"; "∞ %" for a bound over zero.
     static func percent(_ ratio: Double) -> String { ratio.isFinite ? String(format: "%.0f %%", ratio * 100) : "∞ %" }
 
-    /// Per stream count, the option meeting every service level at the lowest CPU; the
-    /// runner-up says what would change it. Consecutive counts with one answer merge.
+    /// Per stream count, the option meeting every service level at the lowest CPU, with
+    /// every other option meeting them at a CPU cost not significantly higher (Holm-adjusted
+    /// Mann-Whitney) beside it; the runner-up says what would change it. Consecutive counts
+    /// with one answer merge.
     static func recommend(standings: [Standing], counts: [Int], runs: [RunRecord], comparison: Comparison, alpha: Double) -> [Recommendation] {
         var perCount: [(Int, Recommendation)] = []
         for streams in counts {

@@ -104,8 +104,9 @@ struct CheckpointCommand: ParsableCommand {
         try sweep(plan, database: database, settingsHash: plan.baseHash, trace: false, trap: trap, provenance: provenance)
         if !checkpoint.sensitivity.isEmpty {
             stage("sensitivity: " + checkpoint.sensitivity.map { "\($0.assumption)" }.joined(separator: ", ") + " (\(sensitivityRepetitions) runs per cell and value)")
-            let analysis = SensitivityAnalysis(name: file.name, base: base, topologies: topologies, counts: counts, repetitions: sensitivityRepetitions,
+            var analysis = SensitivityAnalysis(name: file.name, base: base, topologies: topologies, counts: counts, repetitions: sensitivityRepetitions,
                                                sharedWorkers: file.base.sharedWorkers, refinements: refinements, settings: settings, database: database)
+            analysis.check = { try ScenarioOptions.check($0, file: file) }
             do {
                 _ = try analysis.run(checkpoint.sensitivity, cancel: trap.cancel, provenance: provenance)
             } catch is CapacityProbe.Cancelled {
