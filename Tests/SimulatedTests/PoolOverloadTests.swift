@@ -43,6 +43,15 @@ final class PoolOverloadTests: XCTestCase {
         XCTAssertEqual(pool.offeredFPS, 32 * (0.8 * 0.5 + 0.2 * 5), accuracy: 0.02 * 32 * 1.4)
     }
 
+    /// A service's host cost (pre- and post-processing, half on each side of the
+    /// accelerator's part) is part of its length once, not once a side.
+    func testAHostCostLengthensEachServiceOnce() throws {
+        var scenario = try rooms(seconds: 10)
+        scenario.workers[0].hostCost = .milliseconds(20)
+        let pool = try XCTUnwrap(PoolResult.pools(instances: RunInstances(scenario: scenario)).first)
+        XCTAssertEqual(try XCTUnwrap(pool.capacityFPS), 6 / 0.120, accuracy: 1e-9, "6 instances of 100 + 20 ms")
+    }
+
     /// Events every 2,000 s on average (exponential gaps, so they overlap), lasting 200 s,
     /// each room joining each with probability 1/2: the tail is the mixture over the number
     /// of events on (Poisson, mean 0.1), and much fatter than without storms.

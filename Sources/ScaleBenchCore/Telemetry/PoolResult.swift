@@ -54,7 +54,9 @@ public struct PoolResult: Sendable, Codable, Equatable {
             if spec.cost.isOffload, let name = spec.device, let device = scenario.devices.first(where: { $0.name == name }) {
                 total *= device.sharing.perJobSpeed(concurrentJobs: count)
             }
-            let host = 2 * Double(spec.hostCost?.nanoseconds ?? 0)
+            // The host cost is the whole CPU part of a service (half before the accelerator's
+            // part, half after), so a service lasts mean + hostCost.
+            let host = Double(spec.hostCost?.nanoseconds ?? 0)
             return total / ((mean + host) / 1e9)
         }
         func pool(_ spec: WorkerSpec, _ count: Int, _ streams: [Int]) -> PoolResult {
