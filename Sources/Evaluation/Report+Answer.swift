@@ -13,7 +13,17 @@ extension Report {
         var out = "## The answer\n\n"
         out += "For \(box ?? "the machine the runs measured"), from \(runs.count) \(modes.map(\.rawValue).joined(separator: " and ")) runs"
         out += modes == [.simulated] ? " in simulated time (the box's cores shared by every CPU job, docs/queueing.md §6)" : ""
-        out += "; the service levels: " + checkpoint.checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + ".\n\n"
+        out += "; the service levels: " + checkpoint.checkpoint.serviceLevels.map(\.description).joined(separator: "; ") + "."
+        // What the answer rests on: the scenario's figures, assumptions unless calibrated.
+        if let scenario = runs.last(where: { $0.scenario != nil })?.scenario {
+            let workers = scenario.workers.map { worker in
+                "\(worker.name) \(worker.cost)" + (worker.modelMemoryGB.map { ", \(format3($0)) GB" } ?? "") + (worker.device.map { " on \($0)" } ?? "")
+            }
+            out += " The figures it rests on: " + workers.joined(separator: "; ") + ", at \(format3(scenario.rate)) fps a room"
+            out += scenario.calibratedFrom.map { " (calibrated from run \($0))" } ?? " — the scenario's assumptions (its file says where each comes from), not measurements"
+            out += "."
+        }
+        out += "\n\n"
         for recommendation in checkpoint.recommendations {
             for streams in recommendation.streams {
                 let answer = recommendation.option == nil ? "**no option**" : "**option \(recommendation.choice)**"
