@@ -47,10 +47,11 @@ public struct DecisionCheckpoint: Sendable {
         public var reason: String
         public var wouldChange: String
 
-        /// "C", "B or C", or "none": what the sensitivity analysis follows.
+        /// "C", "B or C", "A, B or C", or "none": what the sensitivity analysis follows.
         public var choice: String {
             guard let option else { return "none" }
-            return ([option] + alternatives).sorted().joined(separator: " or ")
+            let all = ([option] + alternatives).sorted()
+            return all.count == 1 ? all[0] : all.dropLast().joined(separator: ", ") + " or " + all.last!
         }
     }
 

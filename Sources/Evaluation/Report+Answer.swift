@@ -36,7 +36,7 @@ extension Report {
                 } ?? []
                 let steady = sensitivity?.lines.filter { line in !line.flips.contains { $0.streams == streams } }.map(\.sensitivity.assumption.label) ?? []
                 if !flips.isEmpty { out += ". Across the assumptions — " + flips.joined(separator: "; ") }
-                if !steady.isEmpty { out += (flips.isEmpty ? ". " : "; ") + "unchanged across the range of " + steady.joined(separator: ", ") }
+                if !steady.isEmpty { out += (flips.isEmpty ? ". Unchanged" : "; unchanged") + " across the range of " + steady.joined(separator: ", ") }
                 out += ".\n"
             }
         }
