@@ -47,7 +47,7 @@ public struct CapacityProbe {
             return CapacitySearch.Probe(streams: streams, meets: false,
                                         evidence: ["infeasible: " + reasons.map(\.description).joined(separator: "; ")])
         }
-        let done = try database.completedSweepKeys()
+        let done = try database.completedSweepKeys(scenario: name)
         for cell in plan.cells where !done.contains(plan.identity(of: cell).sweepKey) {
             guard !options.cancel.isRaised else { throw Cancelled() }
             starting(streams, cell.repetition)

@@ -5,9 +5,9 @@ import RuntimeSupport
 import ScaleBenchCore
 
 /// Re-answers a scenario's decision checkpoint across each declared assumption's range, in
-/// simulated time: the grid first (the range's `steps` values), then, wherever two
-/// neighbouring values give a different choice at some stream count, bisection
-/// `refinements` times (whole cores: until the two are neighbours). Each value's runs are
+/// simulated time: the grid first (the range's `steps` values and the scenario's own
+/// value), then, wherever two neighbouring values give a different choice at some stream
+/// count, bisection `refinements` times (whole cores: until the two are neighbours). Each value's runs are
 /// stored as a sweep of their own (``SensitivitySection/scenarioName(_:_:_:)``), so an
 /// interrupted analysis resumes and `report` reads the answer back from the database.
 public struct SensitivityAnalysis {
@@ -43,7 +43,12 @@ public struct SensitivityAnalysis {
     public func run(_ sensitivities: [Sensitivity], cancel: StopSignal, provenance: Provenance) throws -> SensitivitySection? {
         for sensitivity in sensitivities {
             var points: [SensitivitySection.Point] = []
-            for value in sensitivity.grid {
+            // The scenario's own value too, so that the table shows the answer as it stands.
+            var values = sensitivity.grid
+            if let own = sensitivity.assumption.value(in: base), own >= sensitivity.low, own <= sensitivity.high, !values.contains(own) {
+                values.append(own)
+            }
+            for value in values.sorted() {
                 points.append(try answer(sensitivity, at: value, cancel: cancel, provenance: provenance))
             }
             for _ in 0..<refinements {

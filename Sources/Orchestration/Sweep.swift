@@ -41,7 +41,7 @@ public struct Sweep {
         }
         self.plan = plan
         self.database = database
-        let done = try database.completedSweepKeys()
+        let done = try database.completedSweepKeys(scenario: plan.name)
         let cells = plan.shard(shard.index, of: shard.count)
         todo = cells.filter { !done.contains(plan.identity(of: $0).sweepKey) }
         skipped = cells.count - todo.count

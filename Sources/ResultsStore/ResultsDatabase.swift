@@ -184,8 +184,13 @@ public final class ResultsDatabase: Sendable {
     }
 
     /// Sweep keys of completed runs, for resuming a sweep.
-    public func completedSweepKeys() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sweep_key FROM run WHERE status = 'completed'")) }
+    /// The cells `scenario` already has completed. Only its own runs count: the same
+    /// settings under another name (a sensitivity analysis at the scenario's own value,
+    /// say) are that name's runs, and do not stand in for these.
+    public func completedSweepKeys(scenario: String) throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT sweep_key FROM run WHERE status = 'completed' AND scenario_name = ?", arguments: [scenario]))
+        }
     }
 
     /// Content hashes under which `name` already has runs (to refuse resuming a changed scenario).
