@@ -166,10 +166,14 @@ public struct DecisionCheckpoint: Sendable {
     /// "140 %"; "∞ %" for a bound over zero.
     static func percent(_ ratio: Double) -> String { ratio.isFinite ? String(format: "%.0f %%", ratio * 100) : "∞ %" }
 
+    /// A CPU difference smaller than this share of the cheaper option's is no reason to
+    /// choose, however significant: the gate's default threshold for CPU.
+    public static let cpuRelevance = 0.10
+
     /// Per stream count, the option meeting every service level at the lowest CPU, with
-    /// every other option meeting them at a CPU cost not significantly higher (Holm-adjusted
-    /// Mann-Whitney) beside it; the runner-up says what would change it. Consecutive counts
-    /// with one answer merge.
+    /// every other option meeting them beside it unless its CPU is both significantly
+    /// higher (Holm-adjusted Mann-Whitney) and more than ``cpuRelevance`` higher; the
+    /// runner-up says what would change it. Consecutive counts with one answer merge.
     static func recommend(standings: [Standing], counts: [Int], runs: [RunRecord], comparison: Comparison, alpha: Double) -> [Recommendation] {
         var perCount: [(Int, Recommendation)] = []
         for streams in counts {
@@ -189,18 +193,29 @@ public struct DecisionCheckpoint: Sendable {
             // Every other option meeting the levels either costs significantly more CPU, or
             // is as good a choice as far as these runs can tell.
             let cell = comparison.cells.first { $0.streams == streams && $0.metric == Metric(.processCores) }
-            var costlier: [String] = [], tied: [String] = []
+            var costlier: [String] = [], unseparated: [String] = [], close: [String] = []
             for other in meeting.dropFirst() {
                 let pair = cell?.pairs.first { Set([$0.baseline, $0.other]) == Set([best.option, other.option]) }
-                if let adjusted = pair?.adjustedP, adjusted < alpha { costlier.append(other.option) } else { tied.append(other.option) }
+                let significant = (pair?.adjustedP).map { $0 < alpha } ?? false
+                let relevant = (other.cores ?? .infinity) > (best.cores ?? 0) * (1 + cpuRelevance)
+                if !significant { unseparated.append(other.option) } else if !relevant { close.append(other.option) } else { costlier.append(other.option) }
             }
-            if !tied.isEmpty {
-                let cores = meeting.filter { tied.contains($0.option) }.map { "\($0.option) \($0.cores.map { String(format: "%.2f", $0) } ?? "–")" }
-                reason += "; \(tied.joined(separator: " and ")) also meet\(tied.count == 1 ? "s" : "") them at a CPU cost not significantly different (\(cores.joined(separator: ", ")) cores): the runs do not choose between them, so the choice rests on what they do not measure (isolation, operations)"
+            func cores(_ options: [String]) -> String {
+                ([best] + meeting.filter { options.contains($0.option) }).map { "\($0.option) \($0.cores.map { String(format: "%.2f", $0) } ?? "–")" }.joined(separator: ", ")
+            }
+            func meet(_ options: [String]) -> String { "\(options.joined(separator: " and ")) also meet\(options.count == 1 ? "s" : "") them" }
+            if !unseparated.isEmpty {
+                reason += "; \(meet(unseparated)) at a CPU cost not significantly different (\(cores(unseparated)) cores)"
                 change = "more repetitions could separate their CPU; a service level that one of them misses"
             }
+            if !close.isEmpty {
+                reason += "; \(meet(close)) at a CPU cost within \(Int(cpuRelevance * 100)) % (\(cores(close)) cores): a difference too small to choose by"
+                change = "a service level that one of them misses, or a CPU difference beyond \(Int(cpuRelevance * 100)) %"
+            }
+            let tied = unseparated + close
+            if !tied.isEmpty { reason += "; the runs do not choose between them, so the choice rests on what they do not measure (isolation, operations)" }
             if !costlier.isEmpty {
-                reason += "; \(costlier.joined(separator: " and ")) also meet\(costlier.count == 1 ? "s" : "") them, at significantly more CPU"
+                reason += "; \(meet(costlier)), at significantly more CPU (beyond \(Int(cpuRelevance * 100)) %)"
                 if tied.isEmpty { change = "\(costlier[0]) if its CPU cost fell to \(best.option)'s, or if \(best.option) missed a service level" }
             }
             perCount.append((streams, Recommendation(streams: [streams], option: best.option, alternatives: tied, reason: reason, wouldChange: change)))

@@ -72,11 +72,16 @@ final class DecisionCheckpointTests: XCTestCase {
         XCTAssertEqual(recommendation.option, "C")
         XCTAssertEqual(recommendation.streams, [4])
 
-        let close = try checkpoint(bCores: 1.05, cCores: 1.0)
-        let second = try XCTUnwrap(close.recommendations.first)
-        XCTAssertEqual(second.option, "C", "both meet the levels; C costs less")
-        XCTAssertTrue(second.reason.contains("B also meets them, at significantly more CPU"), second.reason)
-        XCTAssertTrue(close.markdown().contains("- 4 streams: **option C** — "), close.markdown())
+        let costlier = try checkpoint(bCores: 1.2, cCores: 1.0)
+        let second = try XCTUnwrap(costlier.recommendations.first)
+        XCTAssertEqual(second.choice, "C", "both meet the levels; C costs 20 % less")
+        XCTAssertTrue(second.reason.contains("B also meets them, at significantly more CPU (beyond 10 %)"), second.reason)
+        XCTAssertTrue(costlier.markdown().contains("- 4 streams: **option C** — "), costlier.markdown())
+
+        // 5 % more, significant from 5 runs a side with 1 % noise, but too small to choose by.
+        let close = try XCTUnwrap(try checkpoint(bCores: 1.05, cCores: 1.0).recommendations.first)
+        XCTAssertEqual(close.choice, "B or C")
+        XCTAssertTrue(close.reason.contains("B also meets them at a CPU cost within 10 % (C 1.00, B 1.05 cores)"), close.reason)
     }
 
     /// Two options meeting every level at a CPU cost the runs cannot tell apart are both
@@ -85,7 +90,7 @@ final class DecisionCheckpointTests: XCTestCase {
         let tied = try checkpoint(bCores: 0.999, cCores: 1.0)
         let recommendation = try XCTUnwrap(tied.recommendations.first)
         XCTAssertEqual(recommendation.choice, "B or C")
-        XCTAssertTrue(recommendation.reason.contains("C also meets them at a CPU cost not significantly different"), recommendation.reason)
+        XCTAssertTrue(recommendation.reason.contains("C also meets them at a CPU cost not significantly different (B 1.00, C 1.00 cores)"), recommendation.reason)
         XCTAssertTrue(tied.markdown().contains("- 4 streams: **option B or C** — "), tied.markdown())
         XCTAssertEqual(try checkpoint(bCores: 1.6, cCores: 1.0).recommendations.first?.choice, "C")
     }
