@@ -188,7 +188,7 @@ public struct DecisionCheckpoint: Sendable {
                         : "longer runs or more repetitions, so that every service level can be judged")))
                 continue
             }
-            var reason = "meets every service level" + (best.cores.map { String(format: " at the lowest CPU (%.2f cores)", $0) } ?? "")
+            var reason = "\(best.option) meets every service level" + (best.cores.map { String(format: " at the lowest CPU (%.2f cores)", $0) } ?? "")
             var change = "nothing measured here: it is the only option meeting the service levels"
             // Every other option meeting the levels either costs significantly more CPU, or
             // is as good a choice as far as these runs can tell.
