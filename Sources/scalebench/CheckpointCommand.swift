@@ -61,40 +61,24 @@ struct CheckpointCommand: ParsableCommand {
         let topologies = scenarioOptions.topology.map { [$0] } ?? file.topologies
         let base = try scenarioOptions.makeScenario(file: file, streams: counts[0], topology: topologies[0], validate: false)
         let trap = SignalTrap(), provenance = Provenance.current()
-        var settings = Comparison.Settings()
-        settings.level = 0.95
+        let settings = Comparison.Settings()
 
-        // 1–2: the slice on this machine's CPUs, then its calibrated simulation.
-        let cpus = CPUAffinity.available().count
+        // 1–2: the slice on this machine's CPUs, then its calibrated simulations.
         // Other work on the machine takes CPUs from the slice, and the host model knows
         // nothing of it: the load beforehand is printed beside the agreement.
         let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
-        var slice = base
-        slice.host = HostSpec(profile: "this machine", cores: cpus, threads: cpus, memoryGB: base.host?.memoryGB ?? 16)
-        slice.duration = sliceDuration
-        slice.warmup = .seconds(1)
-        let sliceName = "\(file.name)-slice"
-        let sliceCount = counts.min()!
-        let fitting = topologies.filter { slice.cell(streams: sliceCount, topology: $0, shared: file.base.sharedWorkers).infeasibilities.isEmpty }
-        guard !fitting.isEmpty else { throw UsageError("\(file.path): no option fits the box at \(sliceCount) streams, so there is no slice to check the simulation with") }
-        stage("real-time slice on this machine (\(cpus) CPUs): \(sliceCount) rooms × options \(fitting.map(\.rawValue).joined(separator: ", ")), \(sliceDuration) each")
-        let realPlan = SweepPlan(name: sliceName, base: slice, topologies: fitting, streams: [sliceCount], repetitions: 1,
-                                 sharedWorkers: file.base.sharedWorkers, mode: .realtime)
+        guard let slice = CheckpointSlice(scenarioName: file.name, base: base, counts: counts, topologies: topologies,
+                                          sharedWorkers: file.base.sharedWorkers, duration: sliceDuration, database: database) else {
+            throw UsageError("\(file.path): no option fits the box at \(counts.min()!) streams, so there is no slice to check the simulation with")
+        }
+        stage("real-time slice on this machine (\(slice.cpus) CPUs): \(slice.streams) rooms × options \(slice.topologies.map(\.rawValue).joined(separator: ", ")), \(sliceDuration) each")
+        let realPlan = slice.realtimePlan
         try sweep(realPlan, database: database, settingsHash: realPlan.baseHash, trace: true, trap: trap, provenance: provenance)
-        for run in try database.records(scenario: sliceName, mode: .realtime) {
-            guard let topology = TopologyKind(rawValue: run.topology) else { continue }
-            let fits = try CalibrationFitting.fit(run: run.id, database: database)
-            let records = fits.flatMap(\.records)
-            guard !records.isEmpty else { continue }
-            try database.storeCalibration(records, run: run.id)
-            var calibrated = slice
-            try calibrated.applyCalibration(of: run.id, from: database, path: storeOptions.db)
-            let plan = SweepPlan(name: sliceName, base: calibrated, topologies: [topology], streams: [sliceCount], repetitions: 3,
-                                 sharedWorkers: file.base.sharedWorkers, mode: .simulated)
+        for plan in try slice.calibrate(path: storeOptions.db) {
             try sweep(plan, database: database, settingsHash: realPlan.baseHash, trace: false, trap: trap, provenance: provenance)
         }
         let source = try AnalysisSource(path: storeOptions.db)
-        let (sliceReport, sliceFiles) = try ReportFiles.write(name: sliceName, runs: try database.records(scenario: sliceName, mode: .realtime),
+        let (sliceReport, sliceFiles) = try ReportFiles.write(name: slice.name, runs: try database.records(scenario: slice.name, mode: .realtime),
                                                               beside: nil, mode: .realtime, source: source, settings: settings, out: out)
 
         // 3–4: the matrix on the declared box, then the sensitivity analysis.
@@ -119,10 +103,10 @@ struct CheckpointCommand: ParsableCommand {
 
         // The first screen.
         print(report.answerMarkdown(), terminator: "")
-        print(Self.agreement(sliceReport.simulation, cpus: cpus), terminator: "")
+        print(Self.agreement(sliceReport.simulation, cpus: slice.cpus), terminator: "")
         if let loadBefore {
-            print(String(format: "\nLoad average before the slice: %.2f on %d CPUs", loadBefore, cpus)
-                  + (loadBefore > 0.5 * Double(cpus) ? " — other work was running; it competes with the slice, and the model does not know it." : "."))
+            print(String(format: "\nLoad average before the slice: %.2f on %d CPUs", loadBefore, slice.cpus)
+                  + (loadBefore > 0.5 * Double(slice.cpus) ? " — other work was running; it competes with the slice, and the model does not know it." : "."))
         }
         print("\nReports: \(files.markdown) (and .html), \(sliceFiles.markdown) (the slice).")
     }
