@@ -1,0 +1,137 @@
+import ScaleBenchCore
+import RuntimeSupport
+import Video
+
+/// The supplier's single-slot inbox, with the right to distribute attached to it.
+///
+/// Exactly one thread distributes at a time: the distribution loop while it is awake, or
+/// a publisher that found the loop asleep with nothing waiting. That publisher takes its
+/// own frame out of the inbox (counted as offered and taken, as the loop would have) and
+/// distributes it on its own thread, so a frame to an idle supplier wakes one thread (the
+/// worker) instead of two (the loop, then the worker), as Go's scheduler runs a woken
+/// goroutine on the publisher's processor. Frames published meanwhile wait in the slot
+/// and overwrite each other as before; the loop takes them once the publisher is done.
+///
+/// ```
+///  publish ─► loop asleep, no one distributing? ──yes──► publisher distributes (1 wake-up)
+///                   │ no
+///                   └──► slot (overwrite) ──► loop wakes when the distributor is done
+/// ```
+///
+/// Threading: `offer` never blocks beyond the mutex; `take` is the loop's (one thread).
+final class SupplierInbox: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private let clock: any NanoClock
+    private var slot = LatestFrameSlot<Frame>(policy: .overwrite)
+    private var lastTakenAt: UInt64?
+    private var lastTakenSeq: UInt64?
+    /// The loop is blocked in `take` (0 or 1).
+    private var loopParked = 0
+    /// A publisher is distributing a frame it took itself.
+    private var publisherDistributing = false
+    /// Off until the loop runs: before `start`, frames wait in the slot (behaviour 1).
+    private var inlineAllowed = false
+    /// Whether a publisher may distribute at all (one publisher per supplier).
+    private let publisherMayDistribute: Bool
+    /// When the last publisher's distribution ended (nil: none yet).
+    private var lastPublisherDistribution: UInt64?
+    let createdAt: UInt64
+
+    /// A publisher distributes only when the previous one it did ended at least this long
+    /// ago: a frame every 33 ms always does; a burst of publishes (the `publish` cost
+    /// benchmark, a capture catching up) goes through the slot, where frames overwrite each
+    /// other while the loop distributes, instead of each paying for a distribution.
+    static let burstGapNanos: UInt64 = 50_000
+
+    init(clock: any NanoClock, publisherMayDistribute: Bool) {
+        self.clock = clock
+        self.publisherMayDistribute = publisherMayDistribute
+        createdAt = clock.now()
+    }
+
+    /// Stores `frame`, or returns it when the caller is to distribute it now: the loop is
+    /// asleep and nobody else is distributing. The caller must then call `endDistribution`.
+    @inline(__always)
+    func offer(_ frame: Frame) -> Frame? {
+        lock.lock()
+        defer { lock.unlock() }
+        let outcome = slot.offer(frame)
+        guard outcome != .ignoredClosed else { return nil }
+        if inlineAllowed && loopParked > 0 && !publisherDistributing && outsideBurst(), case .item(let own) = slot.take() {
+            publisherDistributing = true
+            recordTake(own)
+            return own
+        }
+        if loopParked > 0 && !publisherDistributing { lock.signal() }
+        return nil
+    }
+
+    @inline(__always)
+    private func outsideBurst() -> Bool {
+        guard publisherMayDistribute else { return false }
+        guard let last = lastPublisherDistribution else { return true }
+        let now = clock.now()
+        return now >= last && now - last >= Self.burstGapNanos
+    }
+
+    /// A publisher has finished distributing: a frame that arrived meanwhile goes to the loop.
+    func endDistribution() {
+        let now = clock.now()
+        lock.lock()
+        publisherDistributing = false
+        lastPublisherDistribution = now
+        if slot.isClosed {
+            lock.broadcast()  // `close` waits for this distribution (and the loop may too)
+        } else if loopParked > 0 && slot.isOccupied {
+            lock.signal()  // a frame arrived meanwhile: the loop distributes it
+        }
+        lock.unlock()
+    }
+
+    /// The loop's take: blocks while the slot is empty or a publisher distributes; nil once closed.
+    func take() -> Frame? {
+        lock.lock()
+        defer { lock.unlock() }
+        inlineAllowed = true
+        while true {
+            if !publisherDistributing {
+                switch slot.take() {
+                case .item(let frame):
+                    recordTake(frame)
+                    return frame
+                case .closed:
+                    return nil
+                case .empty:
+                    break
+                }
+            } else if slot.isClosed {
+                return nil
+            }
+            loopParked += 1
+            lock.wait()
+            loopParked -= 1
+        }
+    }
+
+    private func recordTake(_ frame: Frame) {
+        lastTakenAt = clock.now()
+        lastTakenSeq = frame.seq
+    }
+
+    /// Closes the slot (a waiting frame is discarded, not dropped) and returns once no
+    /// publisher is distributing, so nothing is delivered after the supplier stops.
+    func close() {
+        lock.lock()
+        _ = slot.close()
+        lock.broadcast()
+        while publisherDistributing { lock.wait() }
+        lock.unlock()
+    }
+
+    func snapshot() -> MailboxSnapshot {
+        lock.withLock {
+            MailboxSnapshot(counts: slot.counts, lastTakenAt: lastTakenAt, lastTakenSeq: lastTakenSeq,
+                            createdAt: createdAt, blockedReaders: loopParked)
+        }
+    }
+}
