@@ -35,12 +35,19 @@ final class SupplierInbox: @unchecked Sendable {
     private let publisherMayDistribute: Bool
     /// When the last publisher's distribution ended (nil: none yet).
     private var lastPublisherDistribution: UInt64?
+    /// The loop, woken during a burst, sleeps at most `burstGapNanos` before it looks again:
+    /// publishers store without waking it.
+    private var loopNapping = false
+    /// The loop's next wait is a nap (it was last woken for a frame).
+    private var napsNext = false
     let createdAt: UInt64
 
     /// A publisher distributes only when the previous one it did ended at least this long
-    /// ago: a frame every 33 ms always does; a burst of publishes (the `publish` cost
-    /// benchmark, a capture catching up) goes through the slot, where frames overwrite each
-    /// other while the loop distributes, instead of each paying for a distribution.
+    /// ago: a frame every 33 ms always does. A burst of publishes (the `publish` cost
+    /// benchmark, a capture catching up) goes through the slot instead, where frames
+    /// overwrite each other, and the loop distributes the latest every `burstGapNanos` until
+    /// a whole gap passes with none: one timer wake-up per gap instead of a distribution or
+    /// a wake-up per publish.
     static let burstGapNanos: UInt64 = 50_000
 
     init(clock: any NanoClock, publisherMayDistribute: Bool) {
@@ -57,12 +64,13 @@ final class SupplierInbox: @unchecked Sendable {
         defer { lock.unlock() }
         let outcome = slot.offer(frame)
         guard outcome != .ignoredClosed else { return nil }
-        if inlineAllowed && loopParked > 0 && !publisherDistributing && outsideBurst(), case .item(let own) = slot.take() {
+        guard loopParked > 0 && !loopNapping && !publisherDistributing else { return nil }
+        if inlineAllowed && outsideBurst(), case .item(let own) = slot.take() {
             publisherDistributing = true
             recordTake(own)
             return own
         }
-        if loopParked > 0 && !publisherDistributing { lock.signal() }
+        lock.signal()
         return nil
     }
 
@@ -108,7 +116,16 @@ final class SupplierInbox: @unchecked Sendable {
                 return nil
             }
             loopParked += 1
-            lock.wait()
+            if napsNext && !publisherDistributing {
+                // In a burst: nap one gap; sleep until woken once a whole gap brought nothing.
+                loopNapping = true
+                _ = lock.wait(untilMonotonic: SystemClock().now() &+ Self.burstGapNanos)
+                loopNapping = false
+                napsNext = slot.isOccupied
+            } else {
+                lock.wait()
+                napsNext = true  // woken for a frame: a publisher is bursting
+            }
             loopParked -= 1
         }
     }
