@@ -7,16 +7,19 @@ import Random
 /// Hands each subscribed worker only the latest frame: the original's FrameSupplier.
 ///
 /// ```
-///  publish ──► [inbox: 1 slot, overwrite] ──► distribution loop (1 thread)
-///                                                 │ seq += 1
-///                         ≤ threshold workers:    ├──► slot(w1) ──► reader(w1)
-///                         sequential on the loop  ├──► slot(w2) ──► reader(w2)
-///                         > threshold: ⌈N/t⌉      └──► …
-///                         concurrent chunks, not awaited
+///  publish ──► [inbox: 1 slot, overwrite] ──► distributor: the loop (1 thread), or the
+///                                              │ publisher when the loop is asleep
+///                                              │ seq += 1
+///                      ≤ threshold workers:    ├──► slot(w1) ──► reader(w1)
+///                      sequential              ├──► slot(w2) ──► reader(w2)
+///                      > threshold: ⌈N/t⌉      └──► …
+///                      concurrent chunks, not awaited
 /// ```
 ///
 /// - `publish` never blocks: an occupied inbox is overwritten and `inboxDrops` counted.
-/// - The loop assigns `seq` (from 1; also with no subscribers) and fans the frame out.
+/// - The distributor assigns `seq` (from 1; also with no subscribers) and fans the frame
+///   out. One thread distributes at a time (``SupplierInbox``): a publisher that finds the
+///   loop asleep distributes its own frame, which saves waking the loop.
 /// - Each worker slot overwrites a waiting frame and counts `totalDrops` and
 ///   `consecutiveDrops`; a read resets `consecutiveDrops` and records what was consumed.
 ///
