@@ -8,15 +8,19 @@ import Video
 /// a publisher that found the loop asleep with nothing waiting. That publisher takes its
 /// own frame out of the inbox (counted as offered and taken, as the loop would have) and
 /// distributes it on its own thread, so a frame to an idle supplier wakes one thread (the
-/// worker) instead of two (the loop, then the worker), as Go's scheduler runs a woken
-/// goroutine on the publisher's processor. Frames published meanwhile wait in the slot
-/// and overwrite each other as before; the loop takes them once the publisher is done.
+/// worker) instead of two (the loop, then the worker); waking the original's loop goroutine
+/// is a switch in user space, not a thread wake-up. Frames published meanwhile wait in the
+/// slot and overwrite each other as before; the loop takes them once the publisher is done.
 ///
 /// ```
-///  publish ─► loop asleep, no one distributing? ──yes──► publisher distributes (1 wake-up)
+///  publish ─► loop asleep, no one distributing, ──yes──► publisher distributes (1 wake-up)
+///             last such distribution ≥ 50 µs ago?
 ///                   │ no
-///                   └──► slot (overwrite) ──► loop wakes when the distributor is done
+///                   └──► slot (overwrite) ──► the loop distributes (woken, or at its next nap's end)
 /// ```
+///
+/// Only for a supplier with one publisher (`publisherMayDistribute`); with several, every
+/// frame goes through the slot and wakes the loop, as in the original.
 ///
 /// Threading: `offer` never blocks beyond the mutex; `take` is the loop's (one thread).
 final class SupplierInbox: @unchecked Sendable {
@@ -124,7 +128,9 @@ final class SupplierInbox: @unchecked Sendable {
                 napsNext = slot.isOccupied
             } else {
                 lock.wait()
-                napsNext = true  // woken for a frame: a publisher is bursting
+                // Woken for a frame: a supplier's only publisher does that only in a burst.
+                // With several publishers the loop is woken per frame, as in the original.
+                napsNext = publisherMayDistribute
             }
             loopParked -= 1
         }
