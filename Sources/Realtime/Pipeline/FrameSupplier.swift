@@ -128,8 +128,8 @@ public final class FrameSupplier: @unchecked Sendable {
     private var distributionThread: OSThread?
     /// The last seq assigned; only the distributing thread touches it.
     private var seq: UInt64 = 0
-    /// Grown by the distribution thread (under the registry lock, for `stats`); finished by
-    /// `stop` after the loop has ended.
+    /// Grown by the distributing thread (under the registry lock, for `stats`); finished by
+    /// `stop` after the loop and any publisher's distribution have ended.
     private var deliverers: [ChunkDeliverer] = []
 
     // Progress, for stats and for tests that synchronise on the loop.
