@@ -31,7 +31,7 @@ ASAN_OPTIONS_CHILD := detect_leaks=1:detect_stack_use_after_return=0
 LSAN_OPTIONS_RUN := suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0
 TSAN_OPTIONS_RUN := halt_on_error=0:second_deadlock_stack=1
 
-.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-simpy bench-simulation simulation-check
+.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-original bench-simpy bench-simulation simulation-check
 
 deps:
 	@missing=""; \
@@ -88,6 +88,14 @@ fuzz-video: deps
 
 bench: release
 	.build/release/scalebench bench mailbox
+
+# The real-time components beside the original's Go FrameSupplier, alternating in one
+# session (publish, hand-off, 512 pipelines' CPU, RSS and threads). Needs the original's
+# module: ORION_FRAMESUPPLIER=path/to/modules/framesupplier or ORION_GIT_DIR=a clone of
+# e7canasta/orion-care-sensor; the Go peer programs in FRAMESUPPLIER_PEERS (default
+# ../shared/peers/framesupplier-go). See benchmarks/original-side-by-side.py.
+bench-original: release
+	SCALEBENCH=.build/release/scalebench python3 benchmarks/original-side-by-side.py
 
 # docs/queueing.md §1 in SimPy beside the simulated executor (installs SimPy from PyPI).
 bench-simpy: release

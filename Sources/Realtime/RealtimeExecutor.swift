@@ -187,7 +187,8 @@ private struct Components {
         }
         for supplier in instances.suppliers {
             let component = FrameSupplier(configuration: .init(fanOutThreshold: scenario.fanOutThreshold,
-                                                               name: "supplier-\(supplier.plan.id)", inbox: supplier.plan.inbox))
+                                                               name: "supplier-\(supplier.plan.id)", inbox: supplier.plan.inbox,
+                                                               publisherMayDistribute: supplier.plan.streams.count == 1))
             suppliers.append(component)
             for index in supplier.ownWorkers {
                 // Subscription ids are unique within a supplier by construction of the plan.

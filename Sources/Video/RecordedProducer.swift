@@ -49,7 +49,7 @@ public struct RecordedProducer: FrameProducer {
         isLive = VideoSource.isNetworkURL(url)
         let decoder = try VideoDecoder(url: url, options: options, interrupt: stop)
         self.decoder = decoder
-        ring = BufferRing(layout: decoder.outputLayout, initialCount: 4) {}
+        ring = BufferRing(layout: decoder.outputLayout, initialCount: 0) {}
         rate = RateControl(targetFPS: targetFPS)
         nominalFPS = targetFPS ?? decoder.nominalFPS ?? 25
     }

@@ -7,16 +7,19 @@ import Random
 /// Hands each subscribed worker only the latest frame: the original's FrameSupplier.
 ///
 /// ```
-///  publish ──► [inbox: 1 slot, overwrite] ──► distribution loop (1 thread)
-///                                                 │ seq += 1
-///                         ≤ threshold workers:    ├──► slot(w1) ──► reader(w1)
-///                         sequential on the loop  ├──► slot(w2) ──► reader(w2)
-///                         > threshold: ⌈N/t⌉      └──► …
-///                         concurrent chunks, not awaited
+///  publish ──► [inbox: 1 slot, overwrite] ──► distributor: the loop (1 thread), or the
+///                                              │ publisher when the loop is asleep
+///                                              │ seq += 1
+///                      ≤ threshold workers:    ├──► slot(w1) ──► reader(w1)
+///                      sequential              ├──► slot(w2) ──► reader(w2)
+///                      > threshold: ⌈N/t⌉      └──► …
+///                      concurrent chunks, not awaited
 /// ```
 ///
 /// - `publish` never blocks: an occupied inbox is overwritten and `inboxDrops` counted.
-/// - The loop assigns `seq` (from 1; also with no subscribers) and fans the frame out.
+/// - The distributor assigns `seq` (from 1; also with no subscribers) and fans the frame
+///   out. One thread distributes at a time (``SupplierInbox``): a publisher that finds the
+///   loop asleep distributes its own frame, which saves waking the loop.
 /// - Each worker slot overwrites a waiting frame and counts `totalDrops` and
 ///   `consecutiveDrops`; a read resets `consecutiveDrops` and records what was consumed.
 ///
@@ -35,13 +38,19 @@ public final class FrameSupplier: @unchecked Sendable {
         /// The original's single inbox slot, or one slot per stream (ADR-004) from which the
         /// loop takes frames by a scheduling policy.
         public var inbox: InboxVariant = .single
+        /// Whether a publisher that finds the loop asleep distributes its frame itself
+        /// (``SupplierInbox``). Only for a supplier with one publisher (option A's): frames
+        /// that several captures publish together (option B's global supplier) must meet
+        /// in the inbox and overwrite each other there, as in the original.
+        public var publisherMayDistribute = true
 
         public init(fanOutThreshold: Int = 8, idleAfterNanos: UInt64 = 30_000_000_000, name: String = "supplier",
-                    inbox: InboxVariant = .single) {
+                    inbox: InboxVariant = .single, publisherMayDistribute: Bool = true) {
             self.fanOutThreshold = fanOutThreshold
             self.idleAfterNanos = idleAfterNanos
             self.name = name
             self.inbox = inbox
+            self.publisherMayDistribute = publisherMayDistribute
         }
     }
 
@@ -49,15 +58,8 @@ public final class FrameSupplier: @unchecked Sendable {
 
     /// The inbox, dispatched statically: the single slot is the hot path of option A.
     private enum Inbox {
-        case single(Mailbox<Frame>)
+        case single(SupplierInbox)
         case perStream(FrameBuffer)
-
-        @inline(__always) func offer(_ frame: Frame) {
-            switch self {
-            case .single(let slot): slot.offer(frame)
-            case .perStream(let buffer): buffer.offer(frame)
-            }
-        }
 
         func take() -> Frame? {
             switch self {
@@ -124,14 +126,20 @@ public final class FrameSupplier: @unchecked Sendable {
     /// Rebuilt on every (un)subscribe, so the loop copies one array reference per frame.
     private var targets = Targets(slots: [], plan: .sequential)
     private var distributionThread: OSThread?
-    /// Grown by the distribution thread (under the registry lock, for `stats`); finished by
-    /// `stop` after the loop has ended.
+    /// The last seq assigned; only the distributing thread touches it.
+    private var seq: UInt64 = 0
+    /// Grown by the distributing thread (under the registry lock, for `stats`); finished by
+    /// `stop` after the loop and any publisher's distribution have ended.
     private var deliverers: [ChunkDeliverer] = []
 
     // Progress, for stats and for tests that synchronise on the loop.
     private let progress = ConditionLock()
-    private var distributed: UInt64 = 0
-    private var progressWaiters = 0
+    /// Written by the distributing thread with no lock: the lock is taken only to wake a
+    /// waiter. Sequentially consistent on both sides (store `distributed`, load
+    /// `progressWaiters` / add to `progressWaiters`, load `distributed`), so one side
+    /// always sees the other and no wake-up is lost.
+    private let distributed = Atomic<UInt64>(0)
+    private let progressWaiters = Atomic<Int>(0)
     private let chunkedFanOuts = Atomic<UInt64>(0)
 
     public init(configuration: Configuration = Configuration(), clock: any NanoClock = SystemClock()) {
@@ -140,7 +148,7 @@ public final class FrameSupplier: @unchecked Sendable {
         self.clock = clock
         switch configuration.inbox {
         case .single:
-            inbox = .single(Mailbox(policy: .overwrite, clock: clock))
+            inbox = .single(SupplierInbox(clock: clock, publisherMayDistribute: configuration.publisherMayDistribute))
         case .perStream(let streams, let scheduling):
             inbox = .perStream(FrameBuffer(streams: streams, slotPolicy: .overwrite, scheduling: scheduling, clock: clock))
         }
@@ -151,9 +159,19 @@ public final class FrameSupplier: @unchecked Sendable {
     // MARK: - Producer side
 
     /// Puts a frame in the inbox without blocking; a frame still waiting there is dropped.
+    /// With a single inbox and the loop asleep, the caller distributes the frame itself
+    /// (``SupplierInbox``): slot mutexes and wake-ups only, never a wait.
     @inline(__always)
     public func publish(_ frame: Frame) {
-        inbox.offer(frame)
+        switch inbox {
+        case .single(let slot):
+            if let own = slot.offer(frame) {
+                distribute(own)
+                slot.endDistribution()
+            }
+        case .perStream(let buffer):
+            buffer.offer(frame)
+        }
     }
 
     // MARK: - Lifecycle
@@ -251,22 +269,26 @@ public final class FrameSupplier: @unchecked Sendable {
     }
 
     private func distributionLoop() {
-        var seq: UInt64 = 0
-        while var frame = inbox.take() {
-            seq += 1
-            frame.seq = seq
-            frame.distributedAt = clock.now()
-            let current = registry.withLock { targets }
-            switch current.plan {
-            case .sequential:
-                for slot in current.slots { slot.offer(frame) }
-            case .chunks(let chunks):
-                deliverInChunks(frame, to: current.slots, chunks: chunks)
-            }
-            progress.withLock {
-                distributed = seq
-                if progressWaiters > 0 { progress.broadcast() }
-            }
+        while let frame = inbox.take() { distribute(frame) }
+    }
+
+    /// Called by whichever thread holds the right to distribute (the loop, or a publisher
+    /// the inbox let in): one at a time, handed over under the inbox's lock.
+    private func distribute(_ taken: Frame) {
+        var frame = taken
+        seq += 1
+        frame.seq = seq
+        frame.distributedAt = clock.now()
+        let current = registry.withLock { targets }
+        switch current.plan {
+        case .sequential:
+            for slot in current.slots { slot.offer(frame) }
+        case .chunks(let chunks):
+            deliverInChunks(frame, to: current.slots, chunks: chunks)
+        }
+        distributed.store(seq, ordering: .sequentiallyConsistent)
+        if progressWaiters.load(ordering: .sequentiallyConsistent) > 0 {
+            progress.withLock { progress.broadcast() }
         }
     }
 
@@ -289,10 +311,11 @@ public final class FrameSupplier: @unchecked Sendable {
     @discardableResult
     public func waitUntilDistributed(_ seq: UInt64, deadline: UInt64) -> Bool {
         progress.withLock {
-            progressWaiters += 1
-            defer { progressWaiters -= 1 }
-            while distributed < seq {
-                if !progress.wait(untilMonotonic: deadline) && distributed < seq { return false }
+            progressWaiters.add(1, ordering: .sequentiallyConsistent)
+            defer { progressWaiters.subtract(1, ordering: .sequentiallyConsistent) }
+            func reached() -> Bool { distributed.load(ordering: .sequentiallyConsistent) >= seq }
+            while !reached() {
+                if !progress.wait(untilMonotonic: deadline) && !reached() { return false }
             }
             return true
         }
@@ -309,7 +332,7 @@ public final class FrameSupplier: @unchecked Sendable {
         let idleAfter = configuration.idleAfterNanos
         return SupplierStats(
             inbox: inboxState, inboxByStream: inbox.snapshotByStream(),
-            distributed: progress.withLock { distributed },
+            distributed: distributed.load(ordering: .sequentiallyConsistent),
             chunkedFanOuts: chunkedFanOuts.load(ordering: .relaxed),
             chunkDeliveryCPUNanos: registry.withLock { deliverers }.reduce(0) { $0 + $1.cpuNanos.load(ordering: .relaxed) },
             workers: current.map { subscriber in

@@ -102,11 +102,15 @@ public struct BufferRing<Extra> {
     private let makeExtra: () -> Extra
     public private(set) var grown = 0
 
+    /// `initialCount` 0 allocates on first use. A producer is a value that its creator may
+    /// keep a copy of (the executor keeps the producers it hands to the captures): buffers
+    /// allocated here are referenced by both copies' arrays and never again unique, so
+    /// they stay allocated and unused while the capture's copy grows around them.
     public init(layout: PixelLayout, initialCount: Int = 4, makeExtra: @escaping () -> Extra) {
         self.layout = layout
         self.makeExtra = makeExtra
-        entries.reserveCapacity(max(initialCount, 1) * 2)
-        for _ in 0..<max(initialCount, 1) {
+        entries.reserveCapacity(max(initialCount, 2) * 2)
+        for _ in 0..<max(initialCount, 0) {
             entries.append(Entry(buffer: PixelBuffer(layout: layout), extra: makeExtra()))
         }
     }

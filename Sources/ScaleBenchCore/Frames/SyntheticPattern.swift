@@ -21,7 +21,7 @@ public struct SyntheticPattern {
         height = resolution.height
         self.format = format
         self.streamID = streamID
-        ring = BufferRing(layout: PixelLayout(format: format, width: width, height: height), initialCount: 4) { nil }
+        ring = BufferRing(layout: PixelLayout(format: format, width: width, height: height), initialCount: 0) { nil }
         box = (max(width / 6, 2) & ~1, max(height / 6, 2) & ~1)
     }
 
