@@ -97,7 +97,7 @@ public struct ArrivalSchedule {
 
     /// The next arrival, in ns after the run's start; strictly increasing. Inlined into
     /// the simulator's loop: all but one call in 32 only reads the batch.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         if aheadPosition == ahead.count { refill() }
         defer { aheadPosition += 1 }

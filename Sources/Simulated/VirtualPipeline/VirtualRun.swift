@@ -316,8 +316,14 @@ struct VirtualRun {
     }
 
     /// A ready worker takes the frame its source offers it, if any, and starts serving it.
+    /// Inlined: most calls (every arrival offers to its busy workers) end at the check.
+    @inline(__always)
     private mutating func takeNext(_ worker: Int) {
         guard workers[worker].isReady else { return }
+        takeFromSource(worker)
+    }
+
+    private mutating func takeFromSource(_ worker: Int) {
         let frame: VirtualFrame
         switch workers[worker].source {
         case .slot(let slot):
