@@ -41,7 +41,7 @@ extension VirtualRun {
             chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
             ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
             bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
-        counts.notServed = notServed
+        counts.notServed = notServed.elements
         return counts
     }
 }

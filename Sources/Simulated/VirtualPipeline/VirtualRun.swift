@@ -87,7 +87,7 @@ struct VirtualRun {
     private let servedStates: [Bool]
     private let stateCount: Int
     private let bufferKind: FlatArray<Int>
-    private(set) var notServed: [UInt64] = []
+    let notServed: FlatArray<UInt64>
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
     /// one service increments three of the row's histograms (88 KB each, hundreds of MB in
@@ -136,7 +136,9 @@ struct VirtualRun {
         rowIndex = FlatArray(instances.rowIndex)
         servedStates = instances.servedStates
         stateCount = instances.loadStates
-        if !servedStates.isEmpty { notServed = Array(repeating: 0, count: instances.rows.count) }
+        // Flat as well: as an array (empty without load states, so never uniquely referenced),
+        // the delivery loop could copy it on every frame to make it unique.
+        notServed = FlatArray(repeating: 0, count: servedStates.isEmpty ? 0 : instances.rows.count)
         devices = instances.devices.map(VirtualDevice.init)
         firstCaptureJob = instances.workers.count
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
@@ -298,19 +300,26 @@ struct VirtualRun {
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
     /// delivers it to every subscribed slot, then idle readers take their frames.
     mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
+        // An empty single inbox hands the frame straight to the loop (the same counters).
+        if let distributed = suppliers[pipeline].passThrough(frame, at: now) { return deliver(distributed, from: pipeline) }
         suppliers[pipeline].publish(frame)
+        while let distributed = suppliers[pipeline].takeForDistribution(at: now) { deliver(distributed, from: pipeline) }
+    }
+
+    /// The distribution loop's delivery of one frame to every subscribed slot, then idle
+    /// readers take their frames.
+    @inline(__always)
+    private mutating func deliver(_ distributed: VirtualFrame, from pipeline: Int) {
         let ownSlots = suppliers[pipeline].workerSlots
-        while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
-            for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
-            for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
-                buffers[attachedBuffers[attached]].offer(distributed, at: now)
-            }
-            for slot in ownSlots { takeNext(slotReader[slot]) }
-            for attached in suppliers[pipeline].frameBuffers {
-                for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
-                    takeNext(worker)
-                    if workers[worker].isReady { break }  // the buffer is empty
-                }
+        for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
+        for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
+            buffers[attachedBuffers[attached]].offer(distributed, at: now)
+        }
+        for slot in ownSlots { takeNext(slotReader[slot]) }
+        for attached in suppliers[pipeline].frameBuffers {
+            for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
+                takeNext(worker)
+                if workers[worker].isReady { break }  // the buffer is empty
             }
         }
     }
