@@ -57,8 +57,11 @@ struct VirtualRun {
     let buffers: FlatArray<VirtualFrameBuffer>
     let workers: FlatArray<VirtualWorker>
     var devices: [VirtualDevice] = []
-    /// The box's cores, when the scenario declares one: every CPU job shares them.
-    var host: HostScheduler?
+    /// The box's cores, when the scenario declares one (`hosts[0]`; none without): every CPU
+    /// job shares them. In a flat buffer of one, reached by its address: as an optional,
+    /// each use paid a check of its tag, five a service.
+    let hosts: FlatArray<HostScheduler>
+    let hasHost: Bool
     /// When the pending host check fires, and its generation (see ``armHost()``).
     var hostArmedAt: UInt64?
     var hostGeneration: UInt32 = 0
@@ -142,7 +145,8 @@ struct VirtualRun {
         devices = instances.devices.map(VirtualDevice.init)
         firstCaptureJob = instances.workers.count
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
-        host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1) }
+        hosts = FlatArray(scenario.host.map { [HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1)] } ?? [])
+        hasHost = scenario.host != nil
         recorders = FlatArray(instances.rows.map { _ in
             ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows,
                                 states: instances.loadStates)
@@ -291,7 +295,7 @@ struct VirtualRun {
             // Emptied from the end: `removeAll(keepingCapacity:)` goes through the array's
             // generic replaceSubrange and a memmove, more than the check itself costs.
             while !hostDone.isEmpty { hostDone.removeLast() }
-            host!.finish(at: now, into: &hostDone)
+            hosts[0].finish(at: now, into: &hostDone)
             for index in hostDone.indices { partDone(hostDone[index]) }
             armHost()
         }
@@ -473,8 +477,8 @@ struct VirtualRun {
         guard let (frame, _) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
         workers[worker].service &+= 1  // its pending end, if any, is now stale
-        if host?.isRunnable(job: worker) == true {
-            host!.cancel(job: worker, at: now)
+        if hasHost && hosts[0].isRunnable(job: worker) {
+            hosts[0].cancel(job: worker, at: now)
             armHost()
         } else if let device = workers[worker].device, devices[device].jobs.contains(worker) {
             devices[device].sharing.remove(job: worker, at: now)
