@@ -292,8 +292,8 @@ struct VirtualRun {
         case .hostCheck(let generation):
             guard generation == hostGeneration else { return }
             hostArmedAt = nil
-            // Emptied from the end: `removeAll(keepingCapacity:)` goes through the array's
-            // generic replaceSubrange and a memmove, more than the check itself costs.
+            // Emptied from the end (one job, nearly always): `removeAll(keepingCapacity:)`
+            // goes through the array's generic replaceSubrange.
             while !hostDone.isEmpty { hostDone.removeLast() }
             hosts[0].finish(at: now, into: &hostDone)
             for index in hostDone.indices { partDone(hostDone[index]) }
