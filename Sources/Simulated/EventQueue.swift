@@ -116,6 +116,7 @@ struct EventQueue<Event: BitwiseCopyable> {
     private mutating func place(_ key: Key, _ event: Event) {
         let bucket = Self.time(key) >> shift
         if usesRing, bucket &- cursor < UInt64(storage.bucketCount) {
+            makeUnique()
             insert(key, event, bucket: bucket)
         } else {
             beyond.push(key, event)
@@ -124,10 +125,10 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     /// Inserts into the bucket in key order. Keys grow with scheduling, so an event
     /// usually goes last (events at one instant always do); otherwise the bucket's few
-    /// events are walked.
+    /// events are walked. The caller has made the storage unique (once for all the events
+    /// it inserts).
     @inline(__always)
     private mutating func insert(_ key: Key, _ event: Event, bucket: UInt64) {
-        makeUnique()
         let node: Int32
         if free >= 0 {
             node = free
@@ -217,6 +218,8 @@ struct EventQueue<Event: BitwiseCopyable> {
     /// always precede the waiting ones.
     private mutating func moveArrivingEvents() {
         let end = cursor + UInt64(storage.bucketCount)
+        guard let first = beyond.minimum, Self.time(first) >> shift < end else { return }
+        makeUnique()
         while let minimum = beyond.minimum, Self.time(minimum) >> shift < end {
             let (key, event) = beyond.pop()!
             insert(key, event, bucket: Self.time(key) >> shift)

@@ -97,7 +97,7 @@ public struct ArrivalSchedule {
 
     /// The next arrival, in ns after the run's start; strictly increasing. Inlined into
     /// the simulator's loop: all but one call in 32 only reads the batch.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         if aheadPosition == ahead.count { refill() }
         defer { aheadPosition += 1 }
@@ -108,10 +108,25 @@ public struct ArrivalSchedule {
     @usableFromInline
     mutating func refill() {
         // Overwritten in place: emptying and appending went through the array's generic
-        // replaceSubrange, as costly as the draws themselves.
-        if ahead.isEmpty { ahead = Array(repeating: 0, count: Self.batch) }
+        // replaceSubrange, as costly as the draws themselves. Taken out of `self` while
+        // filled, so that it is written through its buffer (no uniqueness check per draw).
+        var drawn: [UInt64] = []
+        swap(&drawn, &ahead)
+        if drawn.isEmpty { drawn = Array(repeating: 0, count: Self.batch) }
         if !aheadStates.isEmpty { aheadStates.removeAll(keepingCapacity: true) }
-        for index in 0..<Self.batch { ahead[index] = draw() }
+        drawn.withUnsafeMutableBufferPointer { buffer in
+            if load == nil, case .jittered(let jitter) = process {
+                // draw()'s jittered case with its bound worked out once a batch: the same draws.
+                let j = min(Double(jitter.nanoseconds), periodNanos / 2 - 1)
+                for slot in buffer.indices {
+                    buffer[slot] = max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).roundedNanoseconds
+                    index += 1
+                }
+            } else {
+                for slot in buffer.indices { buffer[slot] = draw() }
+            }
+        }
+        ahead = drawn
         aheadPosition = 0
     }
 

@@ -45,6 +45,68 @@ public struct HostScheduler: Sendable {
         @usableFromInline init() {}
     }
 
+    /// The heap, the per-job state and the tallies, in one object's buffers: a mutation
+    /// checks uniqueness once (copy on write) and then works on raw memory, where through
+    /// arrays every access paid a uniqueness and a bounds check (seven a service). Its
+    /// properties are constants (a variable of a class pays a dynamic exclusivity check
+    /// per access); the heap's count is the scheduler's, and a full heap is copied larger.
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        @usableFromInline let heap: UnsafeMutablePointer<Entry>
+        @usableFromInline let heapCapacity: Int
+        @usableFromInline let jobs: UnsafeMutablePointer<Job>
+        @usableFromInline let jobCount: Int
+        /// Core-nanoseconds used by the jobs that have left, per class. A job's CPU is its
+        /// progress: every runnable job progresses at the speed each is given, which is
+        /// also the share of the cores it occupies.
+        @usableFromInline let leftClassNanos: UnsafeMutablePointer<Double>
+        @usableFromInline let classCount: Int
+        /// Nanoseconds spent with k jobs runnable, by k (the last entry: k or more).
+        @usableFromInline let runQueueNanos: UnsafeMutablePointer<Double>
+        @usableFromInline let runQueueCount: Int
+        /// Speed of each runnable job, and the cores they use, per `runnable` count.
+        @usableFromInline let speeds: UnsafeMutablePointer<Double>
+        @usableFromInline let capacities: UnsafeMutablePointer<Double>
+
+        init(jobs: Int, classes: Int, heapCapacity: Int, speeds: [Double], capacities: [Double]) {
+            jobCount = jobs
+            self.jobs = .allocate(capacity: max(jobs, 1))
+            self.jobs.initialize(repeating: Job(), count: jobs)
+            classCount = classes
+            leftClassNanos = .allocate(capacity: classes)
+            leftClassNanos.initialize(repeating: 0, count: classes)
+            runQueueCount = speeds.count
+            runQueueNanos = .allocate(capacity: runQueueCount)
+            runQueueNanos.initialize(repeating: 0, count: runQueueCount)
+            self.heapCapacity = max(heapCapacity, 1)
+            heap = .allocate(capacity: self.heapCapacity)
+            self.speeds = .allocate(capacity: speeds.count)
+            self.speeds.initialize(from: speeds, count: speeds.count)
+            self.capacities = .allocate(capacity: capacities.count)
+            self.capacities.initialize(from: capacities, count: capacities.count)
+        }
+
+        /// A copy with the heap's first `heapCount` entries, and room for `capacity` of them.
+        @usableFromInline
+        func copy(heapCount: Int, capacity: Int? = nil) -> Storage {
+            let copy = Storage(jobs: jobCount, classes: classCount, heapCapacity: capacity ?? heapCapacity,
+                               speeds: Array(UnsafeBufferPointer(start: speeds, count: runQueueCount)),
+                               capacities: Array(UnsafeBufferPointer(start: capacities, count: runQueueCount)))
+            copy.jobs.update(from: jobs, count: jobCount)
+            copy.leftClassNanos.update(from: leftClassNanos, count: classCount)
+            copy.runQueueNanos.update(from: runQueueNanos, count: runQueueCount)
+            copy.heap.initialize(from: heap, count: heapCount)
+            return copy
+        }
+
+        deinit {
+            for buffer in [UnsafeMutableRawPointer(heap), UnsafeMutableRawPointer(jobs), UnsafeMutableRawPointer(leftClassNanos),
+                           UnsafeMutableRawPointer(runQueueNanos), UnsafeMutableRawPointer(speeds), UnsafeMutableRawPointer(capacities)] {
+                buffer.deallocate()
+            }
+        }
+    }
+
     public let spec: HostSpec
     // The figures below are public and settable only so that the hot methods can be
     // inlined into the event loop of another module; only the scheduler writes them.
@@ -52,22 +114,15 @@ public struct HostScheduler: Sendable {
     /// The instant the state describes.
     public var time: UInt64
     @usableFromInline internal var attained: Double = 0
-    @usableFromInline internal var heap: [Entry] = []
-    @usableFromInline internal var jobs: [Job]
+    @usableFromInline internal var storage: Storage
+    @usableFromInline internal var heapCount = 0
     /// Runnable jobs.
     public var runnable = 0
-    /// Speed of each runnable job, and the cores they use, cached per `runnable` count.
-    @usableFromInline internal let speeds: [Double]
-    @usableFromInline internal let capacities: [Double]
 
     /// Core-nanoseconds of CPU used.
     public var cpuNanos: Double = 0
-    /// Core-nanoseconds used by the jobs that have left, per class. A job's CPU is its
-    /// progress: every runnable job progresses at the speed each is given, which is also
-    /// the share of the cores it occupies.
-    @usableFromInline internal var leftClassNanos: [Double]
     /// Nanoseconds spent with k jobs runnable, by k (the last entry: k or more).
-    public var runQueueNanos: [Double]
+    public var runQueueNanos: [Double] { Array(UnsafeBufferPointer(start: storage.runQueueNanos, count: storage.runQueueCount)) }
     public var completed = 0
 
     /// Remaining demand below this (a picosecond) counts as done.
@@ -77,46 +132,63 @@ public struct HostScheduler: Sendable {
     public init(spec: HostSpec, jobs: Int, classes: Int, start: UInt64 = 0) {
         self.spec = spec
         time = start
-        self.jobs = Array(repeating: Job(), count: jobs)
-        leftClassNanos = Array(repeating: 0, count: max(classes, 1))
-        speeds = (0...max(jobs, 1)).map { spec.perJobSpeed(runnable: $0) }
-        capacities = (0...max(jobs, 1)).map { spec.capacity(runnable: $0) }
-        runQueueNanos = Array(repeating: 0, count: max(jobs, 1) + 1)
-        heap.reserveCapacity(jobs)
+        storage = Storage(jobs: jobs, classes: max(classes, 1), heapCapacity: jobs,
+                          speeds: (0...max(jobs, 1)).map { spec.perJobSpeed(runnable: $0) },
+                          capacities: (0...max(jobs, 1)).map { spec.capacity(runnable: $0) })
+    }
+
+    /// Before a mutation: the buffers this value's own (copy on write).
+    @inlinable
+    internal mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(heapCount: heapCount) }
     }
 
     /// Core-nanoseconds of CPU used, per class: the jobs that left and the progress of
     /// those still runnable.
     /// - Complexity: O(jobs); for the window's boundaries, not the event loop.
     public var classCPUNanos: [Double] {
-        var nanos = leftClassNanos
-        for job in jobs where job.runnable { nanos[Int(job.jobClass)] += attained - job.start }
+        var nanos = Array(UnsafeBufferPointer(start: storage.leftClassNanos, count: storage.classCount))
+        for job in UnsafeBufferPointer(start: storage.jobs, count: storage.jobCount) where job.runnable {
+            nanos[Int(job.jobClass)] += attained - job.start
+        }
         return nanos
     }
 
     /// Whether `job` has a demand in progress.
     @inlinable
-    public func isRunnable(job: Int) -> Bool { jobs[job].runnable }
+    public func isRunnable(job: Int) -> Bool {
+        precondition(job >= 0 && job < storage.jobCount, "no job \(job)")
+        return storage.jobs[job].runnable
+    }
 
     /// Progresses the clock and the accounting to `now`.
     @inlinable
     public mutating func advance(to now: UInt64) {
+        makeUnique()
+        advanceUnique(to: now)
+    }
+
+    /// ``advance(to:)`` once the buffers are unique.
+    @inlinable
+    internal mutating func advanceUnique(to now: UInt64) {
         precondition(now >= time, "time cannot go back (\(now) < \(time))")
         let elapsed = Double(now &- time)
         time = now
         guard elapsed > 0 else { return }
-        runQueueNanos[runnable] += elapsed
+        storage.runQueueNanos[runnable] += elapsed
         guard runnable > 0 else { return }
-        attained += speeds[runnable] * elapsed
-        cpuNanos += capacities[runnable] * elapsed
+        attained += storage.speeds[runnable] * elapsed
+        cpuNanos += storage.capacities[runnable] * elapsed
     }
 
     /// Job `job` (of class `jobClass`) becomes runnable with `demand` solo nanoseconds.
     /// - Complexity: O(log k).
     @inlinable
     public mutating func add(job: Int, demand: UInt64, class jobClass: Int, at now: UInt64) {
-        precondition(!jobs[job].runnable, "job \(job) is already runnable")
-        advance(to: now)
+        precondition(job >= 0 && job < storage.jobCount && !storage.jobs[job].runnable, "job \(job) is already runnable or unknown")
+        makeUnique()
+        advanceUnique(to: now)
+        let jobs = storage.jobs
         jobs[job].runnable = true
         jobs[job].jobClass = Int16(jobClass)
         jobs[job].start = attained
@@ -127,8 +199,9 @@ public struct HostScheduler: Sendable {
     /// The job leaves before finishing (its worker crashed): its remaining demand is dropped.
     @inlinable
     public mutating func cancel(job: Int, at now: UInt64) {
-        guard jobs[job].runnable else { return }
-        advance(to: now)
+        guard isRunnable(job: job) else { return }
+        makeUnique()
+        advanceUnique(to: now)
         leave(job)
     }
 
@@ -136,20 +209,24 @@ public struct HostScheduler: Sendable {
     /// nanosecond so that advancing to it finds the job done; nil when nothing runs.
     @inlinable
     public mutating func nextCompletion() -> UInt64? {
+        makeUnique()
         dropStale()
-        guard let first = heap.first else { return nil }
-        let left = max(first.tag - attained, 0)
-        return time &+ UInt64((left / speeds[runnable]).rounded(.up))
+        guard heapCount > 0 else { return nil }
+        let left = max(storage.heap[0].tag - attained, 0)
+        return time &+ UInt64((left / storage.speeds[runnable]).rounded(.up))
     }
 
     /// Advances to `now` and appends the jobs whose demand is done to `done`, in tag
     /// order (the caller's buffer, reused across calls: no allocation per completion).
     @inlinable
     public mutating func finish(at now: UInt64, into done: inout [Int]) {
-        advance(to: now)
+        makeUnique()
+        advanceUnique(to: now)
         while true {
             dropStale()
-            guard let first = heap.first, first.tag - attained < Self.finishedBelow else { break }
+            guard heapCount > 0 else { break }
+            let first = storage.heap[0]
+            guard first.tag - attained < Self.finishedBelow else { break }
             done.append(Int(first.job))
             leave(Int(first.job))
             completed += 1
@@ -165,12 +242,14 @@ public struct HostScheduler: Sendable {
 
     /// Time-average number of runnable jobs over `[start, time]`.
     public var meanRunQueue: Double {
+        let runQueueNanos = runQueueNanos
         let total = runQueueNanos.reduce(0, +)
         return total > 0 ? zip(runQueueNanos.indices, runQueueNanos).reduce(0) { $0 + Double($1.0) * $1.1 } / total : 0
     }
 
     /// The number of runnable jobs not exceeded for `fraction` of the time.
     public func runQueueQuantile(_ fraction: Double) -> Int {
+        let runQueueNanos = runQueueNanos
         let total = runQueueNanos.reduce(0, +)
         guard total > 0 else { return 0 }
         var sum = 0.0
@@ -181,11 +260,12 @@ public struct HostScheduler: Sendable {
         return runQueueNanos.count - 1
     }
 
-    // MARK: - Heap
+    // MARK: - Heap (the buffers unique: the callers made them so)
 
     @inlinable
     internal mutating func leave(_ job: Int) {
-        leftClassNanos[Int(jobs[job].jobClass)] += attained - jobs[job].start
+        let jobs = storage.jobs
+        storage.leftClassNanos[Int(jobs[job].jobClass)] += attained - jobs[job].start
         jobs[job].runnable = false
         jobs[job].generation &+= 1
         runnable -= 1
@@ -195,7 +275,7 @@ public struct HostScheduler: Sendable {
     /// moved on when they left.
     @inlinable
     internal mutating func dropStale() {
-        while let first = heap.first, first.generation != jobs[Int(first.job)].generation {
+        while heapCount > 0, storage.heap[0].generation != storage.jobs[Int(storage.heap[0].job)].generation {
             popFirst()
         }
     }
@@ -204,35 +284,37 @@ public struct HostScheduler: Sendable {
     /// directly: one write per level and no bounds or uniqueness check inside the loop.
     @inlinable
     internal mutating func push(_ entry: Entry) {
-        heap.append(entry)
-        heap.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard entry < heap[parent] else { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = entry
+        // Stale entries of cancelled jobs may outnumber the jobs: then a larger copy.
+        if heapCount == storage.heapCapacity { storage = storage.copy(heapCount: heapCount, capacity: 2 * heapCount) }
+        let heap = storage.heap
+        var child = heapCount
+        heapCount += 1
+        (heap + child).initialize(to: entry)
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry < heap[parent] else { break }
+            heap[child] = heap[parent]
+            child = parent
         }
+        heap[child] = entry
     }
 
     @inlinable
     internal mutating func popFirst() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            var hole = 0
-            while true {
-                var child = 2 * hole + 1
-                guard child < count else { break }
-                if child + 1 < count { child &+= heap[child + 1].tag < heap[child].tag ? 1 : 0 }
-                guard heap[child] < last else { break }
-                heap[hole] = heap[child]
-                hole = child
-            }
-            heap[hole] = last
+        let heap = storage.heap
+        heapCount -= 1
+        let count = heapCount
+        let last = heap[count]
+        guard count > 0 else { return }
+        var hole = 0
+        while true {
+            var child = 2 * hole + 1
+            guard child < count else { break }
+            if child + 1 < count { child &+= heap[child + 1].tag < heap[child].tag ? 1 : 0 }
+            guard heap[child] < last else { break }
+            heap[hole] = heap[child]
+            hole = child
         }
+        heap[hole] = last
     }
 }

@@ -87,6 +87,20 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             }
             return value.isFinite && value > 0 ? value.roundedNanoseconds : 0
         }
+
+        /// Fills `buffer` with draws, in order: the same as calling ``sample(_:)`` for each
+        /// element, with the family chosen once for the batch rather than once a draw.
+        public func fill(_ buffer: UnsafeMutableBufferPointer<UInt64>, from random: GSLRandom) {
+            switch form {
+            case .lognormal(let zeta, let sigma):
+                for index in buffer.indices {
+                    let value = random.lognormal(zeta: zeta, sigma: sigma)
+                    buffer[index] = value.isFinite && value > 0 ? value.roundedNanoseconds : 0
+                }
+            default:
+                for index in buffer.indices { buffer[index] = sample(random) }
+            }
+        }
     }
 
     public var description: String {

@@ -85,6 +85,17 @@ public struct LatestFrameSlot<Item: StreamItem>: Sendable {
         }
     }
 
+    /// ``offer(_:)`` then ``take()`` in one step when the slot is open and empty (a reader
+    /// already waits on it): the same counters, and the item back; nil, with nothing done,
+    /// when the slot is closed or occupied.
+    public mutating func passThrough(_ item: Item) -> Item? {
+        guard !isClosed, waiting == nil else { return nil }
+        offered &+= 1
+        taken &+= 1
+        consecutiveDrops = 0
+        return item
+    }
+
     public mutating func take() -> TakeOutcome {
         if isClosed { return .closed }
         guard let item = waiting else { return .empty }

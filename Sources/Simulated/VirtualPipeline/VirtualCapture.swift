@@ -94,6 +94,7 @@ struct VirtualCapture {
 
     /// The frame due at `time` arrives. The same rules as ``ready(due:at:period:)``;
     /// without a capture CPU, capture takes no time, so no frame is ever late.
+    @inline(__always)
     mutating func present(at time: UInt64) -> Outcome {
         if faults.isEmpty && windows.windows.isEmpty {  // the common case, in short
             due += 1

@@ -13,8 +13,8 @@ extension VirtualRun {
         captures[index].nextDue = captures[index].schedule.next()
         let demand = captures[index].drawDecode()
         captures[index].productionStart = now
-        if host != nil {
-            host!.add(job: firstCaptureJob + index, demand: demand, class: captureClass, at: now)
+        if hasHost {
+            hosts[0].add(job: firstCaptureJob + index, demand: demand, class: captureClass, at: now)
             armHost()
         } else {
             queue.schedule(.produced(stream: Int32(index)), at: now + demand)

@@ -48,8 +48,8 @@ extension VirtualRun {
     /// CPU work: a job on the box's cores, or (no box declared) as long as its demand.
     @inline(__always)
     mutating func runOnHost(_ worker: Int, demand: UInt64) {
-        guard host != nil else { return after(demand, worker) }
-        host!.add(job: worker, demand: demand, class: workers[worker].kind, at: now)
+        guard hasHost else { return after(demand, worker) }
+        hosts[0].add(job: worker, demand: demand, class: workers[worker].kind, at: now)
         armHost()
     }
 
@@ -58,7 +58,7 @@ extension VirtualRun {
     /// early brings them forward, so a new check replaces the pending one.
     @inline(__always)
     mutating func armHost() {
-        guard let next = host!.nextCompletion() else { return }
+        guard let next = hosts[0].nextCompletion() else { return }
         if let armed = hostArmedAt, armed <= next { return }
         hostGeneration &+= 1
         hostArmedAt = next
@@ -67,8 +67,8 @@ extension VirtualRun {
 
     /// The host's accounting advanced to `time` (nil without a box).
     mutating func hostAt(_ time: UInt64) -> HostScheduler? {
-        guard host != nil else { return nil }
-        host!.advance(to: max(time, host!.time))
-        return host
+        guard hasHost else { return nil }
+        hosts[0].advance(to: max(time, hosts[0].time))
+        return hosts[0]
     }
 }

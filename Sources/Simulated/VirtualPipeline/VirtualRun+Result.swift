@@ -19,13 +19,13 @@ extension VirtualRun {
         var measures = RunMeasures(measuredSeconds: scenario.duration.seconds, cpu: hostCPU ?? .none,
                                    memory: .none,
                                    deviceUsage: devices.map { DeviceUsage($0.sharing) },
-                                   events: recorders.reduce(0) { $0 + $1.processedTotal }, mode: .simulated)
+                                   events: recorders.map(\.processedTotal).reduce(0, +), mode: .simulated)
         measures.batchSizes = buffers.map(\.batchSizes)
         measures.batchWaits = buffers.map(\.batchWaits)
         let busyBefore = deviceWindow.before ?? []
         measures.deviceBusyInWindow = zip(deviceWindow.after, busyBefore).map { ($0 - $1) / 1e9 }
         var result = ResultAssembler(instances: instances).assemble(before: before, after: after, end: boundary(), captures: captureEnds,
-                                                                    rows: recorders, measures: measures)
+                                                                    rows: recorders.elements, measures: measures)
         result.host = hostResult
         result.trace = trace ?? []
         return result
@@ -41,7 +41,7 @@ extension VirtualRun {
             chunkedFanOuts: suppliers.map(\.chunkedFanOuts),
             ownSlots: suppliers.map { supplier in supplier.workerSlots.map { slots[$0].counts } },
             bufferSlots: buffers.map { $0.policy.slots.map(\.counts) })
-        counts.notServed = notServed
+        counts.notServed = notServed.elements
         return counts
     }
 }

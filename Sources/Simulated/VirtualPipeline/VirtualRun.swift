@@ -34,28 +34,34 @@ enum VirtualEvent {
 /// Virtual time starts at 0 with the first arrivals (the realtime run's start, without
 /// its lead), the measured window is `[warm-up, warm-up + duration)`.
 ///
-/// A value type on purpose: its arrays of component values are mutated in place inside
-/// its mutating methods, which the compiler checks for exclusive access statically. As a
+/// A value type on purpose: its component values are mutated in place inside its
+/// mutating methods, which the compiler checks for exclusive access statically. As a
 /// class, every such access cost a dynamic exclusivity check, a third of the event loop.
+/// The components touched per event are in ``FlatArray``s (no bounds, uniqueness or
+/// copy-on-write check per access), which a copy would share: a run is built, run once
+/// and read, never copied (``VirtualExecutor/Simulation`` owns it).
 struct VirtualRun {
     let instances: RunInstances
     var scenario: RunScenario { instances.scenario }
     var windowStart: UInt64 { instances.windowStart }
     var windowEnd: UInt64 { instances.windowEnd }
 
-    var captures: [VirtualCapture] = []
-    var suppliers: [VirtualSupplier] = []
-    var slots: [LatestFrameSlot<VirtualFrame>] = []
+    let captures: FlatArray<VirtualCapture>
+    let suppliers: FlatArray<VirtualSupplier>
+    let slots: FlatArray<LatestFrameSlot<VirtualFrame>>
     /// The worker reading each own slot.
-    var slotReader: [Int] = []
+    let slotReader: FlatArray<Int>
     /// The frame-buffers each supplier delivers to, supplier after supplier (see
     /// ``VirtualSupplier/frameBuffers``).
-    private var attachedBuffers: [Int] = []
-    var buffers: [VirtualFrameBuffer] = []
-    var workers: [VirtualWorker] = []
+    private let attachedBuffers: FlatArray<Int>
+    let buffers: FlatArray<VirtualFrameBuffer>
+    let workers: FlatArray<VirtualWorker>
     var devices: [VirtualDevice] = []
-    /// The box's cores, when the scenario declares one: every CPU job shares them.
-    var host: HostScheduler?
+    /// The box's cores, when the scenario declares one (`hosts[0]`; none without): every CPU
+    /// job shares them. In a flat buffer of one, reached by its address: as an optional,
+    /// each use paid a check of its tag, five a service.
+    let hosts: FlatArray<HostScheduler>
+    let hasHost: Bool
     /// When the pending host check fires, and its generation (see ``armHost()``).
     var hostArmedAt: UInt64?
     var hostGeneration: UInt32 = 0
@@ -73,18 +79,18 @@ struct VirtualRun {
     private(set) var deviceWindow: (before: [Double]?, after: [Double]) = (nil, [])
     /// One per result row (``RunInstances/rows``); a shared kind's instances record the
     /// same row, as the realtime executor merges their recorders per row.
-    var recorders: [ServiceMeasurements] = []
+    let recorders: FlatArray<ServiceMeasurements>
     /// The recorder of stream s and worker kind k at `s × kindCount + k` (−1: the kind
     /// does not serve the stream): the per-frame lookup, without hashing.
-    private let rowIndex: [Int32]
+    private let rowIndex: FlatArray<Int32>
     private let kindCount: Int
     /// Whether a kind serves a stream's load state (``RunInstances/servedStates``; empty:
     /// every kind every state), the kind of each frame-buffer, and per row the frames of
     /// states its kind does not serve.
     private let servedStates: [Bool]
     private let stateCount: Int
-    private var bufferKind: [Int] = []
-    private(set) var notServed: [UInt64] = []
+    private let bufferKind: FlatArray<Int>
+    let notServed: FlatArray<UInt64>
     /// Completed services not yet recorded: up to ``batch`` per row, replayed into the
     /// row's measurements in order when the row's batch fills and at the end. Recording
     /// one service increments three of the row's histograms (88 KB each, hundreds of MB in
@@ -92,8 +98,8 @@ struct VirtualRun {
     /// nearly always a cache miss when recorded at once; a batch increments counters
     /// already in cache for most of its services. The result is the same as recording
     /// each at once.
-    private var pending: [PendingService] = []
-    private var pendingCount: [Int] = []
+    private let pending: FlatArray<PendingService>
+    private let pendingCount: FlatArray<Int>
     /// Services a row's batch holds: as many as ``pendingBudget`` allows, between 256 and
     /// 2048 (Reports/benchmarks.md measures the sizes).
     private let batch: Int
@@ -126,21 +132,27 @@ struct VirtualRun {
 
     init(scenario: RunScenario, trace: Bool = false) throws(ScenarioError) {
         if trace { self.trace = [] }
-        instances = RunInstances(scenario: scenario)
+        let instances = RunInstances(scenario: scenario)
+        self.instances = instances
         batch = Self.batchSize(rows: instances.rows.count)
         kindCount = instances.kinds.count
-        rowIndex = instances.rowIndex
+        rowIndex = FlatArray(instances.rowIndex)
         servedStates = instances.servedStates
         stateCount = instances.loadStates
-        if !servedStates.isEmpty { notServed = Array(repeating: 0, count: instances.rows.count) }
+        // Flat as well: as an array (empty without load states, so never uniquely referenced),
+        // the delivery loop could copy it on every frame to make it unique.
+        notServed = FlatArray(repeating: 0, count: servedStates.isEmpty ? 0 : instances.rows.count)
         devices = instances.devices.map(VirtualDevice.init)
         firstCaptureJob = instances.workers.count
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
-        host = scenario.host.map { HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1) }
-        recorders = instances.rows.map { _ in
+        hosts = FlatArray(scenario.host.map { [HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1)] } ?? [])
+        hasHost = scenario.host != nil
+        recorders = FlatArray(instances.rows.map { _ in
             ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows,
                                 states: instances.loadStates)
-        }
+        })
+        var slots: [LatestFrameSlot<VirtualFrame>] = [], slotReader: [Int] = [], workers: [VirtualWorker] = []
+        var suppliers: [VirtualSupplier] = [], attachedBuffers: [Int] = []
         for worker in instances.workers {
             let source: VirtualWorker.Source
             switch worker.source {
@@ -164,17 +176,19 @@ struct VirtualRun {
             attachedBuffers += supplier.frameBuffers
             suppliers.append(virtual)
         }
-        captures = instances.captures.map { capture in
+        (self.slots, self.slotReader, self.workers) = (FlatArray(slots), FlatArray(slotReader), FlatArray(workers))
+        (self.suppliers, self.attachedBuffers) = (FlatArray(suppliers), FlatArray(attachedBuffers))
+        captures = FlatArray(instances.captures.map { capture in
             VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
                            schedule: capture.arrivals(),
                            faults: capture.faults, faultWindows: instances.faults.windows,
                            decode: scenario.decodeCPU, decodeSeed: capture.decodeSeed)
-        }
-        buffers = instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) }
-        bufferKind = instances.frameBuffers.map { buffer in instances.kinds.firstIndex(of: buffer.plan.spec.name)! }
-        pending = Array(repeating: PendingService(), count: recorders.count * batch)
+        })
+        buffers = FlatArray(instances.frameBuffers.map { VirtualFrameBuffer(instance: $0, streamCount: instances.plan.streamCount) })
+        bufferKind = FlatArray(instances.frameBuffers.map { buffer in instances.kinds.firstIndex(of: buffer.plan.spec.name)! })
+        pending = FlatArray(repeating: PendingService(), count: recorders.count * batch)
         if instances.loadStates > 0 { pendingStates = Array(repeating: 0, count: pending.count) }
-        pendingCount = Array(repeating: 0, count: recorders.count)
+        pendingCount = FlatArray(repeating: 0, count: recorders.count)
     }
 
     /// Runs to the end of the measured window, stops the captures and suppliers as the
@@ -278,8 +292,10 @@ struct VirtualRun {
         case .hostCheck(let generation):
             guard generation == hostGeneration else { return }
             hostArmedAt = nil
-            hostDone.removeAll(keepingCapacity: true)
-            host!.finish(at: now, into: &hostDone)
+            // Emptied from the end (one job, nearly always): `removeAll(keepingCapacity:)`
+            // goes through the array's generic replaceSubrange.
+            while !hostDone.isEmpty { hostDone.removeLast() }
+            hosts[0].finish(at: now, into: &hostDone)
             for index in hostDone.indices { partDone(hostDone[index]) }
             armHost()
         }
@@ -288,26 +304,39 @@ struct VirtualRun {
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
     /// delivers it to every subscribed slot, then idle readers take their frames.
     mutating func publish(_ frame: VirtualFrame, into pipeline: Int) {
+        // An empty single inbox hands the frame straight to the loop (the same counters).
+        if let distributed = suppliers[pipeline].passThrough(frame, at: now) { return deliver(distributed, from: pipeline) }
         suppliers[pipeline].publish(frame)
+        while let distributed = suppliers[pipeline].takeForDistribution(at: now) { deliver(distributed, from: pipeline) }
+    }
+
+    /// The distribution loop's delivery of one frame to every subscribed slot, then idle
+    /// readers take their frames.
+    @inline(__always)
+    private mutating func deliver(_ distributed: VirtualFrame, from pipeline: Int) {
         let ownSlots = suppliers[pipeline].workerSlots
-        while let distributed = suppliers[pipeline].takeForDistribution(at: now) {
-            for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
-            for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
-                buffers[attachedBuffers[attached]].offer(distributed, at: now)
-            }
-            for slot in ownSlots { takeNext(slotReader[slot]) }
-            for attached in suppliers[pipeline].frameBuffers {
-                for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
-                    takeNext(worker)
-                    if workers[worker].isReady { break }  // the buffer is empty
-                }
+        for slot in ownSlots where serves(workers[slotReader[slot]].kind, distributed) { slots[slot].offer(distributed) }
+        for attached in suppliers[pipeline].frameBuffers where serves(bufferKind[attachedBuffers[attached]], distributed) {
+            buffers[attachedBuffers[attached]].offer(distributed, at: now)
+        }
+        for slot in ownSlots { takeNext(slotReader[slot]) }
+        for attached in suppliers[pipeline].frameBuffers {
+            for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
+                takeNext(worker)
+                if workers[worker].isReady { break }  // the buffer is empty
             }
         }
     }
 
     /// A ready worker takes the frame its source offers it, if any, and starts serving it.
+    /// Inlined: most calls (every arrival offers to its busy workers) end at the check.
+    @inline(__always)
     private mutating func takeNext(_ worker: Int) {
         guard workers[worker].isReady else { return }
+        takeFromSource(worker)
+    }
+
+    private mutating func takeFromSource(_ worker: Int) {
         let frame: VirtualFrame
         switch workers[worker].source {
         case .slot(let slot):
@@ -408,7 +437,8 @@ struct VirtualRun {
             record(workers[worker].rest[index], kind: workers[worker].kind, start: start)
             if trace != nil { traceFrame(workers[worker].rest[index], worker: worker, start: start) }
         }
-        workers[worker].rest.removeAll(keepingCapacity: true)
+        // Checked first: emptying an empty array still calls its generic replaceSubrange.
+        if !workers[worker].rest.isEmpty { workers[worker].rest.removeAll(keepingCapacity: true) }
         workers[worker].freeSince = now
         takeNext(worker)
     }
@@ -447,8 +477,8 @@ struct VirtualRun {
         guard let (frame, _) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
         workers[worker].service &+= 1  // its pending end, if any, is now stale
-        if host?.isRunnable(job: worker) == true {
-            host!.cancel(job: worker, at: now)
+        if hasHost && hosts[0].isRunnable(job: worker) {
+            hosts[0].cancel(job: worker, at: now)
             armHost()
         } else if let device = workers[worker].device, devices[device].jobs.contains(worker) {
             devices[device].sharing.remove(job: worker, at: now)

@@ -59,7 +59,22 @@ struct VirtualSupplier {
         } else {
             taken = perStream!.next()?.item
         }
-        guard var frame = taken else { return nil }
+        guard let frame = taken else { return nil }
+        return stamped(frame, at: now)
+    }
+
+    /// As ``publish(_:)`` then ``takeForDistribution(at:)`` when the inbox is a single slot,
+    /// open and empty (as it is whenever a frame arrives, the loop taking each at once):
+    /// the frame numbered and stamped; nil, with nothing done, otherwise.
+    @inline(__always)
+    mutating func passThrough(_ frame: VirtualFrame, at now: UInt64) -> VirtualFrame? {
+        guard single != nil, let frame = single!.passThrough(frame) else { return nil }
+        return stamped(frame, at: now)
+    }
+
+    @inline(__always)
+    private mutating func stamped(_ taken: VirtualFrame, at now: UInt64) -> VirtualFrame {
+        var frame = taken
         distributed += 1
         frame.seq = distributed
         frame.distributedAt = now

@@ -87,7 +87,8 @@ struct VirtualWorker {
         if let work = sampler.constant, faults.slowdowns.isEmpty { return work }
         if aheadPosition == ahead.count {
             if ahead.isEmpty { ahead = Array(repeating: 0, count: Self.batch) }
-            for index in 0..<Self.batch { ahead[index] = sampler.sample(random) }
+            let sampler = sampler, random = random
+            ahead.withUnsafeMutableBufferPointer { sampler.fill($0, from: random) }
             aheadPosition = 0
         }
         let sampled = ahead[aheadPosition]
