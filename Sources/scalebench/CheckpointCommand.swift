@@ -106,7 +106,7 @@ struct CheckpointCommand: ParsableCommand {
         print(Self.agreement(sliceReport.simulation, cpus: slice.cpus), terminator: "")
         if let loadBefore {
             print(String(format: "\nLoad average before the slice: %.2f on %d CPUs", loadBefore, slice.cpus)
-                  + (loadBefore > 0.5 * Double(slice.cpus) ? " — other work was running; it competes with the slice, and the model does not know it." : "."))
+                  + (loadBefore > 0.75 * Double(slice.cpus) ? " — other work was running; it competes with the slice, and the model does not know it." : "."))
         }
         print("\nReports: \(files.markdown) (and .html), \(sliceFiles.markdown) (the slice).")
     }
@@ -115,7 +115,8 @@ struct CheckpointCommand: ParsableCommand {
     /// from: a line per option and CPU-bound worker kind.
     static func agreement(_ check: SimulationCheck?, cpus: Int) -> String {
         var out = "## The host model on this machine (\(cpus) CPUs)\n\n"
-        out += "Each real-time slice run against the simulation calibrated from it (real / simulated, simulated − real):\n\n"
+        out += "Each real-time slice run against the simulation calibrated from it (real / simulated, simulated − real; "
+        out += "a kind that serves only a few frames in the slice, a slow accelerator's, shows the noise of counting a few looks):\n\n"
         guard let check, !check.calibrated.isEmpty else { return out + "- no agreement to show: no slice run could be calibrated.\n" }
         let shown: [Metric.Quantity] = [.servedFPS, .dropFraction, .latencyP50, .latencyP99, .processCores]
         for option in check.calibrated.map(\.option).uniqued().sorted() {
