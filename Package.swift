@@ -54,7 +54,7 @@ let package = Package(
         // Frame sources: synthetic, recorded and live video through libavformat/libavcodec, probe.
         .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"], swiftSettings: crossModule),
         // OS threads over Core: FrameSupplier, FrameBuffer, workers, device gates, the executor.
-        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Random"], swiftSettings: crossModule),
+        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CRuntime", "Video", "Random"], swiftSettings: crossModule),
         // The event queue and the virtual components over the same Core.
         .target(name: "Simulated", dependencies: ["ScaleBenchCore", "Random"], swiftSettings: crossModule),
         // The results database (GRDB, SQLite): schema, migrations, runs and their metrics. Stores, never runs.
