@@ -62,6 +62,10 @@ extension ResultsDatabase {
         } catch let error as VideoError {
             try discard(id)
             throw error
+        } catch let error as ScenarioError {
+            // A process worker whose program would not start: refused, not a run.
+            try discard(id)
+            throw error
         }
     }
 }
