@@ -28,7 +28,8 @@ extension ProcessWorkerSpec {
 
     private static func isExecutableFile(_ path: String) -> Bool {
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+        // access(X_OK) alone says yes to root for any file: an execute bit must be set too.
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && (info.st_mode & 0o111) != 0 && access(path, X_OK) == 0
     }
 }
 

@@ -70,6 +70,17 @@ public enum WorkerMessages {
         public var inferenceMs: Double
         public var preprocessingMs: Double
         public var postprocessingMs: Double
+
+        public init(personCount: Int, detections: Int, frameSeq: UInt64, totalMs: Double, inferenceMs: Double,
+                    preprocessingMs: Double, postprocessingMs: Double) {
+            self.personCount = personCount
+            self.detections = detections
+            self.frameSeq = frameSeq
+            self.totalMs = totalMs
+            self.inferenceMs = inferenceMs
+            self.preprocessingMs = preprocessingMs
+            self.postprocessingMs = postprocessingMs
+        }
     }
 
     /// What a reply's bytes were.
