@@ -112,7 +112,8 @@ let package = Package(
         // simulated time. Generous tolerances; CI runs them like every other target.
         .testTarget(
             name: "RealtimeChecks",
-            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -56,7 +56,8 @@ final class WorkerRunner: @unchecked Sendable {
         if batches != nil { batchSizes = Array(repeating: 0, count: spec.batch?.max ?? 1) }
         tracing = recorders.values.contains { $0.isTracing }
         engine = WorkerEngine(spec: spec, seed: seed, device: device)
-        client = spec.cost.processSpec.map { ProcessWorkerClient(name: name, spec: $0, log: log) }
+        // Named kind@instance in the log and in failures: a pipeline's instances share its name.
+        client = spec.cost.processSpec.map { ProcessWorkerClient(name: "\(spec.name)@\(name)", spec: $0, log: log) }
         failureLog = log
         thread = OSThread(name: name, role: .worker) { [unowned self] in
             if self.client != nil { self.runProcess() } else if self.nextBatch != nil { self.runBatches() } else { self.run() }
@@ -158,13 +159,13 @@ final class WorkerRunner: @unchecked Sendable {
             } catch {
                 recorders[frame.streamID]?.recordLost(frame)
                 let restart = client.spec.restart && !stop.isRaised
-                failures.append(WorkerFailureResult(instance: client.name, worker: spec.name, kind: error.kind.rawValue,
+                failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
                                                     detail: error.detail, atNanos: clock.now(), restarted: restart))
                 failureLog.log("\(error.description)\(restart ? "; restarting it" : "; the instance stops")")
                 client.stop()
                 guard restart else { return }
                 do { try client.start() } catch {
-                    failures.append(WorkerFailureResult(instance: client.name, worker: spec.name, kind: error.kind.rawValue,
+                    failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
                                                         detail: error.detail, atNanos: clock.now(), restarted: false))
                     failureLog.log(error.description)
                     return

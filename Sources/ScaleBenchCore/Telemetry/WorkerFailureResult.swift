@@ -23,6 +23,6 @@ public struct WorkerFailureResult: Sendable, Codable, Equatable {
 
     /// One line: the instance, what happened, and what followed.
     public var summary: String {
-        "worker \(instance) \(kind): \(detail)\(restarted ? " (restarted)" : " (the instance stopped)")"
+        "worker \(worker)@\(instance) \(kind): \(detail)\(restarted ? " (restarted)" : " (the instance stopped)")"
     }
 }

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+@testable import Orchestration
+@testable import Realtime
+@testable import ResultsStore
+import RuntimeSupport
+@testable import ScaleBenchCore
+import TestSupport
+import GRDB
+import XCTest
+
+/// Process workers in real runs of options A, B and C: one child per worker instance, a
+/// failed worker's reason recorded, the other streams unaffected, every frame accounted
+/// for, the failure stored, and no child left when the run ends.
+final class ProcessWorkerRunTests: TemporaryFolderTestCase {
+    static let fixture = Fixtures.path("workers/misbehaving_worker.py")
+
+    func scenario(streams: Int, topology: TopologyKind, arguments: [String] = [], restart: Bool = false) -> RunScenario {
+        var scenario = RunScenario()
+        scenario.streams = streams
+        scenario.topology = topology
+        scenario.fps = 10
+        scenario.resolution = Resolution(width: 160, height: 120)
+        var spec = ProcessWorkerSpec(command: ["/usr/bin/python3", Self.fixture] + arguments)
+        spec.replyTimeout = .seconds(5)
+        spec.stopTimeout = .milliseconds(500)
+        spec.restart = restart
+        var worker = WorkerSpec(name: "detector", cost: .process(spec))
+        worker.instances = 2
+        scenario.workers = [worker]
+        if topology == .hybrid { scenario.sharedWorkers = ["detector"] }
+        scenario.sharedInstances = 2
+        scenario.warmup = .milliseconds(500)
+        scenario.duration = .seconds(2)
+        scenario.seed = 18
+        return scenario
+    }
+
+    override func tearDownWithError() throws {
+        XCTAssertEqual(ProcessWorkerTestsChildren.children(), [], "no child process is left after \(name)")
+        try super.tearDownWithError()
+    }
+
+    func testEachOptionStartsOneChildPerWorkerInstanceAndCountsItsCPU() throws {
+        for (topology, children) in [(TopologyKind.independentPipelines, 3), (.globalPipeline, 2), (.hybrid, 2)] {
+            var options = RealtimeExecutor.Options()
+            options.workerLog = WorkerLog(keepLines: true, write: { _ in })
+            options.trace = true
+            let result = try RealtimeExecutor(scenario: scenario(streams: 3, topology: topology), options: options).run().result
+            let started = Set(options.workerLog.lines.filter { $0.contains("misbehaving worker pid") }.map { $0.split(separator: " ")[0] })
+            XCTAssertEqual(started.count, children, "\(topology): \(started.sorted())")
+            XCTAssertEqual(result.workerFailures, [], "\(topology)")
+            XCTAssertTrue(result.accounting.balanced, "\(topology)")
+            XCTAssertGreaterThan(result.workers.reduce(0) { $0 + $1.processed }, 30, "\(topology)")
+            XCTAssertNotNil(result.cpu.workerProcesses, "the children's CPU is a class of its own")
+            let served = result.trace.filter { $0.worker == "detector" }
+            XCTAssertFalse(served.isEmpty)
+            XCTAssertTrue(served.allSatisfy { $0.process != nil && $0.process!.workerMs == 1.0 }, "the worker's own timings with each service")
+        }
+    }
+
+    func testACrashingWorkerFailsAloneWithItsReasonAndNothingIsLost() throws {
+        // Stream 1's detector exits after 3 frames; stream 0's keeps going.
+        let database = try ResultsDatabase(path: path("r.sqlite"))
+        var options = RealtimeExecutor.Options()
+        options.workerLog = WorkerLog(keepLines: true, write: { _ in })
+        let identity = RunIdentity(scenarioName: "crash", scenario: scenario(streams: 2, topology: .independentPipelines,
+                                                                             arguments: ["--mode", "crash", "--room", "room-1", "--after", "3"]))
+        let result = try RunService.run(identity, database: database, provenance: Provenance.current(), options: options).result
+        XCTAssertEqual(result.workerFailures.count, 1, "\(result.workerFailures)")
+        let failure = try XCTUnwrap(result.workerFailures.first)
+        XCTAssertEqual(failure.instance, "worker-1")
+        XCTAssertEqual(failure.kind, "exited")
+        XCTAssertTrue(failure.detail.contains("exit status 3") && failure.detail.contains("inference failed"), failure.detail)
+        XCTAssertFalse(failure.restarted)
+        XCTAssertTrue(options.workerLog.lines.contains { $0.hasPrefix("worker detector@worker-1 exited:") && $0.hasSuffix("; the instance stops") },
+                      "one line in the run's log names the worker and what happened")
+        let rows = result.workers.sorted { $0.stream < $1.stream }
+        XCTAssertGreaterThan(rows[0].processed, 10, "the other stream is unaffected")
+        XCTAssertTrue(result.accounting.balanced, "every frame accounted for: \(result.accounting.lines.filter { !$0.balanced })")
+        let id = try XCTUnwrap(try database.records(scenario: "crash").last?.id)
+        let stored = try database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT instance, worker, kind, restarted FROM worker_failure WHERE run_id = ?", arguments: [id])
+        }
+        XCTAssertEqual(stored.map { [$0["instance"] as String, $0["worker"] as String, $0["kind"] as String] }, [["worker-1", "detector", "exited"]])
+    }
+
+    func testARestartingWorkerComesBackAfterEachCrash() throws {
+        let result = try RealtimeExecutor(scenario: scenario(streams: 2, topology: .independentPipelines,
+                                                             arguments: ["--mode", "crash", "--room", "room-1", "--after", "3"], restart: true),
+                                          options: { var o = RealtimeExecutor.Options(); o.workerLog = .silent; return o }()).run().result
+        XCTAssertGreaterThanOrEqual(result.workerFailures.count, 2, "each new child crashes again after 3 frames")
+        XCTAssertTrue(result.workerFailures.allSatisfy { $0.instance == "worker-1" && $0.restarted })
+        XCTAssertTrue(result.accounting.balanced)
+    }
+
+    func testAProgramThatCannotStartIsRefusedBeforeTheRun() throws {
+        var scenario = scenario(streams: 2, topology: .independentPipelines)
+        scenario.workers[0].cost = .process(ProcessWorkerSpec(command: ["no-such-detector"]))
+        XCTAssertThrowsError(try RealtimeExecutor(scenario: scenario).run()) { error in
+            XCTAssertEqual((error as? ScenarioError)?.description,
+                           "worker detector process no-such-detector: expected a command that can run (no program no-such-detector in PATH)")
+        }
+    }
+}
+
+/// Children of this process, by /proc (a zombie is still one).
+enum ProcessWorkerTestsChildren {
+    static func children() -> [Int32] {
+        let me = getpid()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == me
+        }
+    }
+}
