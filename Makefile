@@ -2,7 +2,8 @@
 # Both install the Debian packages they need first, then build.
 
 SWIFT ?= swift
-APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv
+APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv \
+  python3-msgpack python3-opencv opencv-doc
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 # The main job: P001's decision checkpoint with a quick profile (3 repetitions of 13 s,
 # about 5 minutes on 2 cores), then its report; in simulated time also the checkpoint with
