@@ -43,9 +43,10 @@ public enum CalibrationFitting {
                 values = traced.map { $0.cpu! }
             case (.process?, true):
                 // Its demand on the box: the bridge's side on the worker's thread (encoding,
-                // IPC) and every thread of its child over the service.
+                // IPC) and every thread of its child over the service; a child's first
+                // service (its start-up in it) has no child CPU and is left out.
                 quantity = "cpu-demand"
-                values = traced.map { $0.cpu! + ($0.childCPU ?? 0) }
+                values = traced.compactMap { sample in sample.childCPU.map { sample.cpu! + $0 } }
             case (.offload?, true):
                 quantity = "accelerator"
                 values = traced.map { max($0.wall - $0.cpu!, 0) }

@@ -39,6 +39,10 @@ public struct RunRecord: Sendable {
     /// Each worker kind at each stream, over the window and in each load state: what a
     /// service level judged room by room reads.
     public var rooms: [RoomRecord] = []
+    /// Process worker kinds' services and failures (empty unless the run has any).
+    public var processWorkers: [ProcessWorkerRecord] = []
+    /// CPU by class, cores, as `cpu_usage` holds it (read for runs with process workers).
+    public var cpuByClass: [(name: String, cores: Double)] = []
 
     /// A kind at one stream (room), as `worker_metrics` (state nil) or `state_metrics`
     /// (a stream's row in a load state) holds it.
@@ -222,6 +226,12 @@ extension ResultsDatabase {
                         SELECT device, utilisation FROM device_usage WHERE run_id = ? AND utilisation IS NOT NULL
                         """, arguments: [id]).map { ($0["device"] as String, $0["utilisation"] as Double) }, uniquingKeysWith: { first, _ in first }))
                 record.rooms = rooms + (try Self.roomStates(db, run: id))
+                // Only runs with process workers: the figures scan the run's trace.
+                let processKinds = record.scenario.map { WorkerSpec.uniquelyNamed($0.workers).filter { $0.cost.processSpec != nil }.map(\.name) } ?? []
+                if !processKinds.isEmpty {
+                    record.processWorkers = try Self.processWorkers(db, run: id, kinds: processKinds)
+                    record.cpuByClass = try Self.cpuByClass(db, run: id)
+                }
                 return record
             }
         }

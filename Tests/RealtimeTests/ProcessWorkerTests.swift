@@ -73,6 +73,8 @@ final class ProcessWorkerTests: XCTestCase {
         XCTAssertEqual(last.reply.totalMs, 1.0)
         XCTAssertEqual(last.reply.inferenceMs, 0.5)
         XCTAssertNotNil(last.childCPUNanos, "the child's process CPU clock is readable")
+        XCTAssertNil(try ProcessWorkerClient(name: "cold", spec: spec("ok"), log: .silent).firstService(),
+                     "a child's first service holds its start-up: no demand figure")
         XCTAssertGreaterThan(last.encodeNanos, 0)
         client.stop()
         XCTAssertNil(client.process)
@@ -197,6 +199,15 @@ final class ProcessWorkerTests: XCTestCase {
             usleep(10_000)
         }
         return condition()
+    }
+}
+
+extension ProcessWorkerClient {
+    /// A new child's first service's child CPU, the child stopped after it.
+    func firstService() throws -> UInt64? {
+        try start()
+        defer { stop() }
+        return try serve(ProcessWorkerTests.frame(seq: 1)).childCPUNanos
     }
 }
 

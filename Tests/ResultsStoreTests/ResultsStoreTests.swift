@@ -30,7 +30,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         }
         XCTAssertEqual(tables, ["accounting", "batch_metrics", "batch_wait", "calibration", "cpu_usage", "device_usage", "environment", "fairness", "fault_isolation", "frame_trace",
                                 "grdb_migrations", "host_usage", "infeasible_cell", "pool_metrics", "run", "state_metrics", "stream_metrics", "timeline",
-                                "worker_metrics"])
+                                "worker_failure", "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
         XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }

@@ -13,7 +13,8 @@ final class ProcessWorkerClient {
     /// One service's measurements.
     struct Service {
         var reply: WorkerMessages.Reply
-        /// The child's CPU time over the service (every thread of it), ns.
+        /// The child's CPU time over the service (every thread of it), ns; nil for a child's
+        /// first service (its start-up's CPU is in it) or when its clock cannot be read.
         var childCPUNanos: UInt64?
         /// Encoding the frame on the worker's thread, ns.
         var encodeNanos: UInt64
@@ -28,6 +29,9 @@ final class ProcessWorkerClient {
     private(set) var endedChildrenCPUNanos: UInt64 = 0
     /// The live child's pid and the CPU its predecessors used, for the harness's reads.
     let published = ChildCPU()
+    /// The live child has served no frame yet: its first service's CPU includes its
+    /// start-up (an interpreter, a model loading), which is not a frame's demand.
+    private var cold = true
 
     init(name: String, spec: ProcessWorkerSpec, log: WorkerLog) {
         self.name = name
@@ -41,6 +45,7 @@ final class ProcessWorkerClient {
         stop()
         let child = try WorkerProcess(name: name, spec: spec, log: log)
         process = child
+        cold = true
         published.set(pid: child.pid, ended: endedChildrenCPUNanos)
     }
 
@@ -81,7 +86,8 @@ final class ProcessWorkerClient {
         case .rejected(let reason):
             throw WorkerProcessFailure(worker: name, kind: .rejected, detail: "frame \(frame.seq) of stream \(frame.streamID): \(reason)")
         case .reply(let reply):
-            let childCPU = cpuBefore.flatMap { before in cpuAfter.map { $0 &- before } }
+            let childCPU = cold ? nil : cpuBefore.flatMap { before in cpuAfter.map { $0 &- before } }
+            cold = false
             return Service(reply: reply, childCPUNanos: childCPU, encodeNanos: encodeNanos)
         }
     }
