@@ -21,6 +21,8 @@ public struct RunRecord: Sendable {
     public var environment: String
     /// Per worker kind, in the order the run lists them.
     public var kinds: [KindRecord]
+    /// CPU in use over the window, cores: the workbench's process and, in real time, its
+    /// process workers' children (nil: no CPU rows, a simulation without a box).
     public var processCores: Double?
     public var peakRSSBytes: Int64?
     /// Per device: modelled model memory and the device's memory (GB).
@@ -189,7 +191,11 @@ extension ResultsDatabase {
                     seed: UInt64(bitPattern: row["seed"] as Int64), mode: RunMode(rawValue: row["mode"]) ?? .realtime, startedAt: row["started_at"],
                     measuredSeconds: row["measured_seconds"], warmupSeconds: row["warmup_seconds"], environment: row["fingerprint"],
                     kinds: kinds,
-                    processCores: try Double.fetchOne(db, sql: "SELECT cores FROM cpu_usage WHERE run_id = ? AND class = 'process'", arguments: [id]),
+                    // The workbench's CPU and its process workers' children's: the original's
+                    // workers are processes, and the options differ in how many there are.
+                    processCores: try Double.fetchOne(db, sql: """
+                        SELECT sum(cores) FROM cpu_usage WHERE run_id = ? AND class IN ('process', 'worker-process')
+                        """, arguments: [id]),
                     peakRSSBytes: row["peak_rss_bytes"],
                     devices: try Row.fetchAll(db, sql: "SELECT device, model_memory_gb, memory_gb FROM device_usage WHERE run_id = ? ORDER BY rowid", arguments: [id])
                         .map { ($0["device"], $0["model_memory_gb"], $0["memory_gb"]) },
