@@ -52,9 +52,9 @@ final class ProcessWorkerClient {
     /// Stops the child, keeping the CPU it used in the instance's total.
     func stop() {
         guard let child = process else { return }
-        let spent = child.cpuNanos()
+        // Reaped, its total comes from the kernel's account, the part after the last read included.
         child.stop()
-        endedChildrenCPUNanos += spent ?? 0
+        endedChildrenCPUNanos += child.cpuNanos() ?? 0
         process = nil
         published.set(pid: nil, ended: endedChildrenCPUNanos)
     }

@@ -80,6 +80,8 @@ public final class WorkerProcess {
     /// The child's last log line: a crash's traceback ends there.
     public private(set) var lastLogLine: String?
     private var exitStatus: Int32?
+    /// Its whole CPU time, from the kernel's account at reaping (its clock is gone then).
+    private var finalCPUNanos: UInt64?
 
     /// Starts the child. Throws a ``WorkerProcessFailure`` of kind `notStarted` when the
     /// command cannot be run.
@@ -126,11 +128,23 @@ public final class WorkerProcess {
     /// workbench; ignored once, the write returns EPIPE and the worker is failed instead.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    /// CPU time of every thread of the child so far, ns (nil once it has been reaped).
+    /// CPU time of every thread of the child so far, ns (once reaped: its total).
     public func cpuNanos() -> UInt64? {
-        guard exitStatus == nil else { return nil }
+        guard exitStatus == nil else { return finalCPUNanos }
         let nanos = scalebench_process_cpu_ns(pid)
         return nanos < 0 ? nil : UInt64(nanos)
+    }
+
+    /// waitpid with the child's resource usage kept; the result as waitpid's.
+    private func wait(options: Int32) -> Int32 {
+        var status: Int32 = 0, usage = rusage()
+        let result = wait4(pid, &status, options, &usage)
+        if result == pid {
+            exitStatus = status
+            let seconds = UInt64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            finalCPUNanos = seconds * 1_000_000_000 + UInt64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000
+        }
+        return result
     }
 
     /// Sends one request and reads its reply, both before the monotonic `deadline`.
@@ -263,10 +277,9 @@ public final class WorkerProcess {
     private func reap(within nanos: UInt64) -> Bool {
         guard exitStatus == nil else { return true }
         let deadline = monotonicNanos() + nanos
-        var status: Int32 = 0
         while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { exitStatus = status; return true }
+            let result = wait(options: WNOHANG)
+            if result == pid { return true }
             if result < 0 && errno != EINTR { exitStatus = -1; return true }
             guard monotonicNanos() < deadline else { return false }
             // Reaping is not on the frame path: a short sleep between looks is enough.
@@ -287,9 +300,8 @@ public final class WorkerProcess {
             if exitStatus == nil {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                exitStatus = status
+                while wait(options: 0) < 0 && errno == EINTR {}
+                if exitStatus == nil { exitStatus = -1 }
             }
         }
         // The group's other members (a worker's own children) go with it.
