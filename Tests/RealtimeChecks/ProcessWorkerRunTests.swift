@@ -119,3 +119,32 @@ enum ProcessWorkerTestsChildren {
         }
     }
 }
+
+/// The reference worker, a real person detector (OpenCV's HOG people detector from
+/// Debian's python3-opencv), on OpenCV's pedestrian recording (opencv-doc): persons are
+/// found on the frames, which all show people. `make deps` installs both.
+final class ReferenceWorkerTests: XCTestCase {
+    static let recording = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
+
+    func testTheHOGDetectorFindsThePedestrians() throws {
+        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.recording), "\(Self.recording) is missing: run make deps (opencv-doc)")
+        var scenario = RunScenario()
+        scenario.streams = 1
+        scenario.source = .file(Self.recording)
+        scenario.fps = 2
+        scenario.resolution = nil
+        let spec = ProcessWorkerSpec(command: ["/usr/bin/python3", Fixtures.repository.appendingPathComponent("workers/hog_person_detector.py").path])
+        scenario.workers = [WorkerSpec(name: "hog", cost: .process(spec))]
+        scenario.warmup = .milliseconds(500)
+        scenario.duration = .seconds(3)
+        var options = RealtimeExecutor.Options(keepEvents: true)
+        options.workerLog = .silent
+        let (result, events) = try RealtimeExecutor(scenario: scenario, options: options).run()
+        XCTAssertEqual(result.workerFailures, [])
+        XCTAssertGreaterThanOrEqual(events.count, 3, "a frame every 500 ms, each served in well under a second")
+        let persons = events.map(\.result)
+        XCTAssertGreaterThanOrEqual(persons.filter { $0 > 0 }.count, persons.count * 3 / 4, "people on the frames: \(persons)")
+        XCTAssertLessThanOrEqual(persons.max() ?? 0, 20, "a plausible count for a street scene: \(persons)")
+        XCTAssertEqual(ProcessWorkerTestsChildren.children(), [])
+    }
+}
