@@ -7,6 +7,7 @@ import Foundation
 @testable import ResultsStore
 import RuntimeSupport
 @testable import ScaleBenchCore
+@testable import Simulated
 import TestSupport
 import GRDB
 import XCTest
@@ -94,6 +95,29 @@ final class ProcessWorkerRunTests: TemporaryFolderTestCase {
         XCTAssertGreaterThanOrEqual(result.workerFailures.count, 2, "each new child crashes again after 3 frames")
         XCTAssertTrue(result.workerFailures.allSatisfy { $0.instance == "worker-1" && $0.restarted })
         XCTAssertTrue(result.accounting.balanced)
+    }
+
+    func testACalibrationMakesAProcessWorkerACPUWorkerOfItsDemand() throws {
+        let database = try ResultsDatabase(path: path("c.sqlite"))
+        var options = RealtimeExecutor.Options()
+        options.trace = true
+        options.workerLog = .silent
+        let identity = RunIdentity(scenarioName: "calibrated", scenario: scenario(streams: 2, topology: .independentPipelines))
+        let result = try RunService.run(identity, database: database, provenance: Provenance.current(), options: options).result
+        let id = try XCTUnwrap(try database.records(scenario: "calibrated").last?.id)
+        let fits = try CalibrationFitting.fit(run: id, database: database)
+        let detector = try XCTUnwrap(fits.first { $0.worker == "detector" })
+        XCTAssertEqual(detector.quantity, "cpu-demand")
+        let served = result.trace.filter { $0.worker == "detector" }
+        XCTAssertEqual(detector.samples, served.count - 2, "each child's first service (its start-up) is left out")
+        let demand = served.compactMap { record in record.process?.childCPUNanos.map { $0 + record.cpuNanos! } }
+        XCTAssertEqual(demand.count, detector.samples)
+        try database.storeCalibration(fits.flatMap(\.records), run: id)
+        var simulated = scenario(streams: 2, topology: .independentPipelines)
+        XCTAssertThrowsError(try VirtualExecutor.check(simulated), "uncalibrated: refused")
+        try simulated.applyCalibration(of: id, from: database, path: path("c.sqlite"))
+        guard case .cpu = simulated.workers[0].cost else { return XCTFail("a cpu worker of its demand: \(simulated.workers[0].cost)") }
+        XCTAssertNoThrow(try VirtualExecutor(scenario: simulated).run())
     }
 
     func testAProgramThatCannotStartIsRefusedBeforeTheRun() throws {
