@@ -97,7 +97,7 @@ public final class WorkerProcess {
             for fd in inPipe + outPipe + errPipe where fd >= 0 { close(fd) }
             throw WorkerProcessFailure(worker: name, kind: .notStarted, detail: "cannot make its pipes: \(reason)")
         }
-        var environment = Self.environment(adding: spec.environment)
+        let environment = Self.environment(adding: spec.environment)
         var child: Int32 = 0
         let status = Self.withCStrings(spec.command) { argv in
             Self.withCStrings(environment) { envp in
@@ -107,7 +107,6 @@ public final class WorkerProcess {
                 return scalebench_spawn(argv, envp, nil, inPipe[0], outPipe[1], errPipe[1], &child)
             }
         }
-        environment.removeAll()
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard status == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
