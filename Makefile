@@ -29,7 +29,7 @@ ASAN_OPTIONS_CHILD := detect_leaks=1:detect_stack_use_after_return=0
 LSAN_OPTIONS_RUN := suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0
 TSAN_OPTIONS_RUN := halt_on_error=0:second_deadlock_stack=1
 
-.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-simpy bench-simulation simulation-check
+.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-simpy bench-simulation simulation-check bench-process-workers
 
 deps:
 	@missing=""; \
@@ -105,3 +105,8 @@ bench-simulation: release
 # (about 3 minutes; report in Reports/agreement.md).
 simulation-check: release
 	SCALEBENCH=.build/release/scalebench benchmarks/simulation-check.sh
+
+# The HOG person detector as a process worker at 4 streams of the pedestrian recording in
+# A, B and C, calibrated and simulated (about 4 minutes; Reports/benchmarks.md).
+bench-process-workers: release
+	SCALEBENCH=.build/release/scalebench benchmarks/process-workers.sh
