@@ -2,9 +2,10 @@
 # Both install the Debian packages they need first, then build.
 
 SWIFT ?= swift
-# chromium (with a font to measure text by) lays the HTML report out headless in the tests.
+# chromium (with a font to measure text by) lays the HTML report out headless in the tests;
+# python3-msgpack and python3-opencv run the reference person detector, on opencv-doc's recording.
 APT_PACKAGES := libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libgsl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-venv \
-	chromium fonts-liberation
+	chromium fonts-liberation python3-msgpack python3-opencv opencv-doc
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 # The main job: P001's decision checkpoint for the box the preset declares (`scalebench
 # checkpoint`: a real-time slice on this machine checks the calibrated host model, then the
@@ -31,7 +32,7 @@ ASAN_OPTIONS_CHILD := detect_leaks=1:detect_stack_use_after_return=0
 LSAN_OPTIONS_RUN := suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0
 TSAN_OPTIONS_RUN := halt_on_error=0:second_deadlock_stack=1
 
-.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-original bench-simpy bench-simulation simulation-check
+.PHONY: deps build release run test test-asan test-tsan fuzz-video bench bench-original bench-simpy bench-simulation simulation-check bench-process-workers
 
 deps:
 	@missing=""; \
@@ -112,3 +113,8 @@ bench-simulation: release
 # (about 3 minutes; report in Reports/agreement.md).
 simulation-check: release
 	SCALEBENCH=.build/release/scalebench benchmarks/simulation-check.sh
+
+# The HOG person detector as a process worker at 4 streams of the pedestrian recording in
+# A, B and C, calibrated and simulated (about 4 minutes; Reports/benchmarks.md).
+bench-process-workers: release
+	SCALEBENCH=.build/release/scalebench benchmarks/process-workers.sh

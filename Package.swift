@@ -54,7 +54,7 @@ let package = Package(
         // Frame sources: synthetic, recorded and live video through libavformat/libavcodec, probe.
         .target(name: "Video", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CFFmpeg", "Random"], swiftSettings: crossModule),
         // OS threads over Core: FrameSupplier, FrameBuffer, workers, device gates, the executor.
-        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Random"], swiftSettings: crossModule),
+        .target(name: "Realtime", dependencies: ["ScaleBenchCore", "RuntimeSupport", "CRuntime", "Video", "Random"], swiftSettings: crossModule),
         // The event queue and the virtual components over the same Core.
         .target(name: "Simulated", dependencies: ["ScaleBenchCore", "Random"], swiftSettings: crossModule),
         // The results database (GRDB, SQLite): schema, migrations, runs and their metrics. Stores, never runs.
@@ -112,7 +112,8 @@ let package = Package(
         // simulated time. Generous tolerances; CI runs them like every other target.
         .testTarget(
             name: "RealtimeChecks",
-            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["ScaleBenchCore", "RuntimeSupport", "Video", "Realtime", "Simulated", "ResultsStore", "Orchestration", "Random", "TestSupport", "scalebench", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -30,4 +30,12 @@ static inline void scalebench_av_strerror(int code, char *buffer, size_t size) {
     if (av_strerror(code, buffer, size) < 0) { snprintf(buffer, size, "error %d", code); }
 }
 
+
+/// The MJPEG encoder's fixed quantiser: FF_QP2LAMBDA × q (2 best … 31 worst), as
+/// `ffmpeg -q:v` sets it.
+static inline void scalebench_set_fixed_quality(AVCodecContext *context, int q) {
+    context->flags |= AV_CODEC_FLAG_QSCALE;
+    context->global_quality = FF_QP2LAMBDA * q;
+}
+
 #endif

@@ -57,6 +57,7 @@ public struct Report {
         }
         out += poolsMarkdown()
         if let batching { out += batching.markdown() }
+        out += processWorkersMarkdown()
         out += "## Options side by side\n\n"
         out += "Median over repetitions [\(comparison.intervalNote)]; "
         out += "n = runs that support the metric.\n\n"

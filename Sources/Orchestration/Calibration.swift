@@ -9,8 +9,8 @@ public struct CalibrationError: Error, CustomStringConvertible {
 extension RunScenario {
     /// Gives each worker that the calibration of run `selector` (an id or a unique prefix)
     /// names its fitted distribution, keeping its cost model (offload stays offload, with
-    /// its measured host cost; cpu stays cpu; a pixels worker whose CPU demand was fitted
-    /// becomes a cpu worker of that demand), gives the captures the fitted CPU per frame
+    /// its measured host cost; cpu stays cpu; a pixels or process worker whose CPU demand
+    /// was fitted becomes a cpu worker of that demand), gives the captures the fitted CPU per frame
     /// (`decode-cpu`), and records the source run.
     public mutating func applyCalibration(of selector: String, from database: ResultsDatabase, path: String) throws {
         guard let run = try database.runID(matching: selector) else {
@@ -35,8 +35,9 @@ extension RunScenario {
                 if let host = fit.hostCostMs { workers[index].hostCost = Duration(nanoseconds: UInt64((host * 1e6).rounded())) }
             case .cpu:
                 workers[index].cost = .cpu(fit.distribution)
-            case .pixels:
-                // Its measured CPU demand makes it a CPU worker a simulation can run.
+            case .pixels, .process:
+                // Its measured CPU demand makes it a CPU worker a simulation can run (a
+                // process worker's: the encoding on its thread and its child's CPU).
                 guard fit.quantity == "cpu-demand" else { continue }
                 workers[index].cost = .cpu(fit.distribution)
             }

@@ -5,7 +5,8 @@ import ScaleBenchCore
 /// Fits each worker kind of a traced real-time run, as `calibrate` stores it. What is
 /// fitted depends on the kind, so that a calibration describes demand, not contention:
 /// a `cpu` or `pixels` worker's CPU time per service on its own thread (what it costs an
-/// uncontended core, whatever the run's box was doing); an `offload` worker's wall time
+/// uncontended core, whatever the run's box was doing; a `process` worker's thread and
+/// child CPU together); an `offload` worker's wall time
 /// less its CPU time (the accelerator's part), with its mean CPU time as its host cost;
 /// the captures' productions (decode and conversion, or rendering) their CPU time per
 /// frame, the scenario's `decode-cpu`. Traces recorded before CPU times were fit wall
@@ -40,6 +41,12 @@ public enum CalibrationFitting {
             case (.cpu?, true), (.pixels?, true):
                 quantity = "cpu-demand"
                 values = traced.map { $0.cpu! }
+            case (.process?, true):
+                // Its demand on the box: the bridge's side on the worker's thread (encoding,
+                // IPC) and every thread of its child over the service; a child's first
+                // service (its start-up in it) has no child CPU and is left out.
+                quantity = "cpu-demand"
+                values = traced.compactMap { sample in sample.childCPU.map { sample.cpu! + $0 } }
             case (.offload?, true):
                 quantity = "accelerator"
                 values = traced.map { max($0.wall - $0.cpu!, 0) }

@@ -27,7 +27,9 @@ public enum RunService {
     public static func checkBeforeStart(_ identity: RunIdentity, onAvailableCPUs: Bool = false) throws {
         switch identity.mode {
         case .simulated: try VirtualExecutor.check(identity.scenario)
-        case .realtime: _ = try identity.scenario.host?.placement(available: CPUAffinity.available(), onAvailable: onAvailableCPUs)
+        case .realtime:
+            _ = try identity.scenario.host?.placement(available: CPUAffinity.available(), onAvailable: onAvailableCPUs)
+            try RealtimeExecutor.check(identity.scenario)
         }
     }
 }
@@ -42,7 +44,7 @@ extension ResultsDatabase {
     public func execute(_ identity: RunIdentity, provenance: Provenance,
                         options: RealtimeExecutor.Options) throws -> (result: RunResult, events: [WorkerEvent]) {
         try identity.scenario.validate()
-        if identity.mode == .simulated { try VirtualExecutor.check(identity.scenario) }
+        if identity.mode == .simulated { try VirtualExecutor.check(identity.scenario) } else { try RealtimeExecutor.check(identity.scenario) }
         let id = try begin(identity, provenance: provenance)
         do {
             let (result, events) = identity.mode == .simulated
@@ -58,6 +60,10 @@ extension ResultsDatabase {
             }
             return (result, events)
         } catch let error as VideoError {
+            try discard(id)
+            throw error
+        } catch let error as ScenarioError {
+            // A process worker whose program would not start: refused, not a run.
             try discard(id)
             throw error
         }

@@ -38,6 +38,8 @@ public struct RealtimeExecutor {
         /// Run a declared box on the CPUs this machine has when it has fewer than the box's
         /// threads, instead of refusing (the result says it was not pinned to the box).
         public var onAvailableCPUs = false
+        /// Where process workers' children's standard error and their failures go.
+        public var workerLog = WorkerLog()
         public init(keepEvents: Bool = false, cancel: StopSignal = StopSignal()) {
             self.keepEvents = keepEvents
             self.cancel = cancel
@@ -58,6 +60,7 @@ public struct RealtimeExecutor {
     /// that cannot be opened, in both cases before any thread starts.
     public func run() throws -> (result: RunResult, events: [WorkerEvent]) {
         try scenario.validate()
+        try Self.check(scenario)
         // The box's CPUs: pinned before any thread of the run exists (they inherit it),
         // restored afterwards.
         let original = CPUAffinity.available()
@@ -73,6 +76,15 @@ public struct RealtimeExecutor {
         let components = Components(instances: instances, sources: sources.producers, options: options, runStart: runStart,
                                     stop: stop)
         let (suppliers, workers, captures) = (components.suppliers, components.workers, components.captures)
+        // Process workers' children, before any thread: a program that cannot run is
+        // refused before the run, and those already started are stopped (and reaped).
+        for (index, worker) in workers.enumerated() {
+            do { try worker.startProcess() } catch {
+                for started in workers[..<index] { started.client?.stop() }
+                throw ScenarioError(key: "worker \(worker.spec.name) process", value: worker.client?.spec.commandLine ?? "",
+                                    allowed: "a program that starts (\(error.description))")
+            }
+        }
 
         // Start consumers before producers, so no early frame meets a missing reader.
         for supplier in suppliers { try! supplier.start() }
@@ -112,8 +124,13 @@ public struct RealtimeExecutor {
             rssAtEndOfWindowBytes: after.process.currentRSSBytes,
             framePoolBytes: UInt64(captures.reduce(0) { $0 + $1.report.bufferBytes }),
             preloadedClipBytes: UInt64(sources.clip?.memoryBytes ?? 0))
+        var cpu = Boundary.cpu(before: before, after: after, window: max(measured, 1e-9))
+        if workers.contains(where: { $0.client != nil }) {
+            let seconds = Double(after.childCPU &- before.childCPU) / 1e9
+            cpu.workerProcesses = CPUResult.Share(seconds: seconds, cores: seconds / max(measured, 1e-9))
+        }
         var measures = RunMeasures(
-            measuredSeconds: measured, cpu: Boundary.cpu(before: before, after: after, window: max(measured, 1e-9)),
+            measuredSeconds: measured, cpu: cpu,
             memory: memory, deviceUsage: components.gates.map { $0.snapshot() },
             events: workers.reduce(0) { $0 + $1.emitter.count }, mode: .realtime)
         measures.batchSizes = components.batchSizes()
@@ -124,16 +141,24 @@ public struct RealtimeExecutor {
             rows: components.rowMeasurements(), measures: measures)
         result.timeline = timeline
         result.cancelled = cancelled
+        result.workerFailures = workers.flatMap(\.failures).map { failure in
+            var relative = failure
+            relative.atNanos = failure.atNanos > runStart ? failure.atNanos - runStart : 0
+            return relative
+        }
         if let host = scenario.host, let placement {
             let window = max(measured, 1e-9)
             let sorted = runnable.sorted()
+            // The box runs the workbench and its process workers' children alike.
+            let coresInUse = result.cpu.process.cores + (result.cpu.workerProcesses?.cores ?? 0)
             result.host = HostResult(
-                spec: host, cpus: placement.cpus.count, pinned: placement.pinned, coresInUse: result.cpu.process.cores,
-                utilisation: result.cpu.process.cores / Double(placement.cpus.count),
+                spec: host, cpus: placement.cpus.count, pinned: placement.pinned, coresInUse: coresInUse,
+                utilisation: coresInUse / Double(placement.cpus.count),
                 runQueueMean: sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count),
                 runQueueP99: sorted.isEmpty ? nil : Double(sorted[min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)]),
                 coresByKind: instances.kinds.map { kind in
-                    HostResult.KindShare(worker: kind, cores: Double(after.workerCPU(kind) &- before.workerCPU(kind)) / 1e9 / window)
+                    HostResult.KindShare(worker: kind, cores: Double(after.workerCPU(kind) &- before.workerCPU(kind)
+                                                                     + after.childCPU(kind) &- before.childCPU(kind)) / 1e9 / window)
                 })
         }
         if options.trace { result.trace = captures.flatMap(\.report.trace) + workers.flatMap { $0.recorders.values.flatMap(\.trace) } }
@@ -174,7 +199,7 @@ private struct Components {
             WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
                          device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next,
-                         batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) })
+                         batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) }, log: options.workerLog)
         }
         // A kind that some stream's load state does not run gets its frames through a filter.
         let served = instances.servedStates, kinds = instances.kinds.count
@@ -294,8 +319,12 @@ private struct Boundary {
     var threadCPU: [(OSThread.Role, UInt64)]
     /// CPU of the worker threads, by worker kind.
     var workerCPUByKind: [String: UInt64]
+    /// CPU of process workers' children, by worker kind.
+    var childCPUByKind: [String: UInt64]
 
     func workerCPU(_ kind: String) -> UInt64 { workerCPUByKind[kind] ?? 0 }
+    func childCPU(_ kind: String) -> UInt64 { childCPUByKind[kind] ?? 0 }
+    var childCPU: UInt64 { childCPUByKind.values.reduce(0, +) }
     var harnessCPU: UInt64
     var chunkCPU: UInt64
     /// By device: busy seconds so far.
@@ -306,10 +335,15 @@ private struct Boundary {
     }
 
     static func take(_ components: Components, threads: [OSThread], harnessCPU: UInt64) -> Boundary {
-        var byKind: [String: UInt64] = [:]
-        if !threads.isEmpty { for worker in components.workers { byKind[worker.spec.name, default: 0] += worker.thread.cpuNanos() } }
+        var byKind: [String: UInt64] = [:], childByKind: [String: UInt64] = [:]
+        if !threads.isEmpty {
+            for worker in components.workers {
+                byKind[worker.spec.name, default: 0] += worker.thread.cpuNanos()
+                if let client = worker.client { childByKind[worker.spec.name, default: 0] += client.published.nanos() }
+            }
+        }
         return Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
-                 workerCPUByKind: byKind, harnessCPU: harnessCPU,
+                 workerCPUByKind: byKind, childCPUByKind: childByKind, harnessCPU: harnessCPU,
                  chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos },
                  deviceBusy: components.gates.map { $0.snapshot().busySeconds })
     }

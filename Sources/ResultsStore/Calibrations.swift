@@ -68,13 +68,15 @@ extension ResultsDatabase {
 
     /// Per worker kind, each traced service's wall time and its thread's CPU time (ns;
     /// nil for traces recorded before CPU times were).
-    public func serviceSamples(run: String) throws -> [String: [(wall: Double, cpu: Double?)]] {
+    public func serviceSamples(run: String) throws -> [String: [(wall: Double, cpu: Double?, childCPU: Double?)]] {
         try pool.read { db in
-            var samples: [String: [(wall: Double, cpu: Double?)]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT worker, end_ns - start_ns AS service, cpu_ns FROM frame_trace WHERE run_id = ?",
-                                           arguments: [run])
+            var samples: [String: [(wall: Double, cpu: Double?, childCPU: Double?)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT worker, end_ns - start_ns AS service, cpu_ns, child_cpu_ns FROM frame_trace WHERE run_id = ?
+                """, arguments: [run])
             while let row = try rows.next() {
-                samples[row["worker"], default: []].append((Double(row["service"] as Int64), (row["cpu_ns"] as Int64?).map(Double.init)))
+                samples[row["worker"], default: []].append((Double(row["service"] as Int64), (row["cpu_ns"] as Int64?).map(Double.init),
+                                                            (row["child_cpu_ns"] as Int64?).map(Double.init)))
             }
             return samples
         }

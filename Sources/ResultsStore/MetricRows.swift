@@ -83,12 +83,21 @@ enum MetricRows {
             try waits.execute(arguments: StatementArguments(values))
         }
 
+        let failures = try db.cachedStatement(sql: """
+            INSERT INTO worker_failure (run_id, instance, worker, kind, detail, at_seconds, restarted) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for f in result.workerFailures {
+            try failures.execute(arguments: [runID, f.instance, f.worker, f.kind, f.detail, Double(f.atNanos) / 1e9, f.restarted])
+        }
+
         // A simulation without a box models no CPU: it has no CPU rows (not zeros).
         if result.mode == .realtime || result.host != nil {
             let cpu = try db.cachedStatement(sql: "INSERT INTO cpu_usage (run_id, class, seconds, cores) VALUES (?, ?, ?, ?)")
             let c = result.cpu
-            for (name, share) in [("process", c.process), ("capture", c.capture), ("supplier", c.supplier), ("worker", c.worker),
-                                  ("harness", c.harness), ("unattributed", c.unattributed)] {
+            var classes = [("process", c.process), ("capture", c.capture), ("supplier", c.supplier), ("worker", c.worker),
+                           ("harness", c.harness), ("unattributed", c.unattributed)]
+            if let children = c.workerProcesses { classes.append(("worker-process", children)) }
+            for (name, share) in classes {
                 try cpu.execute(arguments: [runID, name, share.seconds, share.cores])
             }
         }
@@ -160,8 +169,9 @@ enum MetricRows {
     static func insertTrace(_ records: [FrameTraceRecord], runID: String, db: Database) throws {
         guard !records.isEmpty else { return }
         let statement = try db.makeStatement(sql: """
-            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns, cpu_ns, instance)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO frame_trace (run_id, stream, worker, seq, captured_ns, distributed_ns, start_ns, end_ns, cpu_ns, instance,
+                                     child_cpu_ns, encode_ns, worker_ms, inference_ms, persons)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let raw = statement.sqliteStatement
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -189,6 +199,15 @@ enum MetricRows {
             sqlite3_bind_int64(raw, 7, Int64(bitPattern: record.serviceStart))
             sqlite3_bind_int64(raw, 8, Int64(bitPattern: record.serviceEnd))
             if let cpu = record.cpuNanos { sqlite3_bind_int64(raw, 9, Int64(bitPattern: cpu)) } else { sqlite3_bind_null(raw, 9) }
+            if let process = record.process {
+                if let child = process.childCPUNanos { sqlite3_bind_int64(raw, 11, Int64(bitPattern: child)) } else { sqlite3_bind_null(raw, 11) }
+                sqlite3_bind_int64(raw, 12, Int64(bitPattern: process.encodeNanos))
+                sqlite3_bind_double(raw, 13, process.workerMs)
+                sqlite3_bind_double(raw, 14, process.inferenceMs)
+                sqlite3_bind_int64(raw, 15, Int64(process.persons))
+            } else {
+                for column: Int32 in 11...15 { sqlite3_bind_null(raw, column) }
+            }
             let code = sqlite3_step(raw)
             sqlite3_reset(raw)
             guard code == SQLITE_DONE else {

@@ -14,7 +14,30 @@ enum Migrations {
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
+        migrator.registerMigration("v9", migrate: v9)
         return migrator
+    }
+
+    /// Process workers: each traced service seen from both sides (the child's CPU time,
+    /// the encoding on the worker's thread, the worker's own total and inference times,
+    /// the persons it counted), and each failed worker instance with its reason.
+    static func v9(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE frame_trace ADD COLUMN child_cpu_ns INTEGER;
+            ALTER TABLE frame_trace ADD COLUMN encode_ns INTEGER;
+            ALTER TABLE frame_trace ADD COLUMN worker_ms REAL;
+            ALTER TABLE frame_trace ADD COLUMN inference_ms REAL;
+            ALTER TABLE frame_trace ADD COLUMN persons INTEGER;
+            CREATE TABLE worker_failure (
+                run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                instance TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                at_seconds REAL NOT NULL,
+                restarted INTEGER NOT NULL
+            );
+            """)
     }
 
     /// The worker instance that served each traced frame: a timeline has a track per

@@ -39,7 +39,7 @@ extension ResultsDatabase {
                     FROM source.run r WHERE r.id IN (SELECT id FROM temp.new_runs)
                     """)
                 for table in ["worker_metrics", "stream_metrics", "cpu_usage", "timeline", "accounting", "frame_trace", "fairness", "state_metrics", "pool_metrics", "batch_metrics", "batch_wait",
-                              "host_usage", "fault_isolation", "device_usage", "calibration"] {
+                              "host_usage", "fault_isolation", "device_usage", "calibration", "worker_failure"] {
                     try db.execute(sql: """
                         INSERT INTO main.\(table) SELECT * FROM source.\(table) WHERE run_id IN (SELECT id FROM temp.new_runs)
                         """)

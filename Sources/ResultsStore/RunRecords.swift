@@ -21,6 +21,8 @@ public struct RunRecord: Sendable {
     public var environment: String
     /// Per worker kind, in the order the run lists them.
     public var kinds: [KindRecord]
+    /// CPU in use over the window, cores: the workbench's process and, in real time, its
+    /// process workers' children (nil: no CPU rows, a simulation without a box).
     public var processCores: Double?
     public var peakRSSBytes: Int64?
     /// Per device: modelled model memory and the device's memory (GB).
@@ -42,6 +44,10 @@ public struct RunRecord: Sendable {
     /// Each worker kind at each stream, over the window and in each load state: what a
     /// service level judged room by room reads.
     public var rooms: [RoomRecord] = []
+    /// Process worker kinds' services and failures (empty unless the run has any).
+    public var processWorkers: [ProcessWorkerRecord] = []
+    /// CPU by class, cores, as `cpu_usage` holds it (read for runs with process workers).
+    public var cpuByClass: [(name: String, cores: Double)] = []
 
     /// A kind at one stream (room), as `worker_metrics` (state nil) or `state_metrics`
     /// (a stream's row in a load state) holds it.
@@ -192,7 +198,11 @@ extension ResultsDatabase {
                     seed: UInt64(bitPattern: row["seed"] as Int64), mode: RunMode(rawValue: row["mode"]) ?? .realtime, startedAt: row["started_at"],
                     measuredSeconds: row["measured_seconds"], warmupSeconds: row["warmup_seconds"], environment: row["fingerprint"],
                     kinds: kinds,
-                    processCores: try Double.fetchOne(db, sql: "SELECT cores FROM cpu_usage WHERE run_id = ? AND class = 'process'", arguments: [id]),
+                    // The workbench's CPU and its process workers' children's: the original's
+                    // workers are processes, and the options differ in how many there are.
+                    processCores: try Double.fetchOne(db, sql: """
+                        SELECT sum(cores) FROM cpu_usage WHERE run_id = ? AND class IN ('process', 'worker-process')
+                        """, arguments: [id]),
                     peakRSSBytes: row["peak_rss_bytes"],
                     devices: try Row.fetchAll(db, sql: "SELECT device, model_memory_gb, memory_gb FROM device_usage WHERE run_id = ? ORDER BY rowid", arguments: [id])
                         .map { ($0["device"], $0["model_memory_gb"], $0["memory_gb"]) },
@@ -230,6 +240,12 @@ extension ResultsDatabase {
                         """, arguments: [id]).map { ($0["device"] as String, $0["utilisation"] as Double) }, uniquingKeysWith: { first, _ in first }))
                 record.rooms = rooms + (try Self.roomStates(db, run: id))
                 record.machineCPUs = row["machine_cpus"]
+                // Only runs with process workers: the figures scan the run's trace.
+                let processKinds = record.scenario.map { WorkerSpec.uniquelyNamed($0.workers).filter { $0.cost.processSpec != nil }.map(\.name) } ?? []
+                if !processKinds.isEmpty {
+                    record.processWorkers = try Self.processWorkers(db, run: id, kinds: processKinds)
+                    record.cpuByClass = try Self.cpuByClass(db, run: id)
+                }
                 return record
             }
         }

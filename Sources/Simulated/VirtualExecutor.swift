@@ -118,6 +118,10 @@ public struct VirtualExecutor {
             throw ScenarioError(key: "worker \(worker.name)", value: "pixels",
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real frames; run it in real time)")
         }
+        if let worker = scenario.workers.first(where: { $0.cost.processSpec != nil }) {
+            throw ScenarioError(key: "worker \(worker.name)", value: "process",
+                                allowed: "a calibrated demand in a simulated run (a process worker is a real program; run it in real time with --trace, `scalebench calibrate RUN`, then simulate with --calibrated RUN)")
+        }
         try SimulationBudget(scenario).check(availableBytes: availableBytes)
     }
 }

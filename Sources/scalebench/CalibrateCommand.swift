@@ -18,7 +18,9 @@ struct CalibrateCommand: ParsableCommand {
         and each service's CPU time on its thread). What is fitted: a cpu or pixels
         worker's CPU demand (its thread's CPU time per service: what it costs an
         uncontended core, so a calibration from a contended run predicts an uncontended
-        box and the reverse); an offload worker's accelerator part (wall time less CPU
+        box and the reverse); a process worker's CPU demand (its thread's encoding and
+        IPC plus its child's CPU per service), which makes it a cpu worker in a
+        simulation; an offload worker's accelerator part (wall time less CPU
         time) with its CPU time as its host cost. Per worker kind: lognormal and gamma by
         maximum likelihood (GSL), each with its Kolmogorov–Smirnov distance; the closer
         one is chosen. A simulation then uses the fits with --calibrated RUN:

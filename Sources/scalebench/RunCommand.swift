@@ -73,6 +73,8 @@ struct RunCommand: ParsableCommand {
                 throw UsageError("--events \(path): the folder \(url.deletingLastPathComponent().path) does not exist")
             }
         }
+        // Refusals before the database is touched: nothing half-written.
+        try RunExecution.checkBeforeStart(RunIdentity(scenarioName: name, scenario: scenario, mode: mode), onAvailableCPUs: modeOption.onAvailableCPUs)
         let database = try storeOptions.open()
         let trap = SignalTrap()
         var options = modeOption.options(cancel: trap.cancel, keepEvents: events != nil)

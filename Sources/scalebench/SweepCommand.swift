@@ -66,15 +66,15 @@ struct SweepCommand: ParsableCommand {
         let settingsHash = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
                                      sharedWorkers: sharedWorkers, mode: mode).baseHash
         try modeOption.calibrate(&base, db: storeOptions.db)
-        guard let database = try storeOptions.open() else {
-            throw UsageError("--no-store: a sweep needs a results database (--db)")
-        }
         let plan = SweepPlan(name: name, base: base, topologies: kinds, streams: counts, repetitions: repetitions,
                              sharedWorkers: sharedWorkers, mode: mode)
-        // Every cell is checked before the first run starts.
+        // Every cell is checked before the first run starts, and before the database is touched.
         for cell in plan.cells {
             try ScenarioOptions.check(plan.identity(of: cell).scenario, file: file)
             try RunExecution.checkBeforeStart(plan.identity(of: cell), onAvailableCPUs: modeOption.onAvailableCPUs)
+        }
+        guard let database = try storeOptions.open() else {
+            throw UsageError("--no-store: a sweep needs a results database (--db)")
         }
         let sweep: Sweep
         do {

@@ -20,4 +20,19 @@ int scalebench_gettid(void);
 /// sanitizer's quarantine inflates, cannot make.
 unsigned long long scalebench_live_heap_bytes(void);
 
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends no child inherits unless handed them.
+int scalebench_pipe_cloexec(int fds[2]);
+
+/// Starts `argv[0]` (searched in PATH when it has no slash) with `envp`, in directory
+/// `cwd` (NULL: the caller's), its standard input, output and error on the given
+/// descriptors, in a process group of its own (so that a stop reaches its children),
+/// with every other descriptor closed. 0 and `*pid` on success, else the errno value
+/// (ENOENT for a command that does not exist).
+int scalebench_spawn(char *const argv[], char *const envp[], const char *cwd, int in_fd, int out_fd, int err_fd, int *pid);
+
+/// CPU time of every thread of process `pid`, living or ended, in ns (the kernel's
+/// process CPU clock, as precise as the scheduler's accounting); -1 when the process
+/// is gone or not ours.
+long long scalebench_process_cpu_ns(int pid);
+
 #endif

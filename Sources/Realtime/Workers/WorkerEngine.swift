@@ -57,6 +57,9 @@ public final class WorkerEngine {
                 while threadCPUNanos() &- spinStart < extra {}
             }
             return monotonicNanos() >= deadline ? nil : score
+        case .process:
+            // Served by its runner through its child (``ProcessWorkerClient``), never here.
+            preconditionFailure("a process worker's frames go to its child")
         }
     }
 

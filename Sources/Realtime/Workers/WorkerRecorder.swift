@@ -35,13 +35,15 @@ public final class WorkerRecorder: @unchecked Sendable {
     public var windows: WindowCounts { measurements.windows }
 
     @inline(__always)
-    public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil) {
+    public func record(_ frame: Frame, serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil,
+                       process: ProcessServiceRecord? = nil) {
         measurements.record(capturedAt: frame.capturedAt, distributedAt: frame.distributedAt,
                             serviceStart: serviceStart, serviceEnd: serviceEnd, state: frame.loadState)
         if let worker {
             trace.append(FrameTraceRecord(stream: frame.streamID, worker: worker, seq: frame.seq, capturedAt: frame.capturedAt,
                                           distributedAt: frame.distributedAt, serviceStart: serviceStart, serviceEnd: serviceEnd,
                                           cpuNanos: cpuNanos, instance: instance))
+            trace[trace.count - 1].process = process
         }
     }
 

@@ -34,11 +34,17 @@ final class WorkerRunner: @unchecked Sendable {
     private let window: (start: UInt64, end: UInt64)
     private(set) var batchSizes: [UInt64] = []
     private(set) var batchWaits = LatencyHistogram()
+    /// A process worker's bridge to its child (nil for cost models).
+    let client: ProcessWorkerClient?
+    /// A process worker's failures, in order (read after the thread ends).
+    private(set) var failures: [WorkerFailureResult] = []
+    private let failureLog: WorkerLog
 
     init(name: String, spec: WorkerSpec, seed: UInt64, recorders: [Int: WorkerRecorder], emitter: EventEmitter,
          device: DeviceGate? = nil, faults: WorkerFaults = WorkerFaults(), stop: StopSignal = StopSignal(),
          next: @escaping @Sendable (UInt64) -> Taken<Frame>,
-         batches: (take: @Sendable (UInt64) -> Taken<FrameBatch>, window: (start: UInt64, end: UInt64))? = nil) {
+         batches: (take: @Sendable (UInt64) -> Taken<FrameBatch>, window: (start: UInt64, end: UInt64))? = nil,
+         log: WorkerLog = WorkerLog()) {
         self.spec = spec
         self.recorders = recorders
         self.emitter = emitter
@@ -50,8 +56,11 @@ final class WorkerRunner: @unchecked Sendable {
         if batches != nil { batchSizes = Array(repeating: 0, count: spec.batch?.max ?? 1) }
         tracing = recorders.values.contains { $0.isTracing }
         engine = WorkerEngine(spec: spec, seed: seed, device: device)
+        // Named kind@instance in the log and in failures: a pipeline's instances share its name.
+        client = spec.cost.processSpec.map { ProcessWorkerClient(name: "\(spec.name)@\(name)", spec: $0, log: log) }
+        failureLog = log
         thread = OSThread(name: name, role: .worker) { [unowned self] in
-            if self.nextBatch != nil { self.runBatches() } else { self.run() }
+            if self.client != nil { self.runProcess() } else if self.nextBatch != nil { self.runBatches() } else { self.run() }
         }
     }
 
@@ -123,6 +132,60 @@ final class WorkerRunner: @unchecked Sendable {
                                               cpuNanos: tracing ? threadCPUNanos() &- cpuStart : nil)
             emitter.emit(stream: frame.streamID, seq: frame.seq, result: result, at: end)
         }
+    }
+
+    /// A process worker: each frame goes to the child and its reply is the result (the
+    /// persons it counted). A failure (the child exited, hung, wrote garbage, a truncated
+    /// or oversized reply, a rejected frame) loses the frame in hand, is recorded with its
+    /// reason, and ends the instance, or starts a new child when the scenario says
+    /// `restart`. The child was started before the run (``startProcess()``) and is stopped
+    /// when the instance ends.
+    private func runProcess() {
+        let client = client!
+        defer { client.stop() }
+        guard client.process != nil else { return }
+        while true {
+            let frame: Frame
+            switch next(.max) {
+            case .closed: return
+            case .timedOut: continue
+            case .item(let taken): frame = taken
+            }
+            let start = clock.now()
+            let cpuStart = tracing ? threadCPUNanos() : 0
+            let service: ProcessWorkerClient.Service
+            do {
+                service = try client.serve(frame)
+            } catch {
+                recorders[frame.streamID]?.recordLost(frame)
+                let restart = client.spec.restart && !stop.isRaised
+                failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
+                                                    detail: error.detail, atNanos: clock.now(), restarted: restart))
+                failureLog.log("\(error.description)\(restart ? "; restarting it" : "; the instance stops")")
+                client.stop()
+                guard restart else { return }
+                do { try client.start() } catch {
+                    failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
+                                                        detail: error.detail, atNanos: clock.now(), restarted: false))
+                    failureLog.log(error.description)
+                    return
+                }
+                continue
+            }
+            let end = clock.now()
+            let record = tracing ? ProcessServiceRecord(childCPUNanos: service.childCPUNanos, encodeNanos: service.encodeNanos,
+                                                        workerMs: service.reply.totalMs, inferenceMs: service.reply.inferenceMs,
+                                                        persons: service.reply.personCount) : nil
+            recorders[frame.streamID]?.record(frame, serviceStart: start, serviceEnd: end,
+                                              cpuNanos: tracing ? threadCPUNanos() &- cpuStart : nil, process: record)
+            emitter.emit(stream: frame.streamID, seq: frame.seq, result: Double(service.reply.personCount), at: end)
+        }
+    }
+
+    /// Starts a process worker's child, before the run's threads (a program that cannot
+    /// run is refused before the run). No-op for other kinds.
+    func startProcess() throws(WorkerProcessFailure) {
+        try client?.start()
     }
 
     /// Down until the crash's restart time; false when it never restarts or the run stops.

@@ -10,13 +10,22 @@ public enum CostModel: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Real work on the pixels: downscales the luma plane and scores motion against the
     /// previous frame. Costs whatever it costs.
     case pixels
+    /// A process of its own speaking the original's worker protocol: a real detector.
+    /// Costs whatever it costs, in the child and in the encoding on the worker's thread.
+    case process(ProcessWorkerSpec)
 
     public var description: String {
         switch self {
         case .offload(let d): return "offload:\(d)"
         case .cpu(let d): return "cpu:\(d)"
         case .pixels: return "pixels"
+        case .process(let p): return "process:\(p.commandLine)"
         }
+    }
+
+    public var processSpec: ProcessWorkerSpec? {
+        if case .process(let spec) = self { return spec }
+        return nil
     }
 
     public var isOffload: Bool {
@@ -24,11 +33,11 @@ public enum CostModel: Sendable, Equatable, Codable, CustomStringConvertible {
         return false
     }
 
-    /// Mean service time where the model prescribes one (nil for `pixels`).
+    /// Mean service time where the model prescribes one (nil for `pixels` and `process`).
     public var meanServiceNanos: Double? {
         switch self {
         case .offload(let d), .cpu(let d): return d.meanNanos
-        case .pixels: return nil
+        case .pixels, .process: return nil
         }
     }
 }
@@ -78,7 +87,7 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
         ("motion", .pixels, 0, "luma downscale + frame-difference motion score"),
     ]
 
-    public static let grammar = "a preset (\(presets.map(\.name).joined(separator: ", "))) or offload:DIST, cpu:DIST, pixels, where DIST is \(ServiceDistribution.grammar)"
+    public static let grammar = "a preset (\(presets.map(\.name).joined(separator: ", "))) or offload:DIST, cpu:DIST, pixels, process (with a process: command list), where DIST is \(ServiceDistribution.grammar)"
 
     /// Parses a preset name or `offload:DIST` / `cpu:DIST` / `pixels`.
     public static func parse(_ text: String) throws(ParseError) -> WorkerSpec {
@@ -88,6 +97,15 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
             return WorkerSpec(name: preset.name, cost: preset.cost, modelMemoryGB: preset.memoryGB > 0 ? preset.memoryGB : nil)
         }
         if trimmed.lowercased() == "pixels" { return WorkerSpec(name: "pixels", cost: .pixels) }
+        // A scenario file's `process:` list arrives as `kind: process` (the command is read
+        // by the reader); a stored run's scenario as `process:` and the spec's JSON.
+        if trimmed.lowercased() == "process" { return WorkerSpec(name: "process", cost: .process(ProcessWorkerSpec(command: []))) }
+        if trimmed.hasPrefix("process:{") {
+            guard let spec = ProcessWorkerSpec.decode(json: String(trimmed.dropFirst("process:".count))) else {
+                throw ParseError("malformed process worker '\(printable(text))'")
+            }
+            return WorkerSpec(name: "process", cost: .process(spec))
+        }
         guard let colon = trimmed.firstIndex(of: ":") else {
             throw ParseError("unknown worker '\(text)'; expected \(grammar)")
         }
@@ -101,7 +119,7 @@ public struct WorkerSpec: Sendable, Equatable, Codable {
         switch kind {
         case "offload": return WorkerSpec(name: trimmed, cost: .offload(distribution))
         case "cpu": return WorkerSpec(name: trimmed, cost: .cpu(distribution))
-        default: throw ParseError("unknown worker kind '\(kind)' in '\(text)'; expected offload, cpu or pixels")
+        default: throw ParseError("unknown worker kind '\(kind)' in '\(text)'; expected offload, cpu, pixels or process")
         }
     }
 

@@ -105,8 +105,12 @@ public enum RunRenderer {
             }
         } else {
             out += "CPU cores (measured window): process \(cores(c.process)) = workers \(cores(c.worker)) + capture \(cores(c.capture)) + supplier \(cores(c.supplier)) + harness \(cores(c.harness)) + unattributed \(cores(c.unattributed))\n"
+            if let children = c.workerProcesses { out += "Worker processes (their children, not in the process figure): \(cores(children)) cores\n" }
             out += "Memory: peak RSS \(mib(result.memory.peakRSSBytes)), RSS at end of window \(mib(result.memory.rssAtEndOfWindowBytes)), frame pools \(mib(result.memory.framePoolBytes))"
             out += result.memory.preloadedClipBytes > 0 ? ", preloaded clip \(mib(result.memory.preloadedClipBytes))\n" : "\n"
+        }
+        for failure in result.workerFailures {
+            out += String(format: "Failed at %.2f s: ", Double(failure.atNanos) / 1e9) + failure.summary + "\n"
         }
         for device in result.devices {
             out += String(format: "Device %@: model memory %.1f of %.1f GB (modelled), %@ sharing, busy %.2f s, mean concurrency %.2f, max %d, %d jobs",

@@ -17,7 +17,10 @@ struct ScenarioReader {
     static let stormKeys = ["every", "lasts", "rooms", "state"]
     static let loadStateKeys = ["state", "fps", "dwell", "next", "workers"]
     static let groupKeys = ["streams", "fps", "arrival", "phase", "load", "source", "resolution"]
-    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost", "batch"]
+    static let workerKeys = ["kind", "name", "device", "model-memory-gb", "shared", "instances", "host-cost", "batch"] + processKeys
+    /// A process worker's keys besides `process` itself (the command list).
+    static let processOptionKeys = ["env", "cwd", "frames", "jpeg-quality", "reply-timeout", "max-reply-bytes", "stop-timeout", "restart"]
+    static let processKeys = ["process"] + processOptionKeys
     static let batchKeys = ["max", "wait", "extra", "curve", "memory-gb"]
     static let hostKeys = ["profile", "cores", "threads", "smt", "memory-gb"]
     static let deviceKeys = ["name", "memory-gb", "sharing"]
@@ -215,8 +218,16 @@ struct ScenarioReader {
         scenario.sharedWorkers = []
         for item in try items(value) {
             let worker = try entries(item, Self.workerKeys)
-            guard let kind = worker["kind"] else { throw item.error("kind is missing: \(WorkerSpec.grammar)") }
-            var spec = try kind.parsed("a worker kind") { text throws(ParseError) in try WorkerSpec.parse(text) }
+            guard let kind = worker["kind"] ?? worker["process"] else { throw item.error("kind is missing: \(WorkerSpec.grammar)") }
+            var spec: WorkerSpec
+            if worker["kind"] == nil || (try? kind.scalar("")) == "process" {
+                spec = try readProcess(worker, at: item)
+            } else {
+                spec = try kind.parsed("a worker kind") { text throws(ParseError) in try WorkerSpec.parse(text) }
+                if let key = Self.processKeys.first(where: { worker[$0] != nil }) {
+                    throw worker[key]!.error("\(key) is for process workers (kind: process, with a process: command list); this worker is \(spec.cost)")
+                }
+            }
             if let value = worker["name"] { spec.name = try value.string("a worker name") }
             if let value = worker["device"] {
                 let name = try value.string("a device name")
@@ -247,6 +258,36 @@ struct ScenarioReader {
             }
             scenario.workers.append(spec)
         }
+    }
+
+    /// A process worker: `process: [PROGRAM, ARG, …]` with its options (Scenarios/README.md).
+    /// Named after its script (the first argument that looks like a file) unless named.
+    private mutating func readProcess(_ worker: [String: YAMLValue], at item: YAMLValue) throws(ScenarioFileError) -> WorkerSpec {
+        guard let commandValue = worker["process"] else {
+            throw item.error("process is missing: a process worker's command, e.g. process: [/usr/bin/python3, workers/hog_person_detector.py]")
+        }
+        var command: [String] = []
+        for part in try items(commandValue, single: true) { command.append(try part.string("a program or argument")) }
+        guard !command.isEmpty else { throw commandValue.error("expected the program and its arguments, e.g. [/usr/bin/python3, worker.py]") }
+        var spec = ProcessWorkerSpec(command: command)
+        if let value = worker["env"] {
+            for (key, entry) in try value.namedMapping("environment variables to values") {
+                lines[entry.path] = entry.line
+                guard !key.isEmpty, !key.contains("="), !key.contains("\0") else { throw entry.error("'\(printable(key))' is not an environment variable's name") }
+                spec.environment[key] = try entry.scalar("a value (text)")
+            }
+        }
+        if let value = worker["cwd"] { spec.directory = try value.string("a directory") }
+        if let value = worker["frames"] { spec.frames = try value.choice(ProcessWorkerSpec.FrameEncoding.allCases.map { ($0.rawValue, $0) }) }
+        if let value = worker["jpeg-quality"] { spec.jpegQuality = try value.int(in: 2...31) }
+        if let value = worker["reply-timeout"] {
+            spec.replyTimeout = try value.duration()
+            guard spec.replyTimeout.nanoseconds > 0 else { throw value.error("expected a timeout above 0") }
+        }
+        if let value = worker["max-reply-bytes"] { spec.maxReplyBytes = try value.int(in: ProcessWorkerSpec.replyBytesRange) }
+        if let value = worker["stop-timeout"] { spec.stopTimeout = try value.duration() }
+        if let value = worker["restart"] { spec.restart = try value.bool() }
+        return WorkerSpec(name: ProcessWorkerSpec.defaultName(command), cost: .process(spec))
     }
 
     /// `{max: 4, wait: 20ms, extra: 5ms}` or `{max: 4, wait: 20ms, curve: [1, 1.02, 1.05, 1.1]}`,

@@ -77,6 +77,7 @@ public struct Sensitivity: Sendable, Equatable, Codable {
                     return "unknown worker \"\(kind)\" (known: \(scenario.workerNames.joined(separator: ", ")))"
                 }
                 if case .service = self, worker.cost.meanServiceNanos == nil {
+                    if case .process = worker.cost { return "\(kind) is a process worker: its service time is whatever the child's work costs, not an assumption" }
                     return "\(kind) is a pixels worker: its service time is whatever its work costs, not an assumption"
                 }
                 return nil
@@ -164,7 +165,7 @@ extension CostModel {
         switch self {
         case .offload(let distribution): return .offload(distribution.scaled(toMeanNanos: seconds * 1e9))
         case .cpu(let distribution): return .cpu(distribution.scaled(toMeanNanos: seconds * 1e9))
-        case .pixels: return self
+        case .pixels, .process: return self
         }
     }
 }

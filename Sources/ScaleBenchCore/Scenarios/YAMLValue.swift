@@ -128,6 +128,22 @@ struct YAMLValue {
         return entries
     }
 
+    /// A mapping whose keys are the user's own (an environment's variables), in order;
+    /// a repeated key is an error.
+    func namedMapping(_ expected: String) throws(ScenarioFileError) -> [(String, YAMLValue)] {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping of \(expected), got \(shape)") }
+        var entries: [(String, YAMLValue)] = []
+        for (keyNode, valueNode) in mapping {
+            let keyValue = YAMLValue(node: keyNode, path: path, file: file)
+            guard case .scalar(let keyScalar) = keyNode, !keyScalar.string.isEmpty else { throw keyValue.error("expected a name, got \(keyValue.shape)") }
+            let key = keyScalar.string
+            let located = YAMLValue(node: valueNode.isNull ? keyNode.blank : valueNode, path: "\(path).\(key)", file: file)
+            guard !entries.contains(where: { $0.0 == key }) else { throw located.error("the key is given twice") }
+            entries.append((key, located))
+        }
+        return entries
+    }
+
     /// A mapping from stream indices to values (`3: Fixtures/ward.mp4`), as `path[3]`.
     func indexedMapping() throws(ScenarioFileError) -> [(Int, YAMLValue)] {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of stream index to value, got \(shape)") }

@@ -50,6 +50,7 @@ extension CostModel: TextCodable {
         case .offload(let d): return "offload:" + d.storedText
         case .cpu(let d): return "cpu:" + d.storedText
         case .pixels: return description
+        case .process(let spec): return spec.storedText
         }
     }
 }

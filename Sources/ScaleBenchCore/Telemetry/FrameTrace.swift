@@ -51,6 +51,8 @@ public struct FrameTraceRecord: Sendable, Equatable {
     /// The worker instance that served the frame (``RunInstances/Worker/name``): a shared
     /// kind's instances, or a pipeline's own worker (nil: recorded before instances were).
     public var instance: String?
+    /// A process worker's service seen from both sides (nil for other kinds).
+    public var process: ProcessServiceRecord?
 
     public init(stream: Int, worker: String, seq: UInt64, capturedAt: UInt64, distributedAt: UInt64,
                 serviceStart: UInt64, serviceEnd: UInt64, cpuNanos: UInt64? = nil, instance: String? = nil) {
@@ -63,5 +65,26 @@ public struct FrameTraceRecord: Sendable, Equatable {
         self.serviceEnd = serviceEnd
         self.cpuNanos = cpuNanos
         self.instance = instance
+    }
+}
+
+/// One service of a process worker, measured from both sides: the workbench's encoding,
+/// the child's CPU time over the service (from its process CPU clock) and the worker's own
+/// figures from its reply. The round trip is the service (start to end) less the encoding.
+public struct ProcessServiceRecord: Sendable, Equatable {
+    public var childCPUNanos: UInt64?
+    public var encodeNanos: UInt64
+    /// The reply's `timing.total_ms` and `timing.inference_ms`.
+    public var workerMs: Double
+    public var inferenceMs: Double
+    /// The reply's `data.person_count`.
+    public var persons: Int
+
+    public init(childCPUNanos: UInt64?, encodeNanos: UInt64, workerMs: Double, inferenceMs: Double, persons: Int) {
+        self.childCPUNanos = childCPUNanos
+        self.encodeNanos = encodeNanos
+        self.workerMs = workerMs
+        self.inferenceMs = inferenceMs
+        self.persons = persons
     }
 }

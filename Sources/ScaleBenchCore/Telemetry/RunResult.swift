@@ -38,6 +38,8 @@ public struct RunResult: Sendable, Codable {
     public var batches: [BatchResult] = []
     /// Per-frame records, when the run was asked to trace (not part of the JSON output).
     public var trace: [FrameTraceRecord] = []
+    /// Process workers failed during the run, with their reasons.
+    public var workerFailures: [WorkerFailureResult] = []
 
     /// When every stream's source failed: the first stream's reason (nil otherwise, or
     /// with no streams).
@@ -48,7 +50,7 @@ public struct RunResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, topology, warmupSeconds, measuredSeconds, streams, pipelines, workers, cpu, memory, accounting
-        case events, fairness, timeline, cancelled, faults, devices, mode, host, states, pools, batches
+        case events, fairness, timeline, cancelled, faults, devices, mode, host, states, pools, batches, workerFailures
     }
 }
 
@@ -187,6 +189,9 @@ public struct CPUResult: Sendable, Codable {
     /// Process CPU not attributed to a class: runtime and dispatch threads, the kernel's
     /// accounting granularity (getrusage ticks vs per-thread clocks).
     public var unattributed: Share
+    /// Process workers' children, every thread of them (their own process CPU clocks):
+    /// not part of `process`, which is the workbench's own CPU. Nil: no process workers.
+    public var workerProcesses: Share?
 
     public init(process: Share, capture: Share, supplier: Share, worker: Share, harness: Share, unattributed: Share) {
         self.process = process

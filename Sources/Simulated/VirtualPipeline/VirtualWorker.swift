@@ -67,6 +67,9 @@ struct VirtualWorker {
         case .pixels:
             throw ScenarioError(key: "worker \(instance.spec.name)", value: "pixels",
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real pixels, which virtual time cannot model; run it in real time)")
+        case .process:
+            throw ScenarioError(key: "worker \(instance.spec.name)", value: "process",
+                                allowed: "a calibrated demand in a simulated run (run it in real time with --trace, then `scalebench calibrate RUN`)")
         }
         spec = instance.spec
         if case .cpu = instance.spec.cost { onHost = true } else { onHost = false }

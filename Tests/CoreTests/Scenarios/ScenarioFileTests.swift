@@ -72,7 +72,7 @@ final class ScenarioFileTests: XCTestCase {
         let folder = Fixtures.repository.appendingPathComponent("Scenarios")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertEqual(names, ["decision-checkpoint.yaml", "fault-isolation.yaml", "geriatric-4.yaml", "hospital-10.yaml", "nursing-home-32.yaml",
-                               "nursing-home-day.yaml", "nursing-home-night.yaml", "nursing-home-storm.yaml"])
+                               "nursing-home-day.yaml", "nursing-home-night.yaml", "nursing-home-storm.yaml", "person-detector-process.yaml"])
         for name in names { XCTAssertNoThrow(try ScenarioFile.load(path: folder.appendingPathComponent(name).path), name) }
         // The changing-load presets: the original's day, its night, and storms over the day.
         for (name, idle) in [("nursing-home-day.yaml", 0.911), ("nursing-home-night.yaml", 0.968), ("nursing-home-storm.yaml", 0.911)] {
