@@ -37,10 +37,22 @@ public struct SensitivitySection: Sendable {
         public var counts: [Int]
 
         public var flips: [Flip] { SensitivitySection.flips(points, counts: counts) }
+
+        public init(sensitivity: Sensitivity, baseline: Double?, points: [Point], counts: [Int]) {
+            self.sensitivity = sensitivity
+            self.baseline = baseline
+            self.points = points.sorted { $0.value < $1.value }
+            self.counts = counts
+        }
     }
 
     public var scenario: String
     public var lines: [Line]
+
+    public init(scenario: String, lines: [Line]) {
+        self.scenario = scenario
+        self.lines = lines
+    }
 
     /// The stored scenario name of `scenario`'s runs with `assumption` at `value`.
     public static func scenarioName(_ scenario: String, _ assumption: Sensitivity.Assumption, _ value: Double) -> String {
@@ -93,7 +105,7 @@ public struct SensitivitySection: Sendable {
             guard !points.isEmpty else { continue }
             let counts = points.flatMap(\.choices.keys).uniqued().sorted()
             lines.append(Line(sensitivity: sensitivity, baseline: base.flatMap { sensitivity.assumption.value(in: $0) },
-                              points: points.sorted { $0.value < $1.value }, counts: counts))
+                              points: points, counts: counts))
         }
         return lines.isEmpty ? nil : SensitivitySection(scenario: scenario, lines: lines)
     }

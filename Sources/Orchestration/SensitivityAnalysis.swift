@@ -38,9 +38,10 @@ public struct SensitivityAnalysis {
         self.database = database
     }
 
-    /// Runs every assumption's values (those the database lacks) and returns the section
-    /// the report will show. Stops between runs when `cancel` is raised (``Cancelled``).
-    public func run(_ sensitivities: [Sensitivity], cancel: StopSignal, provenance: Provenance) throws -> SensitivitySection? {
+    /// Runs every assumption's values (those the database lacks) and returns their answers.
+    /// Stops between runs when `cancel` is raised (``Cancelled``).
+    public func run(_ sensitivities: [Sensitivity], cancel: StopSignal, provenance: Provenance) throws -> SensitivitySection {
+        var lines: [SensitivitySection.Line] = []
         for sensitivity in sensitivities {
             var points: [SensitivitySection.Point] = []
             // The scenario's own value too, so that the table shows the answer as it stands.
@@ -69,13 +70,12 @@ public struct SensitivityAnalysis {
                 }
                 if !added { break }
             }
+            // The points answered here, not read back and answered again (`report` reads
+            // every stored value, those of earlier analyses too).
+            lines.append(SensitivitySection.Line(sensitivity: sensitivity, baseline: sensitivity.assumption.value(in: base),
+                                                 points: points, counts: counts))
         }
-        return try section()
-    }
-
-    /// What the database holds of this scenario's sensitivity runs, as a report section.
-    public func section() throws -> SensitivitySection? {
-        try SensitivitySection.load(scenario: name, base: base, database: database, settings: settings)
+        return SensitivitySection(scenario: name, lines: lines)
     }
 
     /// Runs `sensitivity` at `value` (the runs the database lacks), then answers its checkpoint.

@@ -65,7 +65,7 @@ struct SensitivityCommand: ParsableCommand {
             }
         }
         let trap = SignalTrap()
-        let section: SensitivitySection?
+        let section: SensitivitySection
         do {
             section = try analysis.run(sensitivities, cancel: trap.cancel, provenance: .current())
         } catch is CapacityProbe.Cancelled {
@@ -74,7 +74,6 @@ struct SensitivityCommand: ParsableCommand {
         } catch {
             throw RunExecution.refusal(error, mode: .simulated)
         }
-        guard let section else { print("sensitivity: nothing answered"); return }
         print("scalebench sensitivity \(file.path) · \(runs) simulated runs per option and stream count at each value")
         for line in section.lines {
             print("\(line.sensitivity.assumption.label) (\(line.points.count) values):")
