@@ -18,10 +18,15 @@ public final class GSLRandom {
     }
 
     private let rng: OpaquePointer
+    /// GSL's state of a taus2 generator, read and written by ``TausStream``; nil for other
+    /// algorithms.
+    @usableFromInline let tausState: UnsafeMutablePointer<TausStream.State>?
 
     public init(seed: UInt64, algorithm: Algorithm = .mt19937) {
         GSLRandom.disableAbortingErrorHandler
         rng = OpaquePointer(gsl_rng_alloc(algorithm.type))
+        let state = UnsafeMutablePointer<gsl_rng>(rng).pointee.state
+        tausState = algorithm == .taus2 ? state?.assumingMemoryBound(to: TausStream.State.self) : nil
         // GSL takes an unsigned long seed; 0 would be replaced by GSL's default seed.
         gsl_rng_set(UnsafePointer(rng), UInt(truncatingIfNeeded: seed == 0 ? 0x9E37_79B9 : seed))
     }
@@ -64,6 +69,48 @@ public final class GSLRandom {
     public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(pointer, shape, scale) }
 
     public func gaussian(sigma: Double) -> Double { gsl_ran_gaussian(pointer, sigma) }
+
+    /// The generator's uniforms drawn in Swift when it is a taus2 (nil otherwise): for loops
+    /// that draw many.
+    @inlinable
+    public var tausStream: TausStream? { tausState.map(TausStream.init) }
+}
+
+/// A taus2 generator's uniforms, drawn by GSL's recurrence (rng/taus.c) on GSL's own state:
+/// the numbers and state that ``GSLRandom/uniform()`` and ``GSLRandom/flat(_:_:)`` give,
+/// without their two calls through GSL's function pointers per draw, which cost the
+/// simulator as much as the arithmetic around them (Reports/benchmarks.md). Valid while
+/// its ``GSLRandom`` lives.
+public struct TausStream {
+    /// taus.c's `taus_state_t`: three `unsigned long`s holding 32-bit values.
+    public struct State {
+        @usableFromInline var s1: UInt, s2: UInt, s3: UInt
+    }
+
+    @usableFromInline let state: UnsafeMutablePointer<State>
+
+    @inlinable init(_ state: UnsafeMutablePointer<State>) { self.state = state }
+
+    @inlinable @inline(__always)
+    static func step(_ s: UInt, _ a: UInt, _ b: UInt, _ c: UInt, _ d: UInt) -> UInt {
+        (((s & c) << d) & 0xFFFF_FFFF) ^ ((((s << a) & 0xFFFF_FFFF) ^ s) >> b)
+    }
+
+    /// Uniform on [0, 1): `gsl_rng_uniform` of a taus2 generator.
+    @inlinable @inline(__always)
+    public func uniform() -> Double {
+        state.pointee.s1 = Self.step(state.pointee.s1, 13, 19, 4_294_967_294, 12)
+        state.pointee.s2 = Self.step(state.pointee.s2, 2, 25, 4_294_967_288, 4)
+        state.pointee.s3 = Self.step(state.pointee.s3, 3, 11, 4_294_967_280, 17)
+        return Double(state.pointee.s1 ^ state.pointee.s2 ^ state.pointee.s3) / 4_294_967_296.0
+    }
+
+    /// Uniform on [a, b): `gsl_ran_flat`.
+    @inlinable @inline(__always)
+    public func flat(_ a: Double, _ b: Double) -> Double {
+        let u = uniform()
+        return a * (1 - u) + b * u
+    }
 }
 
 extension GSLRandom.Algorithm {

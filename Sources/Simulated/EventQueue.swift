@@ -20,13 +20,19 @@ import Random
 /// about 6 pending events, the two are even at 12, the ring 6 % faster at 24 and 14 % at
 /// about 100 (Reports/benchmarks.md, "Heap or ring"). The queue starts as a heap and tunes itself to one or the other.
 ///
+/// Not copyable: the queue owns its buffers outright, so no operation checks whether they
+/// are shared (a copy-on-write check per schedule and per pop was a tenth of the queue's
+/// cost; Reports/benchmarks.md).
+///
 /// Written by hand: swift-collections is not a dependency of this package.
-struct EventQueue<Event: BitwiseCopyable> {
+struct EventQueue<Event: BitwiseCopyable>: ~Copyable {
     /// Time in the high 64 bits, sequence number in the low: one comparison orders by
     /// time, then by scheduling, without branches.
     typealias Key = UInt128
 
     private var storage: CalendarStorage<Event>
+    /// `storage.bucketCount − 1`, kept beside it: read on every schedule and pop.
+    private var bucketMask: Int
     /// Nodes ever used (the free list holds those released since).
     private var nodeCount: Int32 = 0
     private var free: Int32 = -1
@@ -39,6 +45,9 @@ struct EventQueue<Event: BitwiseCopyable> {
     private var found: UInt64?
     /// Events beyond the ring's end; all events while the ring is not in use.
     private var beyond = EventHeap<Event>()
+    /// The time of `beyond`'s earliest event (`.max`: none) while the ring is in use, kept
+    /// so that each move of the cursor checks for events to bring in with one comparison.
+    private var beyondFirst = UInt64.max
     /// Whether the ring is in use (the last tuning found enough events pending).
     private(set) var usesRing = false
 
@@ -55,6 +64,7 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     init(reserving capacity: Int = 0) {
         storage = CalendarStorage(nodes: max(capacity, 64), buckets: 64)
+        bucketMask = 63
     }
 
     var isEmpty: Bool { count == 0 }
@@ -62,8 +72,6 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     /// Events scheduled so far (pushes), for statistics.
     var scheduledCount: UInt64 { scheduled }
-
-    private var bucketMask: Int { storage.bucketCount - 1 }
 
     /// Time of the earliest event, nil when empty.
     mutating func nextTime() -> UInt64? {
@@ -82,19 +90,54 @@ struct EventQueue<Event: BitwiseCopyable> {
         place(key, event)
     }
 
-    /// Removes and returns the earliest event (ties: the first scheduled).
-    mutating func pop() -> (time: UInt64, event: Event)? { pop(before: .max) }
+    /// A sequence number, as ``schedule(_:at:)`` would give the next event, for an event
+    /// the caller keeps itself: its key `time << 64 | sequence` orders it among the
+    /// queue's events exactly as if it had been scheduled here (see ``pop(beforeKey:)``).
+    mutating func reserveSequence() -> UInt64 {
+        defer { scheduled &+= 1 }
+        return scheduled
+    }
 
-    /// Removes and returns the earliest event if it is due before `limit` (the event loop
-    /// looks and takes in one call); nil when there is none.
-    mutating func pop(before limit: UInt64) -> (time: UInt64, event: Event)? {
-        if usesRing {
-            guard let next = nextTime(), next < limit else { return nil }
-        } else {
-            guard let minimum = beyond.minimum, Self.time(minimum) < limit else { return nil }
+    /// Removes and returns the earliest event (ties: the first scheduled).
+    mutating func pop() -> (time: UInt64, event: Event)? { pop(beforeKey: .max) }
+
+    /// Removes and returns the earliest event if it is due before `limit`; nil when there
+    /// is none.
+    mutating func pop(before limit: UInt64) -> (time: UInt64, event: Event)? { pop(beforeKey: Key(limit) << 64) }
+
+    /// Removes and returns the earliest event if its key is below `limit` (the event loop
+    /// looks and takes in one call, against an event kept outside with a reserved
+    /// sequence number, or a time as `time << 64`); nil when there is none.
+    mutating func pop(beforeKey limit: Key) -> (time: UInt64, event: Event)? {
+        guard usesRing, ringCount > 0 else { return popOutsideRing(beforeKey: limit) }
+        // The ring's first event, looked at and taken in one pass.
+        let bucket = found ?? firstOccupied()
+        let ring = Int(bucket) & bucketMask
+        let node = storage.heads[ring]
+        let key = storage.keys[Int(node)]
+        guard key < limit else {
+            found = bucket
+            return nil
         }
+        found = nil
+        if bucket != cursor {
+            cursor = bucket
+            moveArrivingEvents()  // into later buckets: this one's head stays
+        }
+        let event = storage.events[Int(node)]
+        unlink(node, ring: ring)
+        return popped(Self.time(key), event)
+    }
+
+    /// ``pop(beforeKey:)`` from the heap: the ring not in use, or empty.
+    private mutating func popOutsideRing(beforeKey limit: Key) -> (time: UInt64, event: Event)? {
+        guard let minimum = beyond.minimum, minimum < limit else { return nil }
         guard let (key, event) = takeFirst() else { return nil }
-        let time = Self.time(key)
+        return popped(Self.time(key), event)
+    }
+
+    @inline(__always)
+    private mutating func popped(_ time: UInt64, _ event: Event) -> (time: UInt64, event: Event) {
         lastPopped = time
         popsSinceTuning += 1
         if popsSinceTuning == Self.tuningInterval { tune() }
@@ -105,10 +148,6 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     private static func powerOfTwo(atLeast n: Int) -> Int { 1 << (Int.bitWidth - (max(n, 1) - 1).leadingZeroBitCount) }
 
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(nodes: Int(nodeCount)) }
-    }
-
     // MARK: - The ring
 
     /// Into the ring if it reaches the event's bucket, else among the waiting events.
@@ -116,17 +155,16 @@ struct EventQueue<Event: BitwiseCopyable> {
     private mutating func place(_ key: Key, _ event: Event) {
         let bucket = Self.time(key) >> shift
         if usesRing, bucket &- cursor < UInt64(storage.bucketCount) {
-            makeUnique()
             insert(key, event, bucket: bucket)
         } else {
             beyond.push(key, event)
+            beyondFirst = min(beyondFirst, Self.time(key))
         }
     }
 
     /// Inserts into the bucket in key order. Keys grow with scheduling, so an event
     /// usually goes last (events at one instant always do); otherwise the bucket's few
-    /// events are walked. The caller has made the storage unique (once for all the events
-    /// it inserts).
+    /// events are walked.
     @inline(__always)
     private mutating func insert(_ key: Key, _ event: Event, bucket: UInt64) {
         let node: Int32
@@ -169,12 +207,11 @@ struct EventQueue<Event: BitwiseCopyable> {
     private mutating func takeFirst() -> (Key, Event)? {
         if ringCount == 0 {
             guard usesRing else { return beyond.pop() }
-            guard let minimum = beyond.minimum else { return nil }
-            cursor = Self.time(minimum) >> shift
+            guard beyondFirst != .max else { return nil }
+            cursor = beyondFirst >> shift
             moveArrivingEvents()
             found = cursor
         }
-        makeUnique()
         let bucket = found ?? firstOccupied()
         found = nil
         if bucket != cursor {
@@ -183,6 +220,14 @@ struct EventQueue<Event: BitwiseCopyable> {
         }
         let ring = Int(bucket) & bucketMask
         let node = storage.heads[ring]
+        let first = (storage.keys[Int(node)], storage.events[Int(node)])
+        unlink(node, ring: ring)
+        return first
+    }
+
+    /// Removes `node`, the head of ring bucket `ring`, and frees it.
+    @inline(__always)
+    private mutating func unlink(_ node: Int32, ring: Int) {
         let following = storage.next[Int(node)]
         storage.heads[ring] = following
         if following < 0 {
@@ -192,7 +237,6 @@ struct EventQueue<Event: BitwiseCopyable> {
         storage.next[Int(node)] = free
         free = node
         ringCount -= 1
-        return (storage.keys[Int(node)], storage.events[Int(node)])
     }
 
     /// The absolute number of the first non-empty bucket from the cursor on (the ring is
@@ -216,14 +260,25 @@ struct EventQueue<Event: BitwiseCopyable> {
 
     /// Moves the waiting events the ring now reaches into it, so that the ring's events
     /// always precede the waiting ones.
+    @inline(__always)
     private mutating func moveArrivingEvents() {
+        guard beyondFirst >> shift < cursor + UInt64(storage.bucketCount) else { return }
+        moveArrivingEventsFromBeyond()
+    }
+
+    private mutating func moveArrivingEventsFromBeyond() {
         let end = cursor + UInt64(storage.bucketCount)
-        guard let first = beyond.minimum, Self.time(first) >> shift < end else { return }
-        makeUnique()
-        while let minimum = beyond.minimum, Self.time(minimum) >> shift < end {
-            let (key, event) = beyond.pop()!
+        while beyondFirst >> shift < end {
+            let (key, event) = popBeyond()!
             insert(key, event, bucket: Self.time(key) >> shift)
         }
+    }
+
+    /// The earliest of the waiting events, `beyondFirst` kept.
+    private mutating func popBeyond() -> (UInt128, Event)? {
+        let first = beyond.pop()
+        beyondFirst = beyond.minimum.map(Self.time) ?? .max
+        return first
     }
 
     // MARK: - Tuning
@@ -254,7 +309,9 @@ struct EventQueue<Event: BitwiseCopyable> {
         while let first = takeFirst() { pending.append(first) }  // in order: each goes last in its bucket
         usesRing = ring
         shift = width
+        beyondFirst = .max
         storage = CalendarStorage(nodes: storage.nodeCapacity, buckets: ring ? buckets : 64)
+        bucketMask = storage.bucketCount - 1
         nodeCount = 0
         free = -1
         cursor = lastPopped >> shift
@@ -263,9 +320,9 @@ struct EventQueue<Event: BitwiseCopyable> {
     }
 }
 
-/// The calendar queue's buffers, in one object so that a mutation checks uniqueness once
-/// (copy on write) and then works on raw memory: through arrays, every store paid a
-/// uniqueness and a bounds check, as much as the queue's own work.
+/// The calendar queue's buffers, raw memory in one object that its queue alone holds:
+/// through arrays, every store paid a uniqueness and a bounds check, as much as the
+/// queue's own work.
 private final class CalendarStorage<Event: BitwiseCopyable> {
     /// The nodes: key, event and the next node in the bucket (or the free list; −1: none).
     let keys: UnsafeMutablePointer<UInt128>
@@ -295,8 +352,8 @@ private final class CalendarStorage<Event: BitwiseCopyable> {
     }
 
     /// A copy of the first `count` nodes and all buckets, with room for `capacity` nodes.
-    func copy(nodes count: Int, growingTo capacity: Int? = nil) -> CalendarStorage {
-        let copy = CalendarStorage(nodes: capacity ?? nodeCapacity, buckets: bucketCount)
+    func copy(nodes count: Int, growingTo capacity: Int) -> CalendarStorage {
+        let copy = CalendarStorage(nodes: capacity, buckets: bucketCount)
         copy.keys.update(from: keys, count: count)
         copy.events.update(from: events, count: count)
         copy.next.update(from: next, count: count)

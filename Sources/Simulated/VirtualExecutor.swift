@@ -45,7 +45,7 @@ public struct VirtualExecutor {
     /// invalid scenario or one a simulation cannot run: a source other than synthetic
     /// (recorded and live video have no arrival model), or a `pixels` worker.
     public func run() throws -> RunResult {
-        var simulation = try prepare()
+        let simulation = try prepare()
         simulation.simulate()
         return simulation.result()
     }
@@ -59,15 +59,16 @@ public struct VirtualExecutor {
         return Simulation(run: try VirtualRun(scenario: scenario, trace: trace))
     }
 
-    /// A prepared simulation: ``simulate()`` once, then ``result()``.
-    public struct Simulation {
+    /// A prepared simulation: ``simulate()`` once, then ``result()``. A reference, as the
+    /// run it holds cannot be copied.
+    public final class Simulation {
         private var run: VirtualRun
         private var boundaries: (before: RunCounts, after: RunCounts)?
 
-        init(run: VirtualRun) { self.run = run }
+        init(run: consuming VirtualRun) { self.run = run }
 
         /// Runs the event loop to the end of the measured window and drains it.
-        public mutating func simulate() {
+        public func simulate() {
             precondition(boundaries == nil, "a simulation runs once")
             boundaries = run.run()
         }

@@ -90,19 +90,4 @@ final class VirtualEventQueueTests: XCTestCase {
         XCTAssertEqual(popped, nextID)
         XCTAssertGreaterThanOrEqual(queue.rebuilds, 4, "the test is meant to go through retuning")
     }
-
-    /// A copy is a value: popping from it leaves the original as it was.
-    func testCopiesAreIndependent() {
-        var original = EventQueue<Int>()
-        for index in 0..<100 { original.schedule(index, at: UInt64(1_000 * (index % 10))) }
-        var copy = original
-        var fromCopy: [Int] = []
-        while let (_, event) = copy.pop() { fromCopy.append(event) }
-        copy.schedule(-1, at: 50_000)
-        var fromOriginal: [Int] = []
-        while let (_, event) = original.pop() { fromOriginal.append(event) }
-        XCTAssertEqual(fromOriginal, fromCopy)
-        XCTAssertEqual(fromOriginal.count, 100)
-        XCTAssertEqual(copy.pop()?.event, -1)
-    }
 }

@@ -118,9 +118,16 @@ public struct ArrivalSchedule {
             if load == nil, case .jittered(let jitter) = process {
                 // draw()'s jittered case with its bound worked out once a batch: the same draws.
                 let j = min(Double(jitter.nanoseconds), periodNanos / 2 - 1)
-                for slot in buffer.indices {
-                    buffer[slot] = max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).roundedNanoseconds
-                    index += 1
+                if let taus = random.tausStream {
+                    for slot in buffer.indices {
+                        buffer[slot] = max(Double(phaseNanos) + Double(index) * periodNanos + taus.flat(-j, j), 0).roundedNanoseconds
+                        index += 1
+                    }
+                } else {
+                    for slot in buffer.indices {
+                        buffer[slot] = max(Double(phaseNanos) + Double(index) * periodNanos + random.flat(-j, j), 0).roundedNanoseconds
+                        index += 1
+                    }
                 }
             } else {
                 for slot in buffer.indices { buffer[slot] = draw() }

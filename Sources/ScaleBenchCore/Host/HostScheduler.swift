@@ -203,14 +203,17 @@ public struct HostScheduler: Sendable {
         makeUnique()
         advanceUnique(to: now)
         leave(job)
+        dropStale()
     }
 
     /// The earliest completion if nothing arrives or leaves, rounded up to a whole
     /// nanosecond so that advancing to it finds the job done; nil when nothing runs.
+    /// Reads only: every mutation leaves a current entry on top of the heap (the stale
+    /// ones of jobs that left are dropped as they surface). Mutating only so that it runs
+    /// on the caller's value in place: called on a buffer's element, a non-mutating call
+    /// copied the scheduler (a retain and release of its storage) every time.
     @inlinable
     public mutating func nextCompletion() -> UInt64? {
-        makeUnique()
-        dropStale()
         guard heapCount > 0 else { return nil }
         let left = max(storage.heap[0].tag - attained, 0)
         return time &+ UInt64((left / storage.speeds[runnable]).rounded(.up))
@@ -218,6 +221,7 @@ public struct HostScheduler: Sendable {
 
     /// Advances to `now` and appends the jobs whose demand is done to `done`, in tag
     /// order (the caller's buffer, reused across calls: no allocation per completion).
+    /// Ends with a current entry on top (its loop drops the stale ones first).
     @inlinable
     public mutating func finish(at now: UInt64, into done: inout [Int]) {
         makeUnique()

@@ -62,8 +62,10 @@ public struct FrameBufferPolicy<Item: StreamItem>: Sendable {
     public let slotPolicy: SlotPolicy
     public let scheduling: SchedulingPolicy
     public private(set) var slots: [LatestFrameSlot<Item>]
-    /// Arrival ticket of the frame waiting in each slot (for FIFO).
+    /// Arrival ticket of the frame waiting in each slot, kept for FIFO alone (the other
+    /// policies never read it: one array write less per frame).
     private var tickets: [UInt64]
+    private let ordersByArrival: Bool
     private var nextTicket: UInt64 = 0
     private var lastServed = -1
     /// Pick number at which each stream was last served (0: never).
@@ -82,6 +84,7 @@ public struct FrameBufferPolicy<Item: StreamItem>: Sendable {
         self.scheduling = scheduling
         slots = Array(repeating: LatestFrameSlot(policy: slotPolicy), count: streams)
         tickets = Array(repeating: 0, count: streams)
+        if case .fifo = scheduling { ordersByArrival = true } else { ordersByArrival = false }
         credit = Array(repeating: 0, count: streams)
         served = Array(repeating: 0, count: streams)
         servedAt = Array(repeating: 0, count: streams)
@@ -101,7 +104,7 @@ public struct FrameBufferPolicy<Item: StreamItem>: Sendable {
         if outcome == .stored { waitingCount += 1 }
         // A stored or overwriting frame is the slot's newest arrival; a rejected one
         // (drop-new) leaves the waiting frame's ticket as it was.
-        if outcome == .stored || outcome == .droppedWaiting {
+        if ordersByArrival && (outcome == .stored || outcome == .droppedWaiting) {
             tickets[stream] = nextTicket
             nextTicket += 1
         }

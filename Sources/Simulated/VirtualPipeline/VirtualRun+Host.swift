@@ -55,14 +55,14 @@ extension VirtualRun {
 
     /// Keeps one host check pending at the earliest completion. A job arriving only
     /// delays completions, so the pending check may fire early and re-arm; one leaving
-    /// early brings them forward, so a new check replaces the pending one.
+    /// early brings them forward, so a new check replaces the pending one. Its key takes
+    /// a sequence number as scheduling it in the queue would: events at the same instant
+    /// come in the same order as when the check was one of the queue's events.
     @inline(__always)
     mutating func armHost() {
         guard let next = hosts[0].nextCompletion() else { return }
-        if let armed = hostArmedAt, armed <= next { return }
-        hostGeneration &+= 1
-        hostArmedAt = next
-        queue.schedule(.hostCheck(generation: hostGeneration), at: next)
+        if hostCheckKey != .max, UInt64(truncatingIfNeeded: hostCheckKey >> 64) <= next { return }
+        hostCheckKey = UInt128(next) << 64 | UInt128(queue.reserveSequence())
     }
 
     /// The host's accounting advanced to `time` (nil without a box).

@@ -15,8 +15,6 @@ enum VirtualEvent {
     case deviceCheck(device: Int32, generation: UInt32)
     case crash(worker: Int32)
     case restart(worker: Int32)
-    /// A CPU job on the host may have finished (stale unless `generation` is current).
-    case hostCheck(generation: UInt32)
     /// Capture `stream` has produced its next frame (its decode-cpu taken as wall time:
     /// no box declared).
     case produced(stream: Int32)
@@ -38,9 +36,10 @@ enum VirtualEvent {
 /// mutating methods, which the compiler checks for exclusive access statically. As a
 /// class, every such access cost a dynamic exclusivity check, a third of the event loop.
 /// The components touched per event are in ``FlatArray``s (no bounds, uniqueness or
-/// copy-on-write check per access), which a copy would share: a run is built, run once
-/// and read, never copied (``VirtualExecutor/Simulation`` owns it).
-struct VirtualRun {
+/// copy-on-write check per access), which a copy would share, and its ``EventQueue`` is
+/// not copyable: a run is built, run once and read, never copied
+/// (``VirtualExecutor/Simulation`` owns it), and the compiler holds it to that.
+struct VirtualRun: ~Copyable {
     let instances: RunInstances
     var scenario: RunScenario { instances.scenario }
     var windowStart: UInt64 { instances.windowStart }
@@ -62,9 +61,11 @@ struct VirtualRun {
     /// each use paid a check of its tag, five a service.
     let hosts: FlatArray<HostScheduler>
     let hasHost: Bool
-    /// When the pending host check fires, and its generation (see ``armHost()``).
-    var hostArmedAt: UInt64?
-    var hostGeneration: UInt32 = 0
+    /// When a CPU job on the host may next have finished, as a queue key (`time << 64 |`
+    /// a sequence number reserved from the queue; `.max`: nothing runs): the one event
+    /// kept beside the queue rather than in it, which the loop takes when its key comes
+    /// first, in the order it would have come out of the queue (see ``armHost()``).
+    var hostCheckKey = UInt128.max
     /// The jobs a host check found done (reused: no allocation per check).
     var hostDone: [Int] = []
     /// Host job ids from here on are captures' productions (capture c: `firstCaptureJob + c`).
@@ -206,7 +207,11 @@ struct VirtualRun {
             }
         }
         var before: RunCounts?
-        while let (time, event) = queue.pop(before: windowEnd) {
+        let end = UInt128(windowEnd) << 64
+        while true {
+            let popped = queue.pop(beforeKey: min(end, hostCheckKey))
+            guard popped != nil || hostCheckKey < end else { break }
+            let time = popped?.time ?? UInt64(truncatingIfNeeded: hostCheckKey >> 64)
             // Counters are read before anything happens at the window's first instant, so
             // an event at exactly `windowStart` belongs to the window (as a service end does
             // in ``WorkerRecorder``).
@@ -216,12 +221,12 @@ struct VirtualRun {
                 deviceWindow.before = devices.map { $0.busyNanos(at: windowStart) }
             }
             now = time
-            handle(event)
+            if let (_, event) = popped { handle(event) } else { checkHost() }
         }
         let start = before ?? boundary()
         if hostWindow.before == nil { hostWindow.before = hostAt(windowStart) }
         if deviceWindow.before == nil { deviceWindow.before = devices.map { $0.busyNanos(at: windowStart) } }
-        let end = boundary()
+        let counts = boundary()
         hostWindow.after = hostAt(windowEnd)
         deviceWindow.after = devices.map { $0.busyNanos(at: windowEnd) }
 
@@ -230,9 +235,15 @@ struct VirtualRun {
         for index in suppliers.indices { suppliers[index].close() }
         for index in slots.indices { slots[index].close() }
         for index in buffers.indices { buffers[index].close() }
-        while let (time, event) = queue.pop() {
+        while true {
+            guard let (time, event) = queue.pop(beforeKey: hostCheckKey) else {
+                guard hostCheckKey != .max else { break }
+                now = UInt64(truncatingIfNeeded: hostCheckKey >> 64)
+                checkHost()
+                continue
+            }
             switch event {
-            case .serviceEnd, .deviceCheck, .hostCheck:
+            case .serviceEnd, .deviceCheck:
                 now = time
                 handle(event)
             case .arrival, .crash, .restart, .produced, .batchWait:
@@ -243,7 +254,7 @@ struct VirtualRun {
             recordPending(row)
             recorders[row].handoffEqualsAge()
         }
-        return (start, end)
+        return (start, counts)
     }
 
     // MARK: - Events
@@ -289,16 +300,24 @@ struct VirtualRun {
                 takeNext(worker)
                 if workers[worker].isReady { break }
             }
-        case .hostCheck(let generation):
-            guard generation == hostGeneration else { return }
-            hostArmedAt = nil
-            // Emptied from the end (one job, nearly always): `removeAll(keepingCapacity:)`
-            // goes through the array's generic replaceSubrange.
-            while !hostDone.isEmpty { hostDone.removeLast() }
-            hosts[0].finish(at: now, into: &hostDone)
-            for index in hostDone.indices { partDone(hostDone[index]) }
-            armHost()
         }
+    }
+
+    /// The host check is due: the CPU jobs done by now end their part (an event, counted
+    /// as the queue's are).
+    private mutating func checkHost() {
+        handledEvents += 1
+        hostCheckKey = .max
+        // Taken out of `self` while the host writes it (a swap: no retain), and emptied
+        // from the end (one job, nearly always): `removeAll(keepingCapacity:)` goes
+        // through the array's generic replaceSubrange.
+        var done: [Int] = []
+        swap(&done, &hostDone)
+        while !done.isEmpty { done.removeLast() }
+        hosts[0].finish(at: now, into: &done)
+        for index in done.indices { partDone(done[index]) }
+        swap(&done, &hostDone)
+        armHost()
     }
 
     /// Publishes into the supplier's inbox; the distribution loop takes it at once and
