@@ -4,7 +4,8 @@ import Video
 import Random
 
 /// Runs a topology plan in real time: every capture, distribution loop and worker on its
-/// own OS thread, blocking on mutexes and condition variables as the original does.
+/// own OS thread, blocking in the kernel (mutexes, futexes, timed sleeps) where the
+/// original's goroutines park.
 ///
 /// ```
 ///  capture threads ──publish──► supplier inbox ─► distribution thread ─► worker slots ─► worker threads
