@@ -73,9 +73,10 @@ public struct VirtualExecutor {
             boundaries = run.run()
         }
 
-        /// Events handled so far: arrivals, service ends, device checks, crashes and
-        /// restarts, stale ones included (each costs a pop). The arrivals and faults still
-        /// queued when the window ends are discarded, not counted.
+        /// Events handled so far: arrivals, productions, service ends, device and host
+        /// checks, batch waits, crashes and restarts, stale ones included (each but the host
+        /// check, kept beside the queue, costs a pop). The arrivals and faults still queued
+        /// when the window ends are discarded, not counted.
         public var handledEvents: UInt64 { run.handledEvents }
 
         public func result() -> RunResult {
