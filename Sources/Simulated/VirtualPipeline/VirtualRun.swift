@@ -66,8 +66,8 @@ struct VirtualRun: ~Copyable {
     /// kept beside the queue rather than in it, which the loop takes when its key comes
     /// first, in the order it would have come out of the queue (see ``armHost()``).
     var hostCheckKey = UInt128.max
-    /// The jobs a host check found done (reused: no allocation per check).
-    var hostDone: [Int] = []
+    /// The jobs a host check found done: room for every host job (reused).
+    let hostDone: FlatArray<Int>
     /// Host job ids from here on are captures' productions (capture c: `firstCaptureJob + c`).
     let firstCaptureJob: Int
     /// The host class of captures' CPU (after the worker kinds').
@@ -147,6 +147,7 @@ struct VirtualRun: ~Copyable {
         firstCaptureJob = instances.workers.count
         let captureJobs = scenario.decodeCPU == nil ? 0 : instances.captures.count
         hosts = FlatArray(scenario.host.map { [HostScheduler(spec: $0, jobs: instances.workers.count + captureJobs, classes: instances.kinds.count + 1)] } ?? [])
+        hostDone = FlatArray(repeating: 0, count: instances.workers.count + captureJobs)
         hasHost = scenario.host != nil
         recorders = FlatArray(instances.rows.map { _ in
             ServiceMeasurements(windowStart: instances.windowStart, windowEnd: instances.windowEnd, faultWindows: instances.faults.windows,
@@ -308,15 +309,9 @@ struct VirtualRun: ~Copyable {
     private mutating func checkHost() {
         handledEvents += 1
         hostCheckKey = .max
-        // Taken out of `self` while the host writes it (a swap: no retain), and emptied
-        // from the end (one job, nearly always): `removeAll(keepingCapacity:)` goes
-        // through the array's generic replaceSubrange.
-        var done: [Int] = []
-        swap(&done, &hostDone)
-        while !done.isEmpty { done.removeLast() }
-        hosts[0].finish(at: now, into: &done)
-        for index in done.indices { partDone(done[index]) }
-        swap(&done, &hostDone)
+        // All found before any moves on: a part that starts on the host joins it afterwards.
+        let done = hosts[0].finish(at: now, into: UnsafeMutableBufferPointer(start: hostDone.base, count: hostDone.count))
+        for index in 0..<done { partDone(hostDone[index]) }
         armHost()
     }
 
