@@ -60,7 +60,7 @@ extension VirtualRun {
     /// come in the same order as when the check was one of the queue's events.
     @inline(__always)
     mutating func armHost() {
-        guard let next = hosts[0].nextCompletion() else { return }
+        guard !checkingHost, let next = hosts[0].nextCompletion() else { return }
         if hostCheckKey != .max, UInt64(truncatingIfNeeded: hostCheckKey >> 64) <= next { return }
         hostCheckKey = UInt128(next) << 64 | UInt128(queue.reserveSequence())
     }

@@ -66,6 +66,9 @@ struct VirtualRun: ~Copyable {
     /// kept beside the queue rather than in it, which the loop takes when its key comes
     /// first, in the order it would have come out of the queue (see ``armHost()``).
     var hostCheckKey = UInt128.max
+    /// Set while a host check ends the parts it found done: the jobs they start are armed
+    /// once, after all of them (each asked the host for its next completion before).
+    var checkingHost = false
     /// The jobs a host check found done: room for every host job (reused).
     let hostDone: FlatArray<Int>
     /// Host job ids from here on are captures' productions (capture c: `firstCaptureJob + c`).
@@ -311,7 +314,9 @@ struct VirtualRun: ~Copyable {
         hostCheckKey = .max
         // All found before any moves on: a part that starts on the host joins it afterwards.
         let done = hosts[0].finish(at: now, into: UnsafeMutableBufferPointer(start: hostDone.base, count: hostDone.count))
+        checkingHost = true
         for index in 0..<done { partDone(hostDone[index]) }
+        checkingHost = false
         armHost()
     }
 
