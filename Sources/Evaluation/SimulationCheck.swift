@@ -55,7 +55,10 @@ public struct SimulationCheck: Sendable {
     public static func make(realtime: [RunRecord], simulated: [RunRecord]) -> SimulationCheck? {
         guard !simulated.isEmpty, !realtime.isEmpty else { return nil }
         let kinds = realtime.flatMap { $0.kinds.map(\.worker) }.uniqued()
+        // And the process's CPU (its process workers' children included), where both sides
+        // have it: a simulation has it when its scenario declares the box.
         let metrics = kinds.flatMap { [Metric(.dropFraction, $0), Metric(.latencyP50, $0), Metric(.latencyP99, $0), Metric(.servedFPS, $0)] }
+            + [Metric(.processCores)]
         var rows: [Row] = [], calibrated: [CalibratedRow] = []
         for streams in realtime.map(\.streams).uniqued().sorted() {
             for option in realtime.map(\.option).uniqued().sorted() {
@@ -97,7 +100,7 @@ public struct SimulationCheck: Sendable {
         var out = "## Simulated beside real time\n\n"
         func percent(_ error: Double?) -> String { error.map { String(format: "%+.1f %%", $0 * 100) } ?? "–" }
         if !rows.isEmpty {
-            out += "Medians of the simulated runs (mode `simulated`, virtual time: no CPU contention, no hand-off overhead) against the real-time ones of the same scenario. "
+            out += "Medians of the simulated runs (mode `simulated`, virtual time: no hand-off overhead, and CPU contention only where the scenario declares its box) against the real-time ones of the same scenario. "
             out += "A latency percentile that no single run supports (a p99 needs 500 frames) is taken from each side's pooled histograms, marked *pooled*.\n\n"
             out += "| streams | option | metric | real time | simulated | error | runs (real / simulated) |\n|---:|---|---|---:|---:|---:|---|\n"
             for row in rows {

@@ -36,6 +36,19 @@ final class SimulationCheckTests: XCTestCase {
         XCTAssertTrue(markdown.contains("vlm latency p99 (*pooled*)"), markdown)
     }
 
+    /// The process's CPU is set beside real time too, where both sides have it (a
+    /// simulation on a declared box): 1.1 cores simulated against 1.0 real is +10 %; a
+    /// simulation without a box (no CPU figure) gives no CPU row.
+    func testProcessCPUIsComparedWhereBothSidesHaveIt() throws {
+        let real = RunFactory.runs(3, medianMs: 100, cores: 1.0, noise: 0, seed: 1)
+        var simulated = RunFactory.runs(3, medianMs: 100, cores: 1.1, noise: 0, seed: 2)
+        let row = try XCTUnwrap(SimulationCheck.make(realtime: real, simulated: simulated)?.rows.first { $0.metric == Metric(.processCores) })
+        XCTAssertEqual(try XCTUnwrap(row.relativeError), 0.1, accuracy: 1e-9)
+        XCTAssertTrue(try XCTUnwrap(SimulationCheck.make(realtime: real, simulated: simulated)).markdown().contains("| process CPU | 1"))
+        for index in simulated.indices { simulated[index].processCores = nil }
+        XCTAssertNil(SimulationCheck.make(realtime: real, simulated: simulated)?.rows.first { $0.metric == Metric(.processCores) })
+    }
+
     /// Three runs of 100 frames pool 300, too few for a p99: no row rather than a guess.
     func testNoRowWhenEvenThePoolIsTooSmall() {
         let check = SimulationCheck.make(realtime: RunFactory.runs(3, medianMs: 100, frames: 100, seed: 1),
