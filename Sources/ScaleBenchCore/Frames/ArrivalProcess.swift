@@ -51,12 +51,8 @@ public enum PhasePolicy: String, Sendable, Equatable, Codable, CaseIterable {
 /// Periodic times are computed from the frame index, never accumulated, so they do not
 /// drift over long runs.
 public struct ArrivalSchedule {
-    public let fps: Double
-    public let process: ArrivalProcess
-    public let phaseNanos: UInt64
-    private let random: GSLRandom
-    private var index: UInt64 = 0
-    private var poissonClock: Double
+    // What ``next()`` reads comes first (declaration order is the layout's): a simulator
+    // asks once a frame period, after the other streams have moved it out of the L1 cache.
     /// Arrivals drawn ahead, in order, and the position of the next one. The generator
     /// is this schedule's alone, so drawing a batch at once gives the very same times;
     /// its `log1p` calls then overlap instead of each waiting for the previous arrival to
@@ -69,6 +65,12 @@ public struct ArrivalSchedule {
     @usableFromInline var aheadStates: [UInt8] = []
     /// Settable only so that ``next()`` inlines into the executors; only the schedule writes it.
     public var lastState = 0
+    public let fps: Double
+    public let process: ArrivalProcess
+    public let phaseNanos: UInt64
+    private let random: GSLRandom
+    private var index: UInt64 = 0
+    private var poissonClock: Double
     @usableFromInline static let batch = 32
 
     /// A load profile's states over time, when the stream's rate changes (nil: `fps` always).

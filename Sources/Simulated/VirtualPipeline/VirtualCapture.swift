@@ -19,13 +19,20 @@ struct VirtualCapture {
         case end
     }
 
+    // The fields every arrival reads come first, in a line or two: a capture is touched
+    // once a frame period, after the other streams' events have moved it out of the L1
+    // cache (declaration order is the layout's).
     let stream: Int
     /// Index of the pipeline whose supplier it publishes into.
     let pipeline: Int
-    var schedule: ArrivalSchedule
-    let faults: CaptureFaults
     var due: UInt64 = 0
     var published: UInt64 = 0
+    /// No faults and no fault-isolation windows: an arrival only counts and publishes.
+    let plain: Bool
+    /// A per-frame capture CPU is modelled (`decode` is set).
+    let decodes: Bool
+    var schedule: ArrivalSchedule
+    let faults: CaptureFaults
     /// Frames ready more than a period late (decode-cpu only), and how late the published
     /// ones were.
     var drops: UInt64 = 0
@@ -53,6 +60,8 @@ struct VirtualCapture {
         self.schedule = schedule
         self.faults = faults
         windows = WindowCounts(windows: faultWindows, latencies: false)
+        plain = faults.isEmpty && faultWindows.isEmpty
+        decodes = decode != nil
     }
 
     /// The frame of the arrival in hand (the schedule's last), captured `now`.
@@ -96,7 +105,7 @@ struct VirtualCapture {
     /// without a capture CPU, capture takes no time, so no frame is ever late.
     @inline(__always)
     mutating func present(at time: UInt64) -> Outcome {
-        if faults.isEmpty && windows.windows.isEmpty {  // the common case, in short
+        if plain {  // the common case, in short
             due += 1
             published += 1
             return .publish

@@ -268,7 +268,7 @@ struct VirtualRun: ~Copyable {
         switch event {
         case .arrival(let stream):
             let index = Int(stream)
-            if captures[index].decode != nil { return ready(index) }
+            if captures[index].decodes { return ready(index) }
             switch captures[index].present(at: now) {
             case .end: return
             case .skip: break

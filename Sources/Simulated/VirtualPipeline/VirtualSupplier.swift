@@ -9,14 +9,12 @@ import Random
 /// docs/queueing.md assume the same). The inbox still runs through the pure policies, so its
 /// accounting line is the realtime one.
 struct VirtualSupplier {
-    let plan: PipelinePlan
+    // What a published frame reads comes first (declaration order is the layout's): the
+    // single inbox, the counters and the subscribers; option B's per-stream inbox after.
     // One of the two inboxes is set. Optionals rather than an enum with payloads, so
     // the policies mutate in place (an enum payload would be copied, arrays and all,
     // on every frame).
     private var single: LatestFrameSlot<VirtualFrame>?
-    private var perStream: FrameBufferPolicy<VirtualFrame>?
-    /// Each stream's slot index in the per-stream inbox, indexed by stream id.
-    private let slotOf: [Int]
     /// Frames distributed: the last seq assigned.
     var distributed: UInt64 = 0
     var chunkedFanOuts: UInt64 = 0
@@ -29,9 +27,11 @@ struct VirtualSupplier {
     /// The shared frame-buffers subscribed to this supplier: a range of the run's
     /// ``VirtualRun/attachedBuffers`` (a range for the same reason as `workerSlots`).
     var frameBuffers: Range<Int> = 0..<0
+    private var perStream: FrameBufferPolicy<VirtualFrame>?
+    /// Each stream's slot index in the per-stream inbox, indexed by stream id.
+    private let slotOf: [Int]
 
     init(plan: PipelinePlan, streamCount: Int, subscribers: Int, fanOutThreshold: Int) {
-        self.plan = plan
         switch plan.inbox {
         case .single:
             single = LatestFrameSlot(policy: .overwrite)
@@ -98,7 +98,6 @@ struct VirtualSupplier {
 /// ``FrameBufferPolicy`` with one slot per stream, or one slot for all streams (option B's
 /// single inbox), and the instances that take from it.
 struct VirtualFrameBuffer {
-    let plan: SharedWorkerPlan
     var policy: FrameBufferPolicy<VirtualFrame>
     /// Slot index of each stream (all 0 for a shared slot), indexed by stream id.
     let slotOf: [Int]
@@ -112,7 +111,7 @@ struct VirtualFrameBuffer {
     var batchWaits = LatencyHistogram()
 
     init(instance: RunInstances.FrameBuffer, streamCount: Int) {
-        plan = instance.plan
+        let plan = instance.plan
         instances = instance.workers
         slotOf = positions(of: plan.streams, among: streamCount).map { instance.plan.sharedSlot && $0 >= 0 ? 0 : $0 }
         policy = FrameBufferPolicy(streams: instance.slotCount, slotPolicy: plan.slotPolicy, scheduling: plan.scheduling)

@@ -11,36 +11,36 @@ struct VirtualWorker {
         case frameBuffer(Int)
     }
 
-    let spec: WorkerSpec
-    let source: Source
-    /// The service distribution with its parameters derived once.
-    let sampler: ServiceDistribution.Sampler
-    /// Seeded as the realtime worker of the same place in the plan, so both draw the same
-    /// service times.
-    let random: GSLRandom
-    /// Index of the device its `offload` jobs share; nil: an accelerator of its own (or a
-    /// `cpu` worker, whose device only holds its model's memory, as in real time).
-    let device: Int?
-    let faults: WorkerFaults
-    /// Index of its worker kind, which with a frame's stream names the result row.
-    let kind: Int
-
-    /// The parts of a service: an offload worker's host cost before and after its
-    /// accelerator's part (``WorkerSpec/hostCost``), or a single main part.
-    enum Part { case before, main, after }
-    /// Whether the main part is CPU work on the host (a `cpu` worker).
-    let onHost: Bool
-    /// Half the host cost per service (0: none), in ns.
-    let hostHalf: UInt64
-    var part = Part.main
-    /// The drawn work of the current service's main part.
-    var mainWork: UInt64 = 0
+    // The fields a frame's arrival and a service's start and end read come first (the
+    // readiness check on every offer, above all), in a line or two: declaration order is
+    // the layout's, and a worker is out of the L1 cache by the time its frames come.
 
     /// Crashes not yet restarted (> 0: down, takes no frames).
     var down = 0
     /// The frame in service and when its service started, and the other frames of its
     /// batch (a batching kind's; empty otherwise).
     var inHand: (frame: VirtualFrame, start: UInt64)?
+    /// Identifies the current service, so that the end of a service cancelled by a crash
+    /// is recognised as stale when its event comes out of the queue.
+    var service: UInt64 = 0
+    /// The parts of a service: an offload worker's host cost before and after its
+    /// accelerator's part (``WorkerSpec/hostCost``), or a single main part.
+    enum Part { case before, main, after }
+    var part = Part.main
+    /// Whether the main part is CPU work on the host (a `cpu` worker).
+    let onHost: Bool
+    /// The drawn work of the current service's main part.
+    var mainWork: UInt64 = 0
+    /// Half the host cost per service (0: none), in ns.
+    let hostHalf: UInt64
+    /// Index of its worker kind, which with a frame's stream names the result row.
+    let kind: Int
+    let source: Source
+    /// Service times drawn ahead, in order (as ``ArrivalSchedule`` draws arrivals): the
+    /// generator is this worker's alone, so the times are the same as drawn one by one.
+    private var aheadPosition = 0
+    private var ahead: [UInt64] = []
+    private static let batch = 32
     var rest: [VirtualFrame] = []
     /// Since when it has been free to take (its last service's end, its restart, or the
     /// run's start): a batching kind's frames wait for their batch from here at the earliest.
@@ -48,15 +48,15 @@ struct VirtualWorker {
     /// How a batching kind taking from a frame-buffer serves several frames at once (nil:
     /// one at a time; an own slot holds one frame, so its batches are of one).
     let batch: BatchSpec?
-    /// Identifies the current service, so that the end of a service cancelled by a crash
-    /// is recognised as stale when its event comes out of the queue.
-    var service: UInt64 = 0
-
-    /// Service times drawn ahead, in order (as ``ArrivalSchedule`` draws arrivals): the
-    /// generator is this worker's alone, so the times are the same as drawn one by one.
-    private var ahead: [UInt64] = []
-    private var aheadPosition = 0
-    private static let batch = 32
+    /// Index of the device its `offload` jobs share; nil: an accelerator of its own (or a
+    /// `cpu` worker, whose device only holds its model's memory, as in real time).
+    let device: Int?
+    /// The service distribution with its parameters derived once.
+    let sampler: ServiceDistribution.Sampler
+    /// Seeded as the realtime worker of the same place in the plan, so both draw the same
+    /// service times.
+    let random: GSLRandom
+    let faults: WorkerFaults
 
     var isReady: Bool { down == 0 && inHand == nil }
 
@@ -71,7 +71,6 @@ struct VirtualWorker {
             throw ScenarioError(key: "worker \(instance.spec.name)", value: "process",
                                 allowed: "a calibrated demand in a simulated run (run it in real time with --trace, then `scalebench calibrate RUN`)")
         }
-        spec = instance.spec
         if case .cpu = instance.spec.cost { onHost = true } else { onHost = false }
         hostHalf = (instance.spec.hostCost?.nanoseconds ?? 0) / 2
         self.source = source
