@@ -59,7 +59,8 @@ public struct ArrivalSchedule {
     /// be scheduled (drawn one at a time, `log1p` was a quarter of docs/queueing.md §1's
     /// simulation profile; ahead, that simulation runs 10 % faster).
     @usableFromInline var ahead: [UInt64] = []
-    @usableFromInline var aheadPosition = 0
+    /// Starts at the end of an empty batch: the first call draws one.
+    @usableFromInline var aheadPosition = Self.batch
     /// With a load profile: the state of each arrival drawn ahead, and of the last one
     /// returned (0 without a profile).
     @usableFromInline var aheadStates: [UInt8] = []
@@ -101,10 +102,12 @@ public struct ArrivalSchedule {
     /// the simulator's loop: all but one call in 32 only reads the batch.
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
-        if aheadPosition == ahead.count { refill() }
-        defer { aheadPosition += 1 }
+        // Against the batch's fixed size, and read through the buffer unchecked: the
+        // array's header (its count), a line apart from most of its times, stays unread.
+        if aheadPosition == Self.batch { refill() }
+        defer { aheadPosition &+= 1 }
         if !aheadStates.isEmpty { lastState = Int(aheadStates[aheadPosition]) }
-        return ahead[aheadPosition]
+        return ahead.withUnsafeBufferPointer { $0[aheadPosition] }
     }
 
     @usableFromInline

@@ -39,9 +39,15 @@ struct VirtualWorker {
     let source: Source
     /// Service times drawn ahead, in order (as ``ArrivalSchedule`` draws arrivals): the
     /// generator is this worker's alone, so the times are the same as drawn one by one.
-    private var aheadPosition = 0
+    /// Starts at the end of an empty batch: the first draw fills it.
+    private var aheadPosition = Self.batch
     private var ahead: [UInt64] = []
     private static let batch = 32
+    /// The work of every service when it never varies (a constant distribution and no
+    /// slowdown), and whether a slowdown fault may stretch it: read at every start here,
+    /// where the sampler and the faults, further on, are read only to draw a batch.
+    private let constantWork: UInt64?
+    private let slowed: Bool
     var rest: [VirtualFrame] = []
     /// Since when it has been free to take (its last service's end, its restart, or the
     /// run's start): a batching kind's frames wait for their batch from here at the earliest.
@@ -80,6 +86,8 @@ struct VirtualWorker {
         faults = instance.faults
         kind = instance.kind
         if case .frameBuffer = source { batch = instance.spec.batch } else { batch = nil }
+        slowed = !faults.slowdowns.isEmpty
+        constantWork = slowed ? nil : sampler.constant
     }
 
     /// The solo work of a service starting at `time`: a sampled time, stretched by a
@@ -87,16 +95,18 @@ struct VirtualWorker {
     /// Mutating only so that it runs on the element in place: a non-mutating call on an
     /// array element copies the whole worker (spec, faults and all) first.
     mutating func drawWork(startingAt time: UInt64) -> UInt64 {
-        if let work = sampler.constant, faults.slowdowns.isEmpty { return work }
-        if aheadPosition == ahead.count {
+        if let work = constantWork { return work }
+        // Against the batch's fixed size, and read through the buffer unchecked: the
+        // array's header (its count), a line apart from most of its times, stays unread.
+        if aheadPosition == Self.batch {
             if ahead.isEmpty { ahead = Array(repeating: 0, count: Self.batch) }
             let sampler = sampler, random = random
             ahead.withUnsafeMutableBufferPointer { sampler.fill($0, from: random) }
             aheadPosition = 0
         }
-        let sampled = ahead[aheadPosition]
-        aheadPosition += 1
-        return faults.slowdowns.isEmpty ? sampled : UInt64(Double(sampled) * faults.slowdown(at: time))
+        let sampled = ahead.withUnsafeBufferPointer { $0[aheadPosition] }
+        aheadPosition &+= 1
+        return slowed ? UInt64(Double(sampled) * faults.slowdown(at: time)) : sampled
     }
 }
 
