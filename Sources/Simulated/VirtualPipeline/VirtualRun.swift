@@ -55,6 +55,11 @@ struct VirtualRun: ~Copyable {
     private let attachedBuffers: FlatArray<Int>
     let buffers: FlatArray<VirtualFrameBuffer>
     let workers: FlatArray<VirtualWorker>
+    /// Each worker's ``VirtualWorker/isReady``, kept beside the workers wherever it
+    /// changes (a service's start and end, a crash, a restart): every frame asks it of the
+    /// workers it is offered to, nearly always busy, and 256-byte workers a frame period
+    /// apart are out of the L1 cache, where this array's line or two stay in it.
+    let ready: FlatArray<Bool>
     var devices: [VirtualDevice] = []
     /// The box's cores, when the scenario declares one (`hosts[0]`; none without): every CPU
     /// job shares them. In a flat buffer of one, reached by its address: as an optional,
@@ -182,6 +187,7 @@ struct VirtualRun: ~Copyable {
             suppliers.append(virtual)
         }
         (self.slots, self.slotReader, self.workers) = (FlatArray(slots), FlatArray(slotReader), FlatArray(workers))
+        ready = FlatArray(workers.map(\.isReady))
         (self.suppliers, self.attachedBuffers) = (FlatArray(suppliers), FlatArray(attachedBuffers))
         captures = FlatArray(instances.captures.map { capture in
             VirtualCapture(stream: capture.stream, pipeline: capture.pipeline,
@@ -292,6 +298,7 @@ struct VirtualRun: ~Copyable {
             crash(Int(worker))
         case .restart(let worker):
             workers[Int(worker)].down -= 1
+            ready[Int(worker)] = workers[Int(worker)].isReady
             workers[Int(worker)].freeSince = now
             takeNext(Int(worker))
         case .produced(let stream):
@@ -300,9 +307,9 @@ struct VirtualRun: ~Copyable {
             let index = Int(buffer)
             guard buffers[index].batchWaitAt == now else { return }
             buffers[index].batchWaitAt = nil
-            for worker in buffers[index].instances where workers[worker].isReady {
+            for worker in buffers[index].instances where ready[worker] {
                 takeNext(worker)
-                if workers[worker].isReady { break }
+                if ready[worker] { break }
             }
         }
     }
@@ -340,9 +347,9 @@ struct VirtualRun: ~Copyable {
         }
         for slot in ownSlots { takeNext(slotReader[slot]) }
         for attached in suppliers[pipeline].frameBuffers {
-            for worker in buffers[attachedBuffers[attached]].instances where workers[worker].isReady {
+            for worker in buffers[attachedBuffers[attached]].instances where ready[worker] {
                 takeNext(worker)
-                if workers[worker].isReady { break }  // the buffer is empty
+                if ready[worker] { break }  // the buffer is empty
             }
         }
     }
@@ -351,7 +358,7 @@ struct VirtualRun: ~Copyable {
     /// Inlined: most calls (every arrival offers to its busy workers) end at the check.
     @inline(__always)
     private mutating func takeNext(_ worker: Int) {
-        guard workers[worker].isReady else { return }
+        guard ready[worker] else { return }
         takeFromSource(worker)
     }
 
@@ -395,6 +402,7 @@ struct VirtualRun: ~Copyable {
     /// The worker starts serving `frame` (and the rest of its batch).
     private mutating func start(_ worker: Int, _ frame: VirtualFrame) {
         workers[worker].inHand = (frame, now)
+        ready[worker] = false
         workers[worker].service &+= 1
         workers[worker].mainWork = workers[worker].drawWork(startingAt: now)
         if let batch = workers[worker].batch, !workers[worker].rest.isEmpty {
@@ -449,6 +457,7 @@ struct VirtualRun: ~Copyable {
     private mutating func finish(_ worker: Int) {
         guard let (frame, start) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
+        ready[worker] = workers[worker].isReady
         record(frame, kind: workers[worker].kind, start: start)
         if trace != nil { traceFrame(frame, worker: worker, start: start) }
         // Every frame of a batch ends at the same instant.
@@ -493,6 +502,7 @@ struct VirtualRun: ~Copyable {
     /// The worker stops at once: the frame in hand is lost (its device job cancelled).
     private mutating func crash(_ worker: Int) {
         workers[worker].down += 1
+        ready[worker] = false
         guard let (frame, _) = workers[worker].inHand else { return }
         workers[worker].inHand = nil
         workers[worker].service &+= 1  // its pending end, if any, is now stale

@@ -16,8 +16,7 @@ struct VirtualWorker {
     // the layout's, and a worker is out of the L1 cache by the time its frames come.
 
     /// The frame in service and when its service started, and the other frames of its
-    /// batch (a batching kind's; empty otherwise). First, and `down` right after it:
-    /// ``isReady`` reads the frame's presence and `down`, 16 bytes, nearly always one line.
+    /// batch (a batching kind's; empty otherwise).
     var inHand: (frame: VirtualFrame, start: UInt64)?
     /// Crashes not yet restarted (> 0: down, takes no frames).
     var down = 0
