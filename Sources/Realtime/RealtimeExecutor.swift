@@ -4,7 +4,8 @@ import Video
 import Random
 
 /// Runs a topology plan in real time: every capture, distribution loop and worker on its
-/// own OS thread, blocking on mutexes and condition variables as the original does.
+/// own OS thread, blocking in the kernel (mutexes, futexes, timed sleeps) where the
+/// original's goroutines park.
 ///
 /// ```
 ///  capture threads ──publish──► supplier inbox ─► distribution thread ─► worker slots ─► worker threads
@@ -94,11 +95,19 @@ public struct RealtimeExecutor {
 
         var timeline: [TimelineSample] = []
         var runnable: [Int] = []
+        var gridPoint: UInt64 = 0
         func sampleUntil(_ deadline: UInt64) {
-            // Every 250 ms on a fixed grid from the run's start, up to the deadline.
+            // Every 250 ms on a fixed grid from the run's start, up to the deadline. A
+            // harness starved of CPU (more runnable threads than cores) skips the grid
+            // points a whole period past instead of sampling each of them late: catching up
+            // on them one by one delayed the window's end boundary by tens of seconds.
             while true {
-                let next = runStart + UInt64(timeline.count + 1) * options.samplingNanos
+                var point = gridPoint + 1
+                let now = clock.now()
+                while runStart + (point + 1) * options.samplingNanos <= now { point += 1 }
+                let next = runStart + point * options.samplingNanos
                 guard next <= deadline, options.cancel.sleep(until: next) else { break }
+                gridPoint = point
                 timeline.append(TimelineSample.take(at: next - runStart, suppliers: suppliers, captures: captures))
                 if next > instances.windowStart, let threads = CPUAffinity.runnableThreads() { runnable.append(threads) }
                 options.onSample?(timeline[timeline.count - 1])
@@ -316,7 +325,11 @@ private struct RowKey: Hashable {
 private struct Boundary {
     var counts: RunCounts
     var process: ProcessResources
+    /// When `process` was read (monotonic ns, the middle of the call).
+    var processAt: UInt64
     var threadCPU: [(OSThread.Role, UInt64)]
+    /// When `threadCPU` was read (the middle of the pass over the threads).
+    var threadsAt: UInt64
     /// CPU of the worker threads, by worker kind.
     var workerCPUByKind: [String: UInt64]
     /// CPU of process workers' children, by worker kind.
@@ -342,7 +355,17 @@ private struct Boundary {
                 if let client = worker.client { childByKind[worker.spec.name, default: 0] += client.published.nanos() }
             }
         }
-        return Boundary(counts: components.counts(), process: .sample(), threadCPU: threads.map { ($0.role, $0.cpuNanos()) },
+        // CPU first, each reading stamped with the middle of the time it took (thousands of
+        // threads take a while to read, the more so with the harness starved); the counts,
+        // which take every supplier's locks, after.
+        let processStart = monotonicNanos()
+        let process = ProcessResources.sample()
+        let processAt = processStart + (monotonicNanos() &- processStart) / 2
+        let threadsStart = monotonicNanos()
+        let threadCPU = threads.map { ($0.role, $0.cpuNanos()) }
+        let threadsAt = threadsStart + (monotonicNanos() &- threadsStart) / 2
+        let counts = components.counts()
+        return Boundary(counts: counts, process: process, processAt: processAt, threadCPU: threadCPU, threadsAt: threadsAt,
                  workerCPUByKind: byKind, childCPUByKind: childByKind, harnessCPU: harnessCPU,
                  chunkCPU: components.suppliers.reduce(0) { $0 + $1.stats().chunkDeliveryCPUNanos },
                  deviceBusy: components.gates.map { $0.snapshot().busySeconds })
@@ -350,19 +373,25 @@ private struct Boundary {
 
     /// CPU by component class over the window, from the threads' own clocks.
     static func cpu(before: Boundary, after: Boundary, window: Double) -> CPUResult {
-        func share(_ nanos: UInt64) -> CPUResult.Share {
-            CPUResult.Share(seconds: Double(nanos) / 1e9, cores: Double(nanos) / 1e9 / window)
-        }
         let byRole = OSThread.Role.allCases.reduce(into: [OSThread.Role: UInt64]()) { sums, role in
             sums[role] = after.cpu(role) &- before.cpu(role)
         }
         let chunkCPU = after.chunkCPU - before.chunkCPU
         let process = after.process.cpuNanos - before.process.cpuNanos
         let attributed = byRole.values.reduce(0, +) + chunkCPU
+        // Cores over the time between the two readings, not over the nominal window: a
+        // starved harness reads a boundary late, and CPU spent after the window's end then
+        // counted against the window's length (more cores than the machine has).
+        let processSpan = Double(after.processAt &- before.processAt) / 1e9
+        let threadSpan = Double(after.threadsAt &- before.threadsAt) / 1e9
+        func share(_ nanos: UInt64, over span: Double) -> CPUResult.Share {
+            CPUResult.Share(seconds: Double(nanos) / 1e9, cores: Double(nanos) / 1e9 / (span > 0 ? span : window))
+        }
         return CPUResult(
-            process: share(process), capture: share(byRole[.capture]!), supplier: share(byRole[.supplier]! + chunkCPU),
-            worker: share(byRole[.worker]!), harness: share(byRole[.harness]!),
-            unattributed: share(process > attributed ? process - attributed : 0))
+            process: share(process, over: processSpan), capture: share(byRole[.capture]!, over: threadSpan),
+            supplier: share(byRole[.supplier]! + chunkCPU, over: threadSpan),
+            worker: share(byRole[.worker]!, over: threadSpan), harness: share(byRole[.harness]!, over: threadSpan),
+            unattributed: share(process > attributed ? process - attributed : 0, over: processSpan))
     }
 }
 

@@ -27,8 +27,9 @@ public struct SimulationBudget: Sendable, Equatable {
     public var events: Double
     public var bytes: Double
 
-    /// Bytes of one latency histogram (its counts array, allocated whole).
-    public static let histogramBytes = Double(LatencyHistogram().histogram.estimatedFootprintInBytes)
+    /// Bytes of one latency histogram at most (its counts array grown to the whole range;
+    /// a row's histograms usually hold less, so the estimate is an upper bound).
+    public static let histogramBytes = Double(LatencyHistogram.fullRangeBytes)
     /// Bytes of one seeded generator, one per capture and worker.
     static let generatorBytes = Double(GSLRandom.Algorithm.taus2.bytes)
     /// The process before the simulation: runtime, libraries, database, scenario.

@@ -35,3 +35,60 @@ final class LatencyHistogramTests: XCTestCase {
         XCTAssertNil(LatencyHistogram().milliseconds(atPercentile: 50))
     }
 }
+
+/// A histogram whose counts array grows with the largest value recorded must answer
+/// exactly as one allocated for the whole range (the layout before it grew on demand):
+/// every stored quantile and serialized histogram depends on it.
+final class LatencyHistogramGrowthTests: XCTestCase {
+    /// The whole-range layout: 1 µs – 10 min, 3 significant digits, allocated up front.
+    private func wholeRange() -> LatencyHistogram {
+        var histogram = LatencyHistogram()
+        histogram.histogram = Histogram<UInt32>(lowestDiscernibleValue: LatencyHistogram.lowest,
+                                                highestTrackableValue: LatencyHistogram.highest, numberOfSignificantValueDigits: .three)
+        return histogram
+    }
+
+    func testGrowingHistogramAnswersAsTheWholeRangeOne() throws {
+        let random = GSLRandom(seed: 7)
+        let percentiles: [Double] = [0, 0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100]
+        for (samples, median, spread) in [(1, 20e6, 0.1), (500, 50e3, 0.5), (5000, 20e6, 0.3), (20000, 20e6, 3.0), (3000, 1e9, 6.0)] {
+            var growing = LatencyHistogram(), whole = wholeRange()
+            for _ in 0..<samples {
+                let value = UInt64(random.lognormal(zeta: log(median), sigma: spread))
+                growing.record(value)
+                whole.record(value)
+            }
+            let context = "\(samples) samples around \(median) ns, σ \(spread)"
+            XCTAssertEqual(growing.values(atPercentiles: percentiles), whole.values(atPercentiles: percentiles), context)
+            XCTAssertEqual(growing.quantiles, whole.quantiles, context)
+            XCTAssertEqual(growing.serialized(), whole.serialized(), context)
+            XCTAssertEqual(try LatencyHistogram(serialized: growing.serialized()).quantiles, whole.quantiles, context)
+            XCTAssertTrue(growing.histogram == whole.histogram, context)
+            XCTAssertLessThanOrEqual(growing.bytes, whole.bytes, context)
+            // Merging either way gives the same distribution.
+            var merged = LatencyHistogram()
+            merged.add(growing)
+            merged.add(whole)
+            var mergedWhole = wholeRange()
+            mergedWhole.add(whole)
+            mergedWhole.add(growing)
+            XCTAssertEqual(merged.quantiles, mergedWhole.quantiles, context)
+        }
+    }
+
+    func testCountsCoverOnlyTheRecordedRange() {
+        var service = LatencyHistogram()
+        for milliseconds in [18, 20, 25] { service.record(UInt64(milliseconds) * 1_000_000) }
+        // Up to 33.5 ms: bucket 0 (up to 1.05 ms) and five doublings, 1024 counts each.
+        XCTAssertLessThanOrEqual(service.bytes, 7 * 1024 * 4 + 1024)
+        var handoff = LatencyHistogram()
+        handoff.record(40_000)
+        XCTAssertLessThanOrEqual(handoff.bytes, 2 * 1024 * 4 + 1024)
+        var clamped = LatencyHistogram()
+        clamped.record(.max)
+        XCTAssertEqual(clamped.bytes, LatencyHistogram.fullRangeBytes)
+        var whole = wholeRange()
+        whole.record(.max)
+        XCTAssertEqual(clamped.quantiles, whole.quantiles, "clamped to 10 minutes, as before")
+    }
+}
