@@ -35,4 +35,16 @@ int scalebench_spawn(char *const argv[], char *const envp[], const char *cwd, in
 /// is gone or not ours.
 long long scalebench_process_cpu_ns(int pid);
 
+/// A 32-bit word that threads park on (Linux futexes, process-private): loads, stores and
+/// increments (returning the new value, wrapping) with acquire / release ordering, a wait while the word still holds `expected` until
+/// woken or the absolute CLOCK_MONOTONIC deadline in ns (UINT64_MAX: none) — 0 when woken,
+/// else the errno value (ETIMEDOUT, EAGAIN when the word had already changed, EINTR) —
+/// and a wake of at most `count` waiters (returns how many were woken).
+unsigned scalebench_word_load(const unsigned *word);
+void scalebench_word_store(unsigned *word, unsigned value);
+unsigned scalebench_word_increment(unsigned *word);
+int scalebench_futex_wait_until(unsigned *word, unsigned expected, unsigned long long deadline_ns);
+int scalebench_futex_wake(unsigned *word, int count);
+int scalebench_futex_wake_all(unsigned *word);
+
 #endif

@@ -26,13 +26,17 @@ public protocol FrameSink: AnyObject, Sendable {
 
 extension Mailbox: FrameSink where Item == Frame {}
 
-/// A single-slot mailbox: a ``LatestFrameSlot`` behind a mutex and condition variable,
-/// as every hand-off in the original (the supplier's inbox and each worker's slot).
+/// A single-slot mailbox: a ``LatestFrameSlot`` behind a mutex, its reader parked on a
+/// ``WakeWord`` while the slot is empty, as every hand-off in the original (the
+/// supplier's inbox and each worker's slot, there a mutex and condition variable).
+/// An offer wakes the reader only when it sleeps, after unlocking.
 ///
 /// Threading: `offer` never blocks beyond the mutex; `take` blocks while the slot is
 /// empty and open. Any number of threads may offer; one thread takes.
 public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
+    /// Only its mutex: the reader sleeps on `wake`.
     private let lock = ConditionLock()
+    private let wake = WakeWord()
     private let clock: any NanoClock
     private var slot: LatestFrameSlot<Item>
     private var lastTakenAt: UInt64?
@@ -53,27 +57,18 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
         lock.lock()
         let outcome = slot.offer(item)
         // Nobody to wake unless the reader is blocked.
-        if outcome != .ignoredClosed && blockedReaders > 0 { lock.signal() }
+        let wakes = outcome != .ignoredClosed && blockedReaders > 0
+        if wakes { wake.advance() }
         lock.unlock()
+        if wakes { wake.wakeOne() }
         return outcome == .stored
     }
 
     /// Blocks until an item is waiting or the mailbox closes; nil once closed.
     public func take() -> Item? {
-        lock.lock()
-        defer { lock.unlock() }
-        while true {
-            switch slot.take() {
-            case .item(let item):
-                recordTake(item)
-                return item
-            case .closed:
-                return nil
-            case .empty:
-                blockedReaders += 1
-                lock.wait()
-                blockedReaders -= 1
-            }
+        switch take(until: .max) {
+        case .item(let item): return item
+        case .closed, .timedOut: return nil
         }
     }
 
@@ -90,9 +85,12 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
             case .closed:
                 return .closed
             case .empty:
-                if clock.now() >= deadline { return .timedOut }
+                if deadline != .max && clock.now() >= deadline { return .timedOut }
                 blockedReaders += 1
-                _ = lock.wait(untilMonotonic: deadline)
+                let ticket = wake.ticket
+                lock.unlock()
+                wake.wait(whileTicket: ticket, until: deadline)
+                lock.lock()
                 blockedReaders -= 1
             }
         }
@@ -117,9 +115,10 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     public func close() {
         let discarded: Item? = lock.withLock {
             let item = slot.close()
-            lock.broadcast()
+            wake.advance()
             return item
         }
+        wake.wakeAll()
         _ = discarded
     }
 
