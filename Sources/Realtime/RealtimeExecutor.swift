@@ -89,7 +89,7 @@ public struct RealtimeExecutor {
 
         // Start consumers before producers, so no early frame meets a missing reader.
         for supplier in suppliers { try! supplier.start() }
-        for worker in workers { worker.thread.start() }
+        components.startWorkers(firstArrival: runStart)
         for capture in captures { capture.thread.start() }
         let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
 
@@ -183,6 +183,9 @@ private struct Components {
     var workers: [WorkerRunner] = []
     var captures: [CaptureRunner] = []
     var buffers: [FrameBuffer] = []
+    /// A shared kind's instances, by index in `workers`: their frame-buffer and their rank
+    /// among its instances (the simulation's order).
+    private var pooled: [Int: (buffer: FrameBuffer, rank: Int)] = [:]
     /// The ways in of kinds that some load state does not run, by the rows they feed.
     private var filters: [RowKey: StateFilter] = [:]
     /// One gate per declared device: offload jobs placed on it share its capacity.
@@ -254,10 +257,11 @@ private struct Components {
                     try! suppliers[pipeline].attach(plan.spec.name, sink: filter(component.intake(for: stream), kind: kind, streams: [stream]))
                 }
             }
-            for index in buffer.workers {
+            for (rank, index) in buffer.workers.enumerated() {
                 // A batching kind takes batches (its batch sizes counted per instance).
                 var batches: (@Sendable (UInt64) -> Taken<FrameBatch>)?
                 if plan.spec.batch != nil { batches = { @Sendable deadline in component.takeBatch(until: deadline) } }
+                pooled[workers.count] = (component, rank)
                 workers.append(runner(instances.workers[index], batches: batches) { component.take(until: $0) })
             }
         }
@@ -265,6 +269,20 @@ private struct Components {
             captures.append(CaptureRunner(streamID: capture.stream, producer: sources[capture.stream],
                                           supplier: suppliers[capture.pipeline], stop: stop, runStart: runStart,
                                           faults: capture.faults, faultWindows: windows, trace: options.trace))
+        }
+    }
+
+    /// Starts every worker thread, without waiting for it to run, except that a shared
+    /// kind's instances start one at a time, each once the one before has reached its
+    /// frame-buffer (``FrameBuffer/waitForTakes(_:until:)``): all idle at the start, they
+    /// must wait in the order in which the simulation offers them a frame, or the first
+    /// frames go to other instances, with other service times, and the run follows another
+    /// trajectory than the simulated one. A thread that has not got there by the first
+    /// arrival is not waited for any longer (the order is then the scheduler's).
+    func startWorkers(firstArrival: UInt64) {
+        for (index, worker) in workers.enumerated() {
+            worker.thread.start()
+            if let (buffer, rank) = pooled[index] { buffer.waitForTakes(rank + 1, until: firstArrival) }
         }
     }
 

@@ -26,6 +26,11 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     private let createdAt: UInt64
     /// A batching kind's launch decisions (nil: one frame a take).
     private var formation: BatchFormation?
+    /// Takes that have reached the buffer so far (every call counts), and the word a thread
+    /// in ``waitForTakes(_:until:)`` sleeps on, advanced only while someone does.
+    private var takes = 0
+    private var takeWatchers = 0
+    private let tookWord = WakeWord()
 
     /// With `sharedSlot`, every stream delivers into one slot, so a frame of one stream
     /// overwrites another's: the original's single worker slot in option B.
@@ -73,6 +78,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     public func take() -> Frame? {
         lock.lock()
         defer { lock.unlock() }
+        countTake()
         while true {
             if let frame = nextLocked() { return frame }
             if policy.isClosed { return nil }
@@ -86,6 +92,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     public func take(until deadline: UInt64) -> Taken<Frame> {
         lock.lock()
         defer { lock.unlock() }
+        countTake()
         while true {
             if let frame = nextLocked() { return .item(frame) }
             if policy.isClosed { return .closed }
@@ -94,6 +101,37 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
             _ = lock.wait(untilMonotonic: deadline)
             blocked -= 1
         }
+    }
+
+    /// With the lock held, on entering a take: a watcher learns of it once this thread
+    /// has released the lock, that is, once it waits in the buffer or has left with a frame.
+    @inline(__always)
+    private func countTake() {
+        takes += 1
+        if takeWatchers > 0 {
+            tookWord.advance()
+            tookWord.wakeAll()
+        }
+    }
+
+    /// Blocks until `count` takes have reached the buffer, or the monotonic `deadline`
+    /// passes. The real-time executor starts a shared kind's instances one at a time, each
+    /// after the one before has reached the buffer: the instances idle together at the start
+    /// then wait in instance order, and the condition variable hands the first frames to them
+    /// in that order (the longest waiter first), as the simulation hands a frame to the
+    /// first idle instance. Each instance draws its services from a generator of its own, so
+    /// this decides which services the run's frames get.
+    public func waitForTakes(_ count: Int, until deadline: UInt64) {
+        lock.lock()
+        takeWatchers += 1
+        while takes < count && clock.now() < deadline {
+            let ticket = tookWord.ticket
+            lock.unlock()
+            tookWord.wait(whileTicket: ticket, until: deadline)
+            lock.lock()
+        }
+        takeWatchers -= 1
+        lock.unlock()
     }
 
     /// The frame the policy picks, with the lock held.
@@ -112,6 +150,7 @@ public final class FrameBuffer: FrameSink, @unchecked Sendable {
     public func takeBatch(until deadline: UInt64) -> Taken<FrameBatch> {
         lock.lock()
         defer { lock.unlock() }
+        countTake()
         let free = clock.now()
         while true {
             let wake: UInt64

@@ -76,6 +76,44 @@ final class LatencyHistogramGrowthTests: XCTestCase {
         }
     }
 
+    /// Pooling rows whose histograms grew to different sizes (as the equivalence and
+    /// agreement tests pool a kind's rows, and shared instances pool into one row), in
+    /// every order, must lose no count and answer as one histogram that recorded every
+    /// value: smaller into larger, larger into smaller, and into an empty one.
+    func testPoolingHistogramsOfDifferentGrownSizesAnswersAsOneHistogram() {
+        let random = GSLRandom(seed: 19)
+        let percentiles: [Double] = [0, 1, 10, 25, 50, 75, 90, 99, 99.9, 100]
+        // Medians from 0.5 ms (bucket 0 only) to 140 ms (8 buckets), narrow and wide.
+        let rows: [(samples: Int, median: Double, spread: Double)] = [(300, 0.5e6, 0.2), (800, 139e6, 0.1), (50, 3e6, 0.3),
+                                                                       (1, 60e6, 0), (2000, 40e6, 0.05), (400, 139e6, 1.5)]
+        var histograms: [LatencyHistogram] = []
+        var all = wholeRange()
+        for row in rows {
+            var histogram = LatencyHistogram()
+            for _ in 0..<row.samples {
+                let value = UInt64(random.lognormal(zeta: log(row.median), sigma: row.spread))
+                histogram.record(value)
+                all.record(value)
+            }
+            histograms.append(histogram)
+        }
+        XCTAssertEqual(Set(histograms.map(\.bytes)).count, 5, "the rows grew to different sizes")
+        let expected = all.values(atPercentiles: percentiles)
+        let orders = [Array(histograms.indices), histograms.indices.reversed(), [1, 0, 3, 2, 5, 4], [5, 2, 0, 4, 1, 3]]
+        for order in orders {
+            var pooled = LatencyHistogram()
+            for index in order { pooled.add(histograms[index]) }
+            XCTAssertEqual(pooled.count, all.count, "order \(order)")
+            XCTAssertEqual(pooled.values(atPercentiles: percentiles), expected, "order \(order)")
+            XCTAssertEqual(pooled.quantiles, all.quantiles, "order \(order)")
+            XCTAssertTrue(pooled.histogram == all.histogram, "order \(order)")
+            // Into a row that already holds counts (a shared kind's first instance).
+            var into = histograms[order[0]]
+            for index in order.dropFirst() { into.add(histograms[index]) }
+            XCTAssertEqual(into.quantiles, all.quantiles, "into row \(order[0])")
+        }
+    }
+
     func testCountsCoverOnlyTheRecordedRange() {
         var service = LatencyHistogram()
         for milliseconds in [18, 20, 25] { service.record(UInt64(milliseconds) * 1_000_000) }
