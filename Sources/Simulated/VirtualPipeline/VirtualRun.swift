@@ -57,8 +57,9 @@ struct VirtualRun: ~Copyable {
     let workers: FlatArray<VirtualWorker>
     /// Each worker's ``VirtualWorker/isReady``, kept beside the workers wherever it
     /// changes (a service's start and end, a crash, a restart): every frame asks it of the
-    /// workers it is offered to, nearly always busy, and 256-byte workers a frame period
-    /// apart are out of the L1 cache, where this array's line or two stay in it.
+    /// workers it is offered to, nearly always busy, and a worker (a few hundred bytes)
+    /// touched once a frame period is out of the L1 cache by then, where this array's
+    /// line or two stay in it.
     let ready: FlatArray<Bool>
     var devices: [VirtualDevice] = []
     /// The box's cores, when the scenario declares one (`hosts[0]`; none without): every CPU
