@@ -39,15 +39,17 @@ public struct LatestFrameSlot<Item: StreamItem>: Sendable {
         case closed
     }
 
-    public let policy: SlotPolicy
+    // What an offer reads and writes comes first (declaration order is the layout's):
+    // a simulator's slot is out of the L1 cache by the time its stream's next frame comes.
     public private(set) var waiting: Item?
+    public let policy: SlotPolicy
     public private(set) var isClosed = false
     /// Items offered while open.
     public private(set) var offered: UInt64 = 0
-    public private(set) var taken: UInt64 = 0
-    public private(set) var totalDrops: UInt64 = 0
     /// Drops since the last take.
     public private(set) var consecutiveDrops: UInt64 = 0
+    public private(set) var totalDrops: UInt64 = 0
+    public private(set) var taken: UInt64 = 0
     /// Items waiting when the slot closed: discarded, and not counted as drops.
     public private(set) var discardedAtClose: UInt64 = 0
     /// Offers that arrived after closing.
