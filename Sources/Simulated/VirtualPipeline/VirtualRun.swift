@@ -40,12 +40,16 @@ enum VirtualEvent {
 /// not copyable: a run is built, run once and read, never copied
 /// (``VirtualExecutor/Simulation`` owns it), and the compiler holds it to that.
 struct VirtualRun: ~Copyable {
+    // A reference first: with `--sanitize=thread`, Swift 6's instrumentation of a mutating
+    // access to a stored property of this noncopyable value passes the value's first word
+    // to `__tsan_external_write` as the address; a first word that is not a pointer was an
+    // invalid LLVM bitcast and the build failed (a compiler bug; a pointer is valid IR).
+    let captures: FlatArray<VirtualCapture>
     let instances: RunInstances
     var scenario: RunScenario { instances.scenario }
     var windowStart: UInt64 { instances.windowStart }
     var windowEnd: UInt64 { instances.windowEnd }
 
-    let captures: FlatArray<VirtualCapture>
     let suppliers: FlatArray<VirtualSupplier>
     let slots: FlatArray<LatestFrameSlot<VirtualFrame>>
     /// The worker reading each own slot.
