@@ -120,6 +120,9 @@ public final class FrameSupplier: @unchecked Sendable {
     public let configuration: Configuration
     private let clock: any NanoClock
     private let inbox: Inbox
+    /// The single inbox again, unretained: `publish` calls it without retaining and
+    /// releasing it per frame (`inbox` owns it for the supplier's whole life).
+    private let singleInbox: Unmanaged<SupplierInbox>?
     private let registry = ConditionLock()
     private var lifecycle = Lifecycle.idle
     private var subscribers: [Subscriber] = []
@@ -148,9 +151,12 @@ public final class FrameSupplier: @unchecked Sendable {
         self.clock = clock
         switch configuration.inbox {
         case .single:
-            inbox = .single(SupplierInbox(clock: clock, publisherMayDistribute: configuration.publisherMayDistribute))
+            let single = SupplierInbox(clock: clock, publisherMayDistribute: configuration.publisherMayDistribute)
+            inbox = .single(single)
+            singleInbox = Unmanaged.passUnretained(single)
         case .perStream(let streams, let scheduling):
             inbox = .perStream(FrameBuffer(streams: streams, slotPolicy: .overwrite, scheduling: scheduling, clock: clock))
+            singleInbox = nil
         }
     }
 
@@ -163,13 +169,14 @@ public final class FrameSupplier: @unchecked Sendable {
     /// (``SupplierInbox``): slot mutexes and wake-ups only, never a wait.
     @inline(__always)
     public func publish(_ frame: Frame) {
-        switch inbox {
-        case .single(let slot):
-            if let own = slot.offer(frame) {
-                distribute(own)
-                slot.endDistribution()
+        if let single = singleInbox {
+            single._withUnsafeGuaranteedRef { slot in
+                if let own = slot.offer(frame) {
+                    distribute(own)
+                    slot.endDistribution()
+                }
             }
-        case .perStream(let buffer):
+        } else if case .perStream(let buffer) = inbox {
             buffer.offer(frame)
         }
     }

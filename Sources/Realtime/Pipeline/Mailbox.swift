@@ -38,10 +38,12 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     private let lock = ConditionLock()
     private let wake = WakeWord()
     private let clock: any NanoClock
-    private var slot: LatestFrameSlot<Item>
-    private var lastTakenAt: UInt64?
-    private var lastTakenSeq: UInt64?
-    private var blockedReaders = 0
+    // Read and written under `lock` only: the lock keeps their accesses exclusive, so the
+    // runtime's dynamic exclusivity check (per access) is left out.
+    @exclusivity(unchecked) private var slot: LatestFrameSlot<Item>
+    @exclusivity(unchecked) private var lastTakenAt: UInt64?
+    @exclusivity(unchecked) private var lastTakenSeq: UInt64?
+    @exclusivity(unchecked) private var blockedReaders = 0
     public let createdAt: UInt64
 
     public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {

@@ -26,24 +26,27 @@ import Video
 final class SupplierInbox: @unchecked Sendable {
     private let lock = ConditionLock()
     private let clock: any NanoClock
-    private var slot = LatestFrameSlot<Frame>(policy: .overwrite)
-    private var lastTakenAt: UInt64?
-    private var lastTakenSeq: UInt64?
+    // Every `var` below is read and written under `lock` only: the lock keeps their
+    // accesses exclusive, so the runtime's dynamic exclusivity check (a thread-local
+    // access set, entered and left per access, as dear as the rest of `offer`) is left out.
+    @exclusivity(unchecked) private var slot = LatestFrameSlot<Frame>(policy: .overwrite)
+    @exclusivity(unchecked) private var lastTakenAt: UInt64?
+    @exclusivity(unchecked) private var lastTakenSeq: UInt64?
     /// The loop is blocked in `take` (0 or 1).
-    private var loopParked = 0
+    @exclusivity(unchecked) private var loopParked = 0
     /// A publisher is distributing a frame it took itself.
-    private var publisherDistributing = false
+    @exclusivity(unchecked) private var publisherDistributing = false
     /// Off until the loop runs: before `start`, frames wait in the slot (behaviour 1).
-    private var inlineAllowed = false
+    @exclusivity(unchecked) private var inlineAllowed = false
     /// Whether a publisher may distribute at all (one publisher per supplier).
     private let publisherMayDistribute: Bool
     /// When the last publisher's distribution ended (nil: none yet).
-    private var lastPublisherDistribution: UInt64?
+    @exclusivity(unchecked) private var lastPublisherDistribution: UInt64?
     /// The loop, woken during a burst, sleeps at most `burstGapNanos` before it looks again:
     /// publishers store without waking it.
-    private var loopNapping = false
+    @exclusivity(unchecked) private var loopNapping = false
     /// The loop's next wait is a nap (it was last woken for a frame).
-    private var napsNext = false
+    @exclusivity(unchecked) private var napsNext = false
     let createdAt: UInt64
 
     /// A publisher distributes only when the previous one it did ended at least this long

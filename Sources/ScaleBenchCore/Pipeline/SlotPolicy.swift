@@ -80,7 +80,9 @@ public struct LatestFrameSlot<Item: StreamItem>: Sendable {
         if waiting!.stream != item.stream { crossStreamDrops &+= 1 }
         switch policy {
         case .overwrite:
-            waiting = item
+            // In place: replacing the whole optional went through its generic value
+            // witnesses (metadata look-up, enum tag, destroy) on every drop.
+            waiting! = item
             return .droppedWaiting
         case .dropNew:
             return .droppedNew
