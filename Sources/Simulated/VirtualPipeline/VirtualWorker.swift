@@ -11,9 +11,9 @@ struct VirtualWorker {
         case frameBuffer(Int)
     }
 
-    // The fields a frame's arrival and a service's start and end read come first (the
-    // readiness check on every offer, above all), in a line or two: declaration order is
-    // the layout's, and a worker is out of the L1 cache by the time its frames come.
+    // The fields a service's start and end read come first, in a line or two: declaration
+    // order is the layout's, and a worker is out of the L1 cache by the time its next
+    // frame comes (its readiness, which every offer asks, is kept beside the workers).
 
     /// The frame in service and when its service started, and the other frames of its
     /// batch (a batching kind's; empty otherwise).
