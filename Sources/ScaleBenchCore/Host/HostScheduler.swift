@@ -228,19 +228,11 @@ public struct HostScheduler: Sendable {
         return Double(truncated) < x ? truncated &+ 1 : truncated
     }
 
-    /// Advances to `now` and appends the jobs whose demand is done to `done`, in tag
-    /// order (the caller's buffer, reused across calls: no allocation per completion).
-    /// Ends with a current entry on top (its loop drops the stale ones first).
-    @inlinable
-    public mutating func finish(at now: UInt64, into done: inout [Int]) {
-        makeUnique()
-        advanceUnique(to: now)
-        while let job = popFinished() { done.append(job) }
-    }
-
-    /// ``finish(at:into:)`` into the caller's buffer, which has room for every job id
-    /// (`jobs` of them): the count written. The event loop's form, without an array's
-    /// uniqueness checks and reference counting per host check.
+    /// Advances to `now` and writes the jobs whose demand is done into the caller's
+    /// buffer, in tag order: the count written. The buffer has room for every job id
+    /// (`jobs` of them) and is reused across calls: no allocation, uniqueness check or
+    /// reference counting per host check. Ends with a current entry on top (its loop
+    /// drops the stale ones first).
     @inlinable
     public mutating func finish(at now: UInt64, into done: UnsafeMutableBufferPointer<Int>) -> Int {
         precondition(done.count >= storage.jobCount, "room for \(done.count) of \(storage.jobCount) jobs")
@@ -268,8 +260,10 @@ public struct HostScheduler: Sendable {
 
     /// Advances to `now` and returns the jobs whose demand is done, in tag order.
     public mutating func finish(at now: UInt64) -> [Int] {
+        makeUnique()
+        advanceUnique(to: now)
         var done: [Int] = []
-        finish(at: now, into: &done)
+        while let job = popFinished() { done.append(job) }
         return done
     }
 
