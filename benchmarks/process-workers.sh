@@ -13,7 +13,9 @@
 #      (Reports/benchmarks.md, "Longer runs at 2, 4 and 8 streams");
 #   3. the report (process workers, CPU by class, simulated beside real time: each
 #      calibration against the run it was fitted from and, with REPETITIONS ≥ 2, against
-#      the held-out repetitions, which the fit never saw).
+#      the held-out repetitions, which the fit never saw; each both against the median of
+#      the 5 simulated seeds and against the simulation of the real run's own seed, whose
+#      captures have the same phases).
 # The machine's CPU is shared: the script prints every CPU's busy share over the real-time
 # runs from /proc/stat, and what the runs themselves used, so that other load is seen.
 # Resumes: completed runs in the database are kept; delete it to measure again.

@@ -6,9 +6,13 @@ import ScaleBenchCore
 /// Simulated runs beside the real-time ones of the same scenario: per stream count,
 /// option and metric, both medians and the simulation's error relative to real time.
 ///
-/// A calibrated simulation (`--calibrated RUN`) is scored twice: against the real-time
-/// run its service times were fitted from, and against the held-out repetitions, the
-/// other real-time runs of the same configuration, which the fit never saw.
+/// A calibrated simulation (`--calibrated RUN`) is scored against the real-time run its
+/// service times were fitted from and against the held-out repetitions, the other
+/// real-time runs of the same configuration, which the fit never saw; each both as the
+/// median over the simulation's seeds and against the simulation of the real run's own
+/// seed. A run's seed fixes its captures' phases: with periodic captures, which frames
+/// meet at a shared worker, and so how long they wait, is a property of the seed, and
+/// only the simulation of the same seed replays the arrivals the real run had.
 public struct SimulationCheck: Sendable {
     public struct Row: Sendable {
         public var streams: Int
@@ -39,11 +43,18 @@ public struct SimulationCheck: Sendable {
         public var simulated: Double
         public var simulatedRuns: Int
         public var sourceValue: Double
+        /// The calibrated simulation of the source run's seed; nil when none was run.
+        public var sameSeed: Double?
         /// Median of the held-out repetitions; nil when there are none.
         public var heldOut: Double?
         public var heldOutRuns: Int
+        /// Each held-out run against the calibrated simulation of its own seed, where one
+        /// was run: the median of those errors and how many there are.
+        public var heldOutSameSeedError: Double?
+        public var heldOutSameSeedRuns = 0
 
         public var errorAgainstSource: Double? { Row.error(simulated, sourceValue) }
+        public var errorAgainstSourceSameSeed: Double? { sameSeed.flatMap { Row.error($0, sourceValue) } }
         public var errorAgainstHeldOut: Double? { heldOut.flatMap { Row.error(simulated, $0) } }
     }
 
@@ -81,14 +92,25 @@ public struct SimulationCheck: Sendable {
                     for source in sources {
                         // The source must be a real-time run of this configuration.
                         guard let origin = real.first(where: { $0.id == source }) else { continue }
-                        let predicted = Comparison.values(metric, sim.filter { $0.scenario?.calibratedFrom == source })
+                        let fitted = sim.filter { $0.scenario?.calibratedFrom == source }
+                        let predicted = Comparison.values(metric, fitted)
                         let measured = Comparison.values(metric, [origin])
-                        let heldOut = Comparison.values(metric, real.filter { $0.id != source })
+                        let others = real.filter { $0.id != source }
+                        let heldOut = Comparison.values(metric, others)
                         guard !predicted.isEmpty, let sourceValue = measured.first else { continue }
+                        func sameSeed(as run: RunRecord) -> Double? {
+                            Comparison.values(metric, fitted.filter { $0.seed == run.seed }).first
+                        }
+                        let matchedErrors = others.compactMap { run in
+                            Comparison.values(metric, [run]).first.flatMap { value in sameSeed(as: run).flatMap { Row.error($0, value) } }
+                        }
                         calibrated.append(CalibratedRow(
                             streams: streams, option: option, metric: metric, source: source,
                             simulated: Descriptive.median(predicted), simulatedRuns: predicted.count, sourceValue: sourceValue,
-                            heldOut: heldOut.isEmpty ? nil : Descriptive.median(heldOut), heldOutRuns: heldOut.count))
+                            sameSeed: sameSeed(as: origin),
+                            heldOut: heldOut.isEmpty ? nil : Descriptive.median(heldOut), heldOutRuns: heldOut.count,
+                            heldOutSameSeedError: matchedErrors.isEmpty ? nil : Descriptive.median(matchedErrors),
+                            heldOutSameSeedRuns: matchedErrors.count))
                     }
                 }
             }
@@ -112,13 +134,17 @@ public struct SimulationCheck: Sendable {
         if !calibrated.isEmpty {
             out += "### Calibrated simulations: prediction error\n\n"
             out += "Simulations whose service times were fitted from a real-time run (`scalebench calibrate RUN`, then `--calibrated RUN`), "
-            out += "against that run and against the held-out repetitions: the other real-time runs of the same configuration, which the fit never saw.\n\n"
-            out += "| streams | option | metric | calibrated from | that run | simulated | error | held-out median (runs) | error vs held-out |\n"
-            out += "|---:|---|---|---|---:|---:|---:|---:|---:|\n"
+            out += "against that run and against the held-out repetitions: the other real-time runs of the same configuration, which the fit never saw. "
+            out += "Each both against the median of the simulation's seeds and against the simulation of the real run's own seed (*same seed*): a seed fixes the captures' phases, "
+            out += "and with periodic captures which frames meet at a shared worker, and how long they wait there, is a property of the phases; only the same seed replays the arrivals that run had.\n\n"
+            out += "| streams | option | metric | calibrated from | that run | simulated (median) | error | same seed | error | held-out median (runs) | error vs held-out | same seed vs each held-out run: median error (runs) |\n"
+            out += "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
             for row in calibrated {
                 let heldOut = row.heldOut.map { "\(Report.number($0)) (\(row.heldOutRuns))" } ?? "none: run the scenario again"
+                let matched = row.heldOutSameSeedError.map { "\(percent($0)) (\(row.heldOutSameSeedRuns))" } ?? "–"
                 out += "| \(row.streams) | \(row.option) | \(row.metric.label) | \(row.source.prefix(8)) | \(Report.number(row.sourceValue)) | "
-                out += "\(Report.number(row.simulated)) | \(percent(row.errorAgainstSource)) | \(heldOut) | \(percent(row.errorAgainstHeldOut)) |\n"
+                out += "\(Report.number(row.simulated)) | \(percent(row.errorAgainstSource)) | \(row.sameSeed.map(Report.number) ?? "–") | "
+                out += "\(percent(row.errorAgainstSourceSameSeed)) | \(heldOut) | \(percent(row.errorAgainstHeldOut)) | \(matched) |\n"
             }
             out += "\n"
         }

@@ -1,6 +1,7 @@
 import XCTest
 @testable import Evaluation
 import Analysis
+import Random
 import ResultsStore
 import ScaleBenchCore
 
@@ -55,5 +56,41 @@ final class SimulationCheckTests: XCTestCase {
                                          simulated: RunFactory.runs(3, medianMs: 100, frames: 100, seed: 2))
         XCTAssertNil(p99Row(check))
         XCTAssertNotNil(check?.rows.first { $0.metric == Metric(.latencyP50, "vlm") }, "a p50 needs 10 frames a run: still compared")
+    }
+
+    /// A calibrated simulation is also set against the simulation of each real run's own
+    /// seed (its captures' phases): three real runs whose latencies differ with their seed
+    /// (100, 130, 160 ms), simulated from the third over five seeds where the simulation of
+    /// a real run's seed gives that run's latencies. The median over the seeds is off; the
+    /// same seed is exact, for the source run and for each held-out run.
+    func testACalibratedSimulationIsAlsoScoredAgainstTheSameSeed() throws {
+        let medians: [Double] = [100, 130, 160, 90, 95]
+        func run(_ seed: Int) -> RunRecord {
+            RunFactory.run(repetition: seed, medianMs: medians[seed], noise: 0, frames: 600, random: GSLRandom(seed: 7))
+        }
+        let real = (0..<3).map(run)
+        let source = real[2].id
+        var calibration = RunScenario()
+        calibration.calibratedFrom = source
+        let simulated = (0..<5).map { seed in
+            var record = run(seed)
+            record.scenario = calibration
+            return record
+        }
+        let check = try XCTUnwrap(SimulationCheck.make(realtime: real, simulated: simulated))
+        let row = try XCTUnwrap(check.calibrated.first { $0.metric == Metric(.latencyP50, "vlm") })
+        XCTAssertEqual(row.source, source)
+        XCTAssertEqual(row.sourceValue, Comparison.values(row.metric, [real[2]]).first)
+        XCTAssertEqual(try XCTUnwrap(row.errorAgainstSourceSameSeed), 0, accuracy: 1e-12)
+        XCTAssertLessThan(try XCTUnwrap(row.errorAgainstSource), -0.2, "the median over seeds is the 100 ms run's")
+        XCTAssertEqual(row.heldOutSameSeedRuns, 2)
+        XCTAssertEqual(try XCTUnwrap(row.heldOutSameSeedError), 0, accuracy: 1e-12)
+        XCTAssertNotEqual(try XCTUnwrap(row.errorAgainstHeldOut), 0)
+
+        // Without a simulation of the source's seed there is no same-seed figure.
+        let others = simulated.filter { $0.seed != real[2].seed }
+        let partial = try XCTUnwrap(SimulationCheck.make(realtime: real, simulated: others)?.calibrated.first { $0.metric == Metric(.latencyP50, "vlm") })
+        XCTAssertNil(partial.sameSeed)
+        XCTAssertTrue(try XCTUnwrap(SimulationCheck.make(realtime: real, simulated: others)).markdown().contains("| – | – |"))
     }
 }
