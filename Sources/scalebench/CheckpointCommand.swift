@@ -115,7 +115,7 @@ struct CheckpointCommand: ParsableCommand {
     /// from: a line per option and CPU-bound worker kind.
     static func agreement(_ check: SimulationCheck?, cpus: Int) -> String {
         var out = "## The host model on this machine (\(cpus) CPUs)\n\n"
-        out += "Each real-time slice run against the simulation calibrated from it (real / simulated, simulated − real; "
+        out += "Each real-time slice run against the simulation calibrated from it, of the same seed (its captures' phases) where there is one (real / simulated, simulated − real; "
         out += "a kind that serves only a few frames in the slice, a slow accelerator's, shows the noise of counting a few looks):\n\n"
         guard let check, !check.calibrated.isEmpty else { return out + "- no agreement to show: no slice run could be calibrated.\n" }
         let shown: [Metric.Quantity] = [.servedFPS, .dropFraction, .latencyP50, .latencyP99, .processCores]
@@ -123,8 +123,10 @@ struct CheckpointCommand: ParsableCommand {
             let rows = check.calibrated.filter { $0.option == option && shown.contains($0.metric.quantity) }
             for subject in rows.map(\.metric.subject).uniqued() {
                 let parts = rows.filter { $0.metric.subject == subject }.map { row in
-                    "\(row.metric.quantity.rawValue) \(Report.number(row.sourceValue)) / \(Report.number(row.simulated))"
-                        + (row.errorAgainstSource.map { String(format: " (%+.0f %%)", $0 * 100) } ?? "")
+                    let simulated = row.sameSeed ?? row.simulated
+                    let error = row.sameSeed == nil ? row.errorAgainstSource : row.errorAgainstSourceSameSeed
+                    return "\(row.metric.quantity.rawValue) \(Report.number(row.sourceValue)) / \(Report.number(simulated))"
+                        + (error.map { String(format: " (%+.0f %%)", $0 * 100) } ?? "")
                 }
                 out += "- option \(option)\(subject.map { ", \($0)" } ?? ""): " + parts.joined(separator: "; ") + "\n"
             }
