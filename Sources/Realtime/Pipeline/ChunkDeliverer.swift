@@ -11,7 +11,9 @@ import Random
 /// A persistent OS thread rather than a dispatch pool: a pool whose threads are all
 /// blocked in readers' `read()` would never run the delivery they wait for. Jobs queue in
 /// order, so frames reach a slot in seq order; nothing is allocated per frame once the
-/// two job arrays have grown to their working size.
+/// two job arrays have grown to their working size. The thread parks on a ``WakeWord``,
+/// woken only when it sleeps and after the enqueuer has unlocked (as a worker's
+/// ``Mailbox``): a woken deliverer never blocks again on the lock its waker still holds.
 final class ChunkDeliverer: @unchecked Sendable {
     struct Job {
         let frame: Frame
@@ -20,8 +22,12 @@ final class ChunkDeliverer: @unchecked Sendable {
     }
 
     private let lock = ConditionLock()
-    private var pending: [Job] = []
-    private var closed = false
+    private let wake = WakeWord()
+    // Read and written under `lock` only.
+    @exclusivity(unchecked) private var pending: [Job] = []
+    @exclusivity(unchecked) private var closed = false
+    /// The thread is parked (or about to park) on `wake`.
+    @exclusivity(unchecked) private var parked = false
     private var thread: OSThread!
     /// CPU this thread has spent delivering, readable from any thread.
     let cpuNanos = Atomic<UInt64>(0)
@@ -33,18 +39,24 @@ final class ChunkDeliverer: @unchecked Sendable {
     }
 
     func enqueue(_ job: Job) {
-        lock.withLock {
-            pending.append(job)
-            lock.signal()
+        lock.lock()
+        pending.append(job)
+        let wakes = parked
+        if wakes {
+            parked = false
+            wake.advance()
         }
+        lock.unlock()
+        if wakes { wake.wakeOne() }
     }
 
     /// Delivers what is queued, then ends the thread.
     func finish() {
-        lock.withLock {
-            closed = true
-            lock.signal()
-        }
+        lock.lock()
+        closed = true
+        wake.advance()
+        lock.unlock()
+        wake.wakeOne()
         thread.join()
     }
 
@@ -53,7 +65,13 @@ final class ChunkDeliverer: @unchecked Sendable {
         working.reserveCapacity(16)
         while true {
             lock.lock()
-            while pending.isEmpty && !closed { lock.wait() }
+            while pending.isEmpty && !closed {
+                parked = true
+                let ticket = wake.ticket
+                lock.unlock()
+                wake.wait(whileTicket: ticket)
+                lock.lock()
+            }
             if pending.isEmpty && closed {
                 lock.unlock()
                 return
