@@ -211,7 +211,8 @@ private struct Components {
             WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
                          device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next,
-                         batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) }, log: options.workerLog)
+                         batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) }, log: options.workerLog,
+                         sequence: worker.sequence)
         }
         // A kind that some stream's load state does not run gets its frames through a filter.
         let served = instances.servedStates, kinds = instances.kinds.count

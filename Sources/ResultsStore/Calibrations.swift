@@ -6,7 +6,7 @@ import ScaleBenchCore
 public struct CalibrationRecord: Sendable, Equatable {
     public var worker: String
     /// `lognormal`, `gamma`, or `empirical` (the measured values themselves, chosen when
-    /// neither family fits).
+    /// neither family fits, or when the services came in spells: then ``ordered``).
     public var family: String
     /// The family that fits best (smaller Kolmogorov–Smirnov distance).
     public var chosen: Bool
@@ -15,8 +15,13 @@ public struct CalibrationRecord: Sendable, Equatable {
     public var ksDistance: Double
     public var ksP: Double
     public var samples: Int
-    /// The measured durations (ns), for the empirical fallback only.
+    /// The measured durations (ns), for the empirical fallback only, in the order served.
     public var values: [UInt64]?
+    /// The empirical values are drawn in their order (`sequence`), not uniformly: the
+    /// services' demand was serially correlated (lag-1 autocorrelation ``lag1``).
+    public var ordered = false
+    /// Lag-1 autocorrelation of the values in the order served (nil: not computed).
+    public var lag1: Double?
     /// What was fitted: `service` (wall time), `cpu-demand` (a CPU worker's thread CPU
     /// time per service, what it costs an uncontended core) or `accelerator` (an offload
     /// service's wall time less its CPU time).
@@ -39,7 +44,7 @@ public struct CalibrationRecord: Sendable, Equatable {
 
     /// The chosen fit as a service distribution (mean and sd, as scenarios write them).
     public var distribution: ServiceDistribution {
-        if family == "empirical", let values { return .empirical(samples: values) }
+        if family == "empirical", let values { return ordered ? .sequence(samples: values) : .empirical(samples: values) }
         let mean = Duration(nanoseconds: UInt64((meanMs * 1e6).rounded())), sd = Duration(nanoseconds: UInt64((sdMs * 1e6).rounded()))
         return family == "gamma" ? .gamma(mean: mean, sd: sd) : .lognormal(mean: mean, sd: sd)
     }
@@ -67,12 +72,13 @@ extension ResultsDatabase {
     }
 
     /// Per worker kind, each traced service's wall time and its thread's CPU time (ns;
-    /// nil for traces recorded before CPU times were).
+    /// nil for traces recorded before CPU times were), in the order the services started.
     public func serviceSamples(run: String) throws -> [String: [(wall: Double, cpu: Double?, childCPU: Double?)]] {
         try pool.read { db in
             var samples: [String: [(wall: Double, cpu: Double?, childCPU: Double?)]] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT worker, end_ns - start_ns AS service, cpu_ns, child_cpu_ns FROM frame_trace WHERE run_id = ?
+                ORDER BY start_ns
                 """, arguments: [run])
             while let row = try rows.next() {
                 samples[row["worker"], default: []].append((Double(row["service"] as Int64), (row["cpu_ns"] as Int64?).map(Double.init),
@@ -97,10 +103,11 @@ extension ResultsDatabase {
             for r in records {
                 try db.execute(sql: """
                     INSERT INTO calibration (run_id, worker, family, chosen, mean_ms, sd_ms, ks_distance, ks_p, samples, values_json,
-                                             quantity, host_cost_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                             quantity, host_cost_ms, ordered)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [run, r.worker, r.family, r.chosen, r.meanMs, r.sdMs, r.ksDistance, r.ksP, r.samples,
-                                     r.values.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }, r.quantity, r.hostCostMs])
+                                     r.values.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }, r.quantity, r.hostCostMs,
+                                     r.ordered])
             }
         }
     }
@@ -116,6 +123,7 @@ extension ResultsDatabase {
                                                })
                 record.quantity = $0["quantity"]
                 record.hostCostMs = $0["host_cost_ms"]
+                record.ordered = $0["ordered"]
                 return record
             }
         }

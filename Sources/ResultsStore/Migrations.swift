@@ -15,7 +15,14 @@ enum Migrations {
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
+        migrator.registerMigration("v10", migrate: v10)
         return migrator
+    }
+
+    /// A calibration's measured values kept in the order they were served, to be drawn in
+    /// that order (`sequence`), when its services came in spells.
+    static func v10(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE calibration ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0")
     }
 
     /// Process workers: each traced service seen from both sides (the child's CPU time,

@@ -52,8 +52,11 @@ struct CalibrateCommand: ParsableCommand {
             }
             let fallback = kind.records.contains { $0.family == "empirical" }
             for (index, record) in kind.records.enumerated() {
-                var note = record.family == "empirical" ? "chosen: the measured values, drawn uniformly"
-                    : index > 0 ? "" : fallback ? "closest family, but KS p < 0.05" : "chosen"
+                let spells = kind.records.contains { $0.ordered }
+                var note = record.family == "empirical"
+                    ? (record.ordered ? String(format: "chosen: the measured values, drawn in the order served (lag-1 autocorrelation %.2f: they came in spells)", record.lag1 ?? 0)
+                        : "chosen: the measured values, drawn uniformly")
+                    : index > 0 ? "" : spells ? "closest family, but the services came in spells" : fallback ? "closest family, but KS p < 0.05" : "chosen"
                 if index == 0, let host = record.hostCostMs { note += String(format: "; host cost %.2f ms a service", host) }
                 let empirical = record.family == "empirical"
                 rows.append([kind.worker, kind.quantity, record.family, String(format: "%.3f", record.meanMs), String(format: "%.3f", record.sdMs),

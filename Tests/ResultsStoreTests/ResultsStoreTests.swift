@@ -32,7 +32,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
                                 "grdb_migrations", "host_usage", "infeasible_cell", "pool_metrics", "run", "state_metrics", "stream_metrics", "timeline",
                                 "worker_failure", "worker_metrics"])
         XCTAssertEqual(views, ["option_comparison", "run_summary"])
-        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"])
         let journal = try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(journal, "wal")
     }
@@ -153,7 +153,7 @@ final class ResultsStoreTests: TemporaryFolderTestCase {
         try queue.close()
         let database = try ResultsDatabase(path: file)
         let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
+        XCTAssertEqual(migrations, ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"])
         var scenario = RunScenario()
         scenario.workers = [WorkerSpec(name: "vlm", cost: .offload(.constant(.milliseconds(500))), device: "gpu0", modelMemoryGB: 8)]
         scenario.devices = [DeviceSpec(name: "gpu0", memoryGB: 16)]

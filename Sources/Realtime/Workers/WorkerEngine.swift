@@ -8,16 +8,23 @@ import Random
 public final class WorkerEngine {
     public let spec: WorkerSpec
     private let random: GSLRandom
+    /// An `offload` or `cpu` worker's service distribution, its parameters derived once and
+    /// its place in a `sequence` kept from one service to the next.
+    private let sampler: ServiceDistribution.Sampler?
     private var motion = MotionScorer()
 
     /// Where `offload` jobs run: sharing its capacity with the other jobs on it. Nil:
     /// an accelerator of its own (the job sleeps for its service time).
     private let device: DeviceGate?
 
-    public init(spec: WorkerSpec, seed: UInt64, device: DeviceGate? = nil) {
+    public init(spec: WorkerSpec, seed: UInt64, device: DeviceGate? = nil, sequence: SequencePosition = SequencePosition()) {
         self.spec = spec
         random = GSLRandom(seed: seed, algorithm: .taus2)
         self.device = device
+        switch spec.cost {
+        case .offload(let distribution), .cpu(let distribution): sampler = ServiceDistribution.Sampler(distribution, position: sequence)
+        case .pixels, .process: sampler = nil
+        }
     }
 
     /// Processes one frame on the calling thread and returns the worker's result, or nil
@@ -30,8 +37,8 @@ public final class WorkerEngine {
     public func process(_ frame: Frame, startedAt start: UInt64, slowdown: Double = 1, until deadline: UInt64 = .max,
                         batchSize: Int = 1) -> Double? {
         switch spec.cost {
-        case .offload(let distribution):
-            var work = UInt64(Double(distribution.sample(random)) * slowdown)
+        case .offload:
+            var work = UInt64(Double(sampler!.sample(random)) * slowdown)
             // A batch: one call for all its frames, L(b) from the first frame's draw.
             if batchSize > 1, let batch = spec.batch { work = batch.duration(solo: work, size: batchSize) }
             // The host's part (pre- and post-processing, IPC): CPU on this thread.
@@ -45,8 +52,8 @@ public final class WorkerEngine {
             }
             guard spin(hostHalf, until: deadline) else { return nil }
             return centreSample(frame)
-        case .cpu(let distribution):
-            guard spin(UInt64(Double(distribution.sample(random)) * slowdown), until: deadline) else { return nil }
+        case .cpu:
+            guard spin(UInt64(Double(sampler!.sample(random)) * slowdown), until: deadline) else { return nil }
             return centreSample(frame)
         case .pixels:
             // Real work cannot stop half-way: it finishes and is discarded after a crash.

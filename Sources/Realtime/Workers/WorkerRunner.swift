@@ -44,7 +44,7 @@ final class WorkerRunner: @unchecked Sendable {
          device: DeviceGate? = nil, faults: WorkerFaults = WorkerFaults(), stop: StopSignal = StopSignal(),
          next: @escaping @Sendable (UInt64) -> Taken<Frame>,
          batches: (take: @Sendable (UInt64) -> Taken<FrameBatch>, window: (start: UInt64, end: UInt64))? = nil,
-         log: WorkerLog = WorkerLog()) {
+         log: WorkerLog = WorkerLog(), sequence: SequencePosition = SequencePosition()) {
         self.spec = spec
         self.recorders = recorders
         self.emitter = emitter
@@ -55,7 +55,7 @@ final class WorkerRunner: @unchecked Sendable {
         window = batches?.window ?? (0, 0)
         if batches != nil { batchSizes = Array(repeating: 0, count: spec.batch?.max ?? 1) }
         tracing = recorders.values.contains { $0.isTracing }
-        engine = WorkerEngine(spec: spec, seed: seed, device: device)
+        engine = WorkerEngine(spec: spec, seed: seed, device: device, sequence: sequence)
         // Named kind@instance in the log and in failures: a pipeline's instances share its name.
         client = spec.cost.processSpec.map { ProcessWorkerClient(name: "\(spec.name)@\(name)", spec: $0, log: log) }
         failureLog = log

@@ -16,13 +16,19 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
     /// Measured durations drawn uniformly: a calibration's fallback when no family fits
     /// (`empirical(D1,D2,…)` in a scenario). Stored with every value.
     case empirical(samples: [UInt64])
+    /// Measured durations drawn in their order (`sequence(D1,D2,…)`): a calibration of
+    /// services whose demand came in spells (a slow one followed by slow ones), which
+    /// independent draws would break up. A kind's instances take turns along it from one
+    /// start (``SequencePosition``), as the measured services came from all of them.
+    case sequence(samples: [UInt64])
 
     public var meanNanos: Double {
         switch self {
         case .constant(let d): return Double(d.nanoseconds)
         case .uniform(let lo, let hi): return (Double(lo.nanoseconds) + Double(hi.nanoseconds)) / 2
         case .exponential(let mean), .lognormal(let mean, _), .gamma(let mean, _): return Double(mean.nanoseconds)
-        case .empirical(let samples): return samples.isEmpty ? 0 : samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
+        case .empirical(let samples), .sequence(let samples):
+            return samples.isEmpty ? 0 : samples.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
         }
     }
 
@@ -41,11 +47,14 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             case lognormal(zeta: Double, sigma: Double)
             case gamma(shape: Double, scale: Double)
             case empirical([UInt64])
+            case sequence([UInt64], SequenceCursor)
         }
 
         private let form: Form
 
-        public init(_ distribution: ServiceDistribution) {
+        /// `position`: where a `sequence` starts and how far it moves a draw, for this
+        /// instance (ignored by the other distributions).
+        public init(_ distribution: ServiceDistribution, position: SequencePosition = SequencePosition()) {
             switch distribution {
             case .constant(let d):
                 form = .fixed(d.nanoseconds)
@@ -64,6 +73,8 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
                 form = .gamma(shape: (m * m) / (s * s), scale: (s * s) / m)
             case .empirical(let samples):
                 form = .empirical(samples)
+            case .sequence(let samples):
+                form = .sequence(samples, SequenceCursor(position, count: samples.count))
             }
         }
 
@@ -84,6 +95,9 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             case .empirical(let samples):
                 guard !samples.isEmpty else { return 0 }
                 return samples[Int(random.uniformInt(below: UInt64(samples.count)))]
+            case .sequence(let samples, let cursor):
+                guard !samples.isEmpty else { return 0 }
+                return samples[cursor.advance()]
             }
             return value.isFinite && value > 0 ? value.roundedNanoseconds : 0
         }
@@ -111,18 +125,22 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
         case .lognormal(let mean, let sd): return "lognormal(\(mean),\(sd))"
         case .gamma(let mean, let sd): return "gamma(\(mean),\(sd))"
         case .empirical(let samples): return "empirical(\(samples.count) samples, mean \(Duration(nanoseconds: UInt64(meanNanos.rounded()))))"
+        case .sequence(let samples): return "sequence(\(samples.count) samples, mean \(Duration(nanoseconds: UInt64(meanNanos.rounded()))))"
         }
     }
 
     /// What ``parse(_:)`` accepts, for error messages.
-    public static let grammar = "DURATION | constant(D) | uniform(LOW,HIGH) | exponential(MEAN) | lognormal(MEAN,SD) | gamma(MEAN,SD) | empirical(D1,D2,…), durations like 50ms, 1.5s, 200us"
+    public static let grammar = "DURATION | constant(D) | uniform(LOW,HIGH) | exponential(MEAN) | lognormal(MEAN,SD) | gamma(MEAN,SD) | empirical(D1,D2,…) | sequence(D1,D2,…), durations like 50ms, 1.5s, 200us"
 
-    /// The form stored in JSON: the description, except that an empirical distribution
-    /// lists every value (its description only summarises them), so that it reads back
-    /// whole and a scenario's identity covers its values.
+    /// The form stored in JSON: the description, except that a distribution of measured
+    /// values lists every value (its description only summarises them), so that it reads
+    /// back whole and a scenario's identity covers its values.
     var storedText: String {
-        guard case .empirical(let samples) = self else { return description }
-        return "empirical(" + samples.map { "\($0)ns" }.joined(separator: ",") + ")"
+        switch self {
+        case .empirical(let samples): return "empirical(" + samples.map { "\($0)ns" }.joined(separator: ",") + ")"
+        case .sequence(let samples): return "sequence(" + samples.map { "\($0)ns" }.joined(separator: ",") + ")"
+        default: return description
+        }
     }
 
     /// Parses `50ms`, `constant(50ms)`, `uniform(10ms,30ms)`, `exponential(20ms)`,
@@ -154,9 +172,9 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
             try expect(1)
             guard arguments[0].nanoseconds > 0 else { throw ParseError("exponential needs a mean > 0 in '\(text)'") }
             return .exponential(mean: arguments[0])
-        case "empirical":
-            guard !arguments.isEmpty else { throw ParseError("empirical takes one or more durations in '\(text)'") }
-            return .empirical(samples: arguments.map(\.nanoseconds))
+        case "empirical", "sequence":
+            guard !arguments.isEmpty else { throw ParseError("\(family) takes one or more durations in '\(text)'") }
+            return family == "empirical" ? .empirical(samples: arguments.map(\.nanoseconds)) : .sequence(samples: arguments.map(\.nanoseconds))
         case "lognormal", "gamma":
             try expect(2)
             guard arguments[0].nanoseconds > 0, arguments[1].nanoseconds > 0 else {
@@ -166,6 +184,42 @@ public enum ServiceDistribution: Sendable, Equatable, Codable, CustomStringConve
         default:
             throw ParseError("unknown distribution '\(family)' in '\(text)'")
         }
+    }
+}
+
+/// Where one instance reads a `sequence` distribution: the index of its first draw and
+/// how far each draw moves. Instance `j` of a kind's `n` instances starts at the run's
+/// offset plus `j` and moves `n`, so that together they walk the measured order at the
+/// pace it was measured at, each at the place in it its turn comes to.
+public struct SequencePosition: Sendable, Equatable {
+    public var start: Int
+    public var stride: Int
+
+    public init(start: Int = 0, stride: Int = 1) {
+        self.start = start
+        self.stride = max(stride, 1)
+    }
+}
+
+/// One instance's place in a `sequence`: a reference, so that the sampler that holds it
+/// can be copied (a batch of draws ahead) and still move one cursor. Each instance has its
+/// own, read only on its own thread.
+final class SequenceCursor: @unchecked Sendable {
+    private var next: Int
+    private let stride: Int
+    private let count: Int
+
+    init(_ position: SequencePosition, count: Int) {
+        self.count = max(count, 1)
+        next = ((position.start % self.count) + self.count) % self.count
+        stride = position.stride % self.count
+    }
+
+    /// The index of this draw; moves on by the stride.
+    func advance() -> Int {
+        let index = next
+        next = (next + stride) % count
+        return index
     }
 }
 

@@ -183,6 +183,7 @@ extension ServiceDistribution {
         case .lognormal(let m, let sd): return .lognormal(mean: scale(m), sd: scale(sd))
         case .gamma(let m, let sd): return .gamma(mean: scale(m), sd: scale(sd))
         case .empirical(let samples): return .empirical(samples: samples.map { UInt64((Double($0) * factor).rounded()) })
+        case .sequence(let samples): return .sequence(samples: samples.map { UInt64((Double($0) * factor).rounded()) })
         }
     }
 }

@@ -88,6 +88,8 @@ public struct RunInstances: Sendable {
         public var faults: WorkerFaults
         /// The streams whose rows it records.
         public var streams: [Int]
+        /// Where it reads a `sequence` service distribution (see ``SequencePosition``).
+        public var sequence = SequencePosition()
     }
 
     public struct FrameBuffer: Sendable {
@@ -201,6 +203,7 @@ public struct RunInstances: Sendable {
             }
             buffers.append(FrameBuffer(plan: shared, workers: first..<workers.count))
         }
+        Self.placeSequences(&workers, seed: scenario.seed)
 
         // Rows: every stream × every kind serving it, its own pipeline's kinds first.
         var rows: [Row] = []
@@ -247,5 +250,26 @@ public struct RunInstances: Sendable {
         var index = Array(repeating: Int32(-1), count: plan.streamCount * kinds.count)
         for (position, row) in rows.enumerated() { index[row.stream * kinds.count + row.kind] = Int32(position) }
         return index
+    }
+}
+
+extension RunInstances {
+    /// Each kind whose service distribution is a measured `sequence`: its instances take
+    /// turns along it, instance `j` of `n` from the run's offset plus `j`, moving `n` a
+    /// draw. The offset comes from the run's seed, so repetitions start at other places.
+    static func placeSequences(_ workers: inout [Worker], seed: UInt64) {
+        for kind in Set(workers.map(\.kind)) {
+            let indices = workers.indices.filter { workers[$0].kind == kind }
+            guard let first = indices.first else { continue }
+            let samples: Int
+            switch workers[first].spec.cost {
+            case .offload(.sequence(let values)), .cpu(.sequence(let values)): samples = values.count
+            default: continue
+            }
+            let offset = Int(SeedSequence.derive(seed, 0x5E9E, UInt64(kind)) % UInt64(max(samples, 1)))
+            for (turn, index) in indices.enumerated() {
+                workers[index].sequence = SequencePosition(start: offset + turn, stride: indices.count)
+            }
+        }
     }
 }

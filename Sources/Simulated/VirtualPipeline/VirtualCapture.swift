@@ -53,7 +53,7 @@ struct VirtualCapture {
 
     init(stream: Int, pipeline: Int, schedule: ArrivalSchedule, faults: CaptureFaults,
          faultWindows: [(start: UInt64, end: UInt64)], decode: ServiceDistribution? = nil, decodeSeed: UInt64 = 0) {
-        self.decode = decode.map(ServiceDistribution.Sampler.init)
+        self.decode = decode.map { ServiceDistribution.Sampler($0) }
         decodeRandom = decode.map { _ in GSLRandom(seed: decodeSeed, algorithm: .taus2) }
         self.stream = stream
         self.pipeline = pipeline

@@ -69,7 +69,7 @@ struct VirtualWorker {
     init(instance: RunInstances.Worker, source: Source) throws(ScenarioError) {
         switch instance.spec.cost {
         case .offload(let distribution), .cpu(let distribution):
-            sampler = ServiceDistribution.Sampler(distribution)
+            sampler = ServiceDistribution.Sampler(distribution, position: instance.sequence)
         case .pixels:
             throw ScenarioError(key: "worker \(instance.spec.name)", value: "pixels",
                                 allowed: "offload or cpu cost models in a simulated run (pixels does real work on real pixels, which virtual time cannot model; run it in real time)")
