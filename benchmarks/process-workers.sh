@@ -5,7 +5,8 @@
 #   1. A, B and C in real time, traced, REPETITIONS times each (about 3.5 minutes a
 #      repetition with DURATION=60s);
 #   2. per stream count and option, `calibrate` on its newest run (the detector's CPU
-#      demand per service: its worker thread's encoding and IPC plus its child's CPU; the
+#      demand per service: its worker thread's encoding and IPC plus its child's CPU, kept
+#      in the order served when it came in spells, as on a VM whose speed drifts; the
 #      captures' decoding), then that option in simulated time on the scenario's box with
 #      that calibration. Each option is calibrated from its own run because the child's
 #      CPU per service depends on how many detector processes share the cores (A starts
