@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CRuntime
 import ScaleBenchCore
 
 /// A flag that threads sleep on: `sleep(until:)` returns early, with false, once the
@@ -14,30 +10,24 @@ import ScaleBenchCore
 ///
 /// Threading: every method may be called from any thread.
 public final class StopSignal: @unchecked Sendable {
-    /// 0 until raised, then 1 for good.
-    private let word: UnsafeMutablePointer<UInt32>
+    /// Its ticket is 0 until raised, then 1 for good.
+    private let word = WakeWord()
 
-    public init() {
-        word = .allocate(capacity: 1)
-        word.initialize(to: 0)
-    }
-
-    deinit { word.deallocate() }
+    public init() {}
 
     public func raise() {
-        scalebench_word_store(word, 1)
-        _ = scalebench_futex_wake_all(word)
+        word.advance()
+        word.wakeAll()
     }
 
-    public var isRaised: Bool { scalebench_word_load(word) != 0 }
+    public var isRaised: Bool { word.ticket != 0 }
 
     /// Sleeps until the monotonic deadline; false when stopped before or during.
     public func sleep(until deadline: UInt64) -> Bool {
         while !isRaised {
             // A wait that returns early (a signal's EINTR, a spurious wake) waits again.
-            if scalebench_futex_wait_until(word, 0, deadline) == ETIMEDOUT || monotonicNanos() >= deadline {
-                return !isRaised
-            }
+            word.wait(whileTicket: 0, until: deadline)
+            if monotonicNanos() >= deadline { return !isRaised }
         }
         return false
     }
