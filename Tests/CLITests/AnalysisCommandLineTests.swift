@@ -79,7 +79,9 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
     }
 
     /// The gate end to end: the same configuration with other seeds passes; a 30 %
-    /// slower heavy worker fails (exit 1), named in the JUnit file and the summary.
+    /// slower heavy worker fails (exit 1), named in the JUnit file and the summary. On
+    /// simulated sweeps: the gate reads either mode's runs alike, and real-time sweeps are
+    /// stored and read by the other tests here.
     func testTheGateCatchesASlowerHeavyWorkerAndPassesOtherSeeds() throws {
         func scenario(_ name: String, service: String, seed: Int) throws -> String {
             let file = path("\(name).yaml")
@@ -96,7 +98,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
               - {kind: offload:5ms, name: detector}
               - {kind: "offload:constant(\(service))", name: vlm, shared: true}
             """.write(toFile: file, atomically: true, encoding: .utf8)
-            let outcome = try runCLI(["sweep", file, "--db", path("\(name).sqlite"), "--quiet"])
+            let outcome = try runCLI(["sweep", file, "--db", path("\(name).sqlite"), "--mode", "simulated", "--quiet"])
             XCTAssertEqual(outcome.status, 0, outcome.stderr)
             return path("\(name).sqlite")
         }
@@ -104,7 +106,7 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
         let baseline = try scenario("baseline", service: "40ms", seed: 1)
         let same = try scenario("same", service: "40ms", seed: 2)
         let slower = try scenario("slower", service: "52ms", seed: 3)
-        let metrics = ["--metric", "latency-p50:vlm", "--metric", "latency-p50:detector", "--metric", "served-fps:vlm"]
+        let metrics = ["--mode", "simulated", "--metric", "latency-p50:vlm", "--metric", "latency-p50:detector", "--metric", "served-fps:vlm"]
 
         let pass = try runCLI(["gate", "--baseline", "\(baseline)#gate-test", "--candidate", same] + metrics)
         XCTAssertEqual(pass.status, 0, pass.stdout + pass.stderr)
@@ -122,7 +124,8 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
     }
 
     /// Capacity: one shared 50 ms worker serves 20 frames/s; at ≥ 4.5 fps per stream the
-    /// search must land on 4 streams (5 gives 4.0), probing 1, 2, 4, 8, 6, 5.
+    /// search must land on 4 streams (5 gives 4.0), probing 1, 2, 4, 8, 6, 5. In simulated
+    /// time: the search and its resumption do not depend on the mode its probes run in.
     func testCapacityFindsTheLargestCountMeetingTheServiceLevels() throws {
         let file = path("cap.yaml")
         try """
@@ -139,14 +142,14 @@ final class AnalysisCommandLineTests: TemporaryFolderTestCase {
             - {metric: "served-fps:vlm", min: 4.5}
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let db = path("cap.sqlite")
-        let outcome = try runCLI(["capacity", file, "--db", db, "--max-streams", "8", "--quiet"])
+        let outcome = try runCLI(["capacity", file, "--db", db, "--mode", "simulated", "--max-streams", "8", "--quiet"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stdout.hasSuffix("capacity: 4 streams (5 misses a service level)\n"), outcome.stdout)
         XCTAssertTrue(outcome.stdout.contains("  5 streams: not met: vlm fps per stream ≥ 4.5 fps in every room: NOT met (0 of 5 rooms meet it; worst: room 0, 4.00 fps; each room over 1 run)"), outcome.stdout)
         let probed = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { Int($0.split(separator: " ")[0])! }
         XCTAssertEqual(probed, [1, 2, 4, 5, 6, 8])
         // Resumes: a second search reuses the stored runs and answers the same.
-        let again = try runCLI(["capacity", file, "--db", db, "--max-streams", "8"])
+        let again = try runCLI(["capacity", file, "--db", db, "--mode", "simulated", "--max-streams", "8"])
         XCTAssertEqual(again.stdout, outcome.stdout)
         XCTAssertFalse(again.stderr.contains("run 1/1"), "nothing runs again: \(again.stderr)")
         let noLevels = try runCLI(["capacity", path("nope.yaml")])
