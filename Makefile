@@ -23,7 +23,7 @@ RUN_ARGS ?=
 # everything that touches pixels, capture, the FrameSupplier and the store; ThreadSanitizer
 # over the real-time components. `make test` runs the AddressSanitizer part too.
 ASAN_TESTS := VideoDecoderTests|VideoFuzzTests|RecordedRunTests|LiveSourceTests|CapturePoliciesTests|SourceCommandLineTests|SyntheticSourceTests|WorkerSpecTests|PixelLayoutTests|FrameSupplierBehaviourTests|ResultsStoreTests|StoreRobustnessTests|SimulatedStoreTests|ProcessWorkerTests|ProcessWorkerRunTests|MsgPackTests|WorkerMessagesTests
-TSAN_TESTS := FrameSupplierBehaviourTests|FrameBufferTests|DeviceGateTests|RealtimeExecutorTests|GlobalPipelineTests|HybridTopologyTests|FaultInjectionTests|LiveSourceTests
+TSAN_TESTS := FrameSupplierBehaviourTests|MailboxListenerTests|SleepingWorkerRunTests|FrameBufferTests|DeviceGateTests|RealtimeExecutorTests|GlobalPipelineTests|HybridTopologyTests|FaultInjectionTests|LiveSourceTests
 # The test runner itself leaks by design of swift-corelibs-XCTest and Foundation (test cases
 # and Process objects are never freed), so leaks are detected in every `scalebench` child
 # it starts, where the workbench runs as users run it (Tests/Sanitizers/lsan-suppressions.txt).

@@ -5,7 +5,9 @@ Two Go peer programs drive the original's FrameSupplier (modules/framesupplier o
 public repository e7canasta/orion-care-sensor) through its public API:
   handoff   the protocol of `scalebench bench mailbox` (W workers blocking in read, frames
             1 ms apart stamped at publish) and the cost of publish with one worker that
-            never reads;
+            never reads; scalebench's figures twice, for workers on threads (its CPU
+            workers) and for workers that only sleep and hold no thread (its offload
+            workers), each against the same figure of the original's goroutines;
   pipeline  N independent pipelines of 160x120 frames at 30 fps, one worker sleeping 20 ms
             per frame each: the workload of `scalebench run --streams N --fps 30
             --worker offload:20ms --resolution 160x120`.
@@ -124,8 +126,10 @@ def handoff_original(bin_dir):
                                 "-yield=false"])
     figures = {}
     for m in re.finditer(r"W=(\d+) deliveries=\d+ p50_us=([\d.]+) p99_us=([\d.]+)", out):
-        figures[f"p50_w{m[1]}"] = float(m[2])
-        figures[f"p99_w{m[1]}"] = float(m[3])
+        # The same goroutine workers stand against both of scalebench's kinds of worker.
+        for kind in "ws":
+            figures[f"p50_{kind}{m[1]}"] = float(m[2])
+            figures[f"p99_{kind}{m[1]}"] = float(m[3])
     figures["publish"] = float(re.search(r"publish_ns_per_op=([\d.]+)", out)[1])
     return figures
 
@@ -134,11 +138,14 @@ def handoff_scalebench(scalebench):
     out, _, _, _ = run_sampled([scalebench, "bench", "mailbox", "--workers", "1,8,64", "--frames", env("HANDOFF_FRAMES", "3000"),
                                 "--interval", "1ms", "--publish-ops", env("PUBLISHES", "5000000"), "--repetitions", "1"])
     figures = {}
-    for m in re.finditer(r"^\s*(\d+)\s+\d+\s+([\d.]+)\s+([\d.]+)\s+[\d.]+\s+\d+\s+\d+\s+(\S+)$", out, re.M):
-        if m[4] != "yes":
-            sys.exit(f"scalebench bench mailbox: accounting not balanced at W = {m[1]}")
-        figures[f"p50_w{m[1]}"] = float(m[2])
-        figures[f"p99_w{m[1]}"] = float(m[3])
+    # Workers on threads, then (in builds that have them) workers that only sleep.
+    threaded, _, sleeping = out.partition("workers that only sleep")
+    for kind, text in (("w", threaded), ("s", sleeping)):
+        for m in re.finditer(r"^\s*(\d+)\s+\d+\s+([\d.]+)\s+([\d.]+)\s+[\d.]+\s+\d+\s+\d+\s+(\S+)$", text, re.M):
+            if m[4] != "yes":
+                sys.exit(f"scalebench bench mailbox: accounting not balanced at W = {m[1]}")
+            figures[f"p50_{kind}{m[1]}"] = float(m[2])
+            figures[f"p99_{kind}{m[1]}"] = float(m[3])
     figures["publish"] = float(re.search(r"publish, 1 worker never reading: ([\d.]+) ns/op", out)[1])
     return figures
 
@@ -168,6 +175,9 @@ LABELS = {
     "p50_w8": ("hand-off p50, W = 8", "µs"), "p99_w8": ("hand-off p99, W = 8", "µs"),
     "p50_w64": ("hand-off p50, W = 64", "µs"), "p99_w64": ("hand-off p99, W = 64", "µs"),
 }
+for _w in (1, 8, 64):
+    for _q in ("p50", "p99"):
+        LABELS[f"{_q}_s{_w}"] = (f"hand-off {_q}, W = {_w}, workers that only sleep (no thread)", "µs")
 
 
 def label(key):
@@ -220,7 +230,10 @@ def main():
         o = samples["original"][key]
         row = f"| {name} | {unit} | {cell(o)} "
         for side in sides[1:]:
-            values = samples[side][key]
+            values = samples[side].get(key)
+            if not values:
+                row += "| — | — "
+                continue
             mo, ms = statistics.median(o), statistics.median(values)
             row += f"| {cell(values)} | {ms / mo:.2f} " if mo > 0 else f"| {cell(values)} | — "
         print(row + "|")

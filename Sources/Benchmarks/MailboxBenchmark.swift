@@ -10,6 +10,9 @@ import Orchestration
 
 /// Measures the FrameSupplier's hand-off: how long a frame takes from `publish` to a
 /// worker's `read` returning, with 1…64 workers subscribed, and what `publish` costs.
+/// Twice: to workers on threads of their own (the executor's CPU workers), and to workers
+/// that only sleep, which hold no thread (its offload workers: ``SleepingWorker``), for
+/// which the hand-off ends when the offer calls the worker with the frame.
 ///
 /// Protocol: for each W, W workers subscribe to one supplier; `frames` frames are
 /// published `intervalNanos` apart on the monotonic clock (absolute deadlines, no drift),
@@ -59,6 +62,8 @@ public enum MailboxBenchmark {
         public var configuration: Configuration
         public var machine: MachineInfo
         public var handoff: [HandoffRow]
+        /// The same protocol to workers that hold no thread (``SleepingWorker``'s hand-off).
+        public var sleepingHandoff: [HandoffRow]
         public var publishNanosPerOp: [Double]
         public var floors: Floors
 
@@ -67,6 +72,7 @@ public enum MailboxBenchmark {
 
     public static func run(_ configuration: Configuration) -> Result {
         let rows = configuration.workerCounts.map { handoff(workers: $0, configuration) }
+        let sleepingRows = configuration.workerCounts.map { handoff(workers: $0, configuration, sleeping: true) }
         let publish = (0..<configuration.repetitions).map { _ in publishCost(ops: configuration.publishOps) }
         let hop = oneHop(frames: configuration.frames, intervalNanos: configuration.intervalNanos)
         let floors = Floors(oneHopP50Micros: Double(hop.valueAtPercentile(50)) / 1e3,
@@ -74,18 +80,20 @@ public enum MailboxBenchmark {
                             publishUncontendedNanos: median((0..<configuration.repetitions).map { _ in
                                 publishCost(ops: configuration.publishOps, loopRunning: false)
                             }))
-        return Result(configuration: configuration, machine: .current(), handoff: rows, publishNanosPerOp: publish, floors: floors)
+        return Result(configuration: configuration, machine: .current(), handoff: rows, sleepingHandoff: sleepingRows,
+                      publishNanosPerOp: publish, floors: floors)
     }
 
     /// A shared 1-byte buffer: the hand-off moves references, so pixel size is irrelevant.
     private static let pixels = PixelBuffer(layout: PixelLayout(format: .rgb24, width: 1, height: 1))
 
-    static func handoff(workers count: Int, _ configuration: Configuration) -> HandoffRow {
+    /// `sleeping`: each worker listens on its slot instead of blocking a thread in read.
+    static func handoff(workers count: Int, _ configuration: Configuration, sleeping: Bool = false) -> HandoffRow {
         let clock = SystemClock()
         let supplier = FrameSupplier(clock: clock)
         let histograms = (0..<count).map { _ in Box(Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: .three)) }
         let readers = (0..<count).map { try! supplier.subscribe("w\($0)") }
-        let threads = (0..<count).map { index in
+        let threads = sleeping ? [] : (0..<count).map { index in
             OSThread(name: "bench-w\(index)", role: .worker) {
                 let reader = readers[index], box = histograms[index]
                 while let frame = reader.read() {
@@ -93,8 +101,10 @@ public enum MailboxBenchmark {
                 }
             }
         }
+        let listeners = sleeping ? (0..<count).map { Listener(reader: readers[$0], box: histograms[$0], clock: clock) } : []
         try! supplier.start()
         threads.forEach { $0.start() }
+        listeners.forEach { $0.listen() }
         var deadline = clock.now() + 10_000_000
         for _ in 0..<configuration.frames {
             sleepUntil(deadline)
@@ -106,6 +116,7 @@ public enum MailboxBenchmark {
         sleepUntil(clock.now() + 50_000_000)
         supplier.stop()
         threads.forEach { $0.join() }
+        listeners.forEach { $0.closed.wait() }
 
         var merged = histograms[0].value
         for box in histograms.dropFirst() { merged.add(box.value) }
@@ -165,6 +176,44 @@ public enum MailboxBenchmark {
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
     }
 
+    /// A worker that holds no thread: called with each frame by the offer that brings it,
+    /// it records the hand-off and listens again (``FrameReader/takeOrListen(_:)``).
+    final class Listener: @unchecked Sendable {
+        let reader: FrameReader
+        let box: Box
+        let clock: SystemClock
+        let closed = DispatchSemaphore(value: 0)
+        private var call: (@Sendable (Frame?) -> Void)!
+
+        init(reader: FrameReader, box: Box, clock: SystemClock) {
+            self.reader = reader
+            self.box = box
+            self.clock = clock
+            call = { [unowned self] frame in
+                guard let frame else {
+                    self.closed.signal()
+                    return
+                }
+                self.record(frame)
+                self.listen()
+            }
+        }
+
+        func listen() {
+            while true {
+                switch reader.takeOrListen(call) {
+                case .item(let frame): record(frame)
+                case .closed:
+                    closed.signal()
+                    return
+                case .empty: return
+                }
+            }
+        }
+
+        private func record(_ frame: Frame) { _ = box.value.record(clock.now() &- frame.capturedAt) }
+    }
+
     /// A histogram owned by one worker thread and read after it is joined.
     final class Box: @unchecked Sendable {
         var value: Histogram<UInt64>
@@ -180,6 +229,11 @@ extension MailboxBenchmark.Result {
             lines.append(String(format: "%7d  %7llu  %6.1f  %6.1f  %6.1f  %10llu  %9llu  %@", row.workers, row.samples,
                                 row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "yes" : "NO"))
         }
+        lines.append("workers that only sleep (no thread; the hand-off ends when the offer calls the worker):")
+        for row in sleepingHandoff {
+            lines.append(String(format: "%7d  %7llu  %6.1f  %6.1f  %6.1f  %10llu  %9llu  %@", row.workers, row.samples,
+                                row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "yes" : "NO"))
+        }
         lines.append(String(format: "publish, 1 worker never reading: %.1f ns/op (median of %d × %d ops; all: %@)",
                             publishMedian, publishNanosPerOp.count, configuration.publishOps,
                             publishNanosPerOp.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
@@ -190,12 +244,14 @@ extension MailboxBenchmark.Result {
 
     public func markdown() -> String {
         var lines = [
-            "| W workers | samples | p50 µs | p99 µs | max µs | inboxDrops | slot drops | accounting |",
-            "|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| workers | W | samples | p50 µs | p99 µs | max µs | inboxDrops | slot drops | accounting |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
-        for row in handoff {
-            lines.append(String(format: "| %d | %llu | %.1f | %.1f | %.1f | %llu | %llu | %@ |", row.workers, row.samples,
-                                row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "balanced" : "UNBALANCED"))
+        for (kind, rows) in [("on threads", handoff), ("only sleeping, no thread", sleepingHandoff)] {
+            for row in rows {
+                lines.append(String(format: "| %@ | %d | %llu | %.1f | %.1f | %.1f | %llu | %llu | %@ |", kind, row.workers, row.samples,
+                                    row.p50Micros, row.p99Micros, row.maxMicros, row.inboxDrops, row.slotDrops, row.balanced ? "balanced" : "UNBALANCED"))
+            }
         }
         lines.append("")
         lines.append(String(format: "`publish` with one subscribed worker that never reads: **%.1f ns/op** (median of %d repetitions × %d ops; each: %@).",

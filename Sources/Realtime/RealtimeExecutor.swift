@@ -3,13 +3,18 @@ import RuntimeSupport
 import Video
 import Random
 
-/// Runs a topology plan in real time: every capture, distribution loop and worker on its
-/// own OS thread, blocking in the kernel (mutexes, futexes, timed sleeps) where the
-/// original's goroutines park.
+/// Runs a topology plan in real time: every capture, distribution loop and worker that
+/// uses CPU on its own OS thread, blocking in the kernel (mutexes, futexes, timed sleeps)
+/// where the original's goroutines park. A worker whose service only sleeps (an offload
+/// worker with no host cost on an accelerator of its own) holds no thread: the offer that
+/// hands it a frame starts its service and a timer thread ends it (``SleepingWorker``),
+/// as the original's scheduler readies goroutines and runs their timers in user space.
 ///
 /// ```
 ///  capture threads ──publish──► supplier inbox ─► distribution thread ─► worker slots ─► worker threads
-///        (1 per stream)            (1 per pipeline)                        (1 per worker instance)
+///        (1 per stream)            (1 per pipeline)                        (1 per CPU worker instance)
+///                                                                        └─► sleeping workers ◄─ timer threads
+///                                                                                                  (1 per 32)
 ///  harness (calling thread): start ─ warm-up ─┤ measured window ├─ stop captures ─ stop suppliers ─ join
 ///                                             snapshot         snapshot
 /// ```
@@ -89,9 +94,12 @@ public struct RealtimeExecutor {
 
         // Start consumers before producers, so no early frame meets a missing reader.
         for supplier in suppliers { try! supplier.start() }
+        for timers in components.timers { timers.start() }
         components.startWorkers(firstArrival: runStart)
         for capture in captures { capture.thread.start() }
-        let threads = suppliers.compactMap(\.thread) + workers.map(\.thread) + captures.map(\.thread)
+        // CPU by role from the threads' clocks: the timer thread's, not its workers'.
+        let threads = suppliers.compactMap(\.thread) + workers.compactMap { $0.runner as? OSThread }
+            + components.timers.map { $0.thread } + captures.map(\.thread)
 
         var timeline: [TimelineSample] = []
         var runnable: [Int] = []
@@ -124,7 +132,8 @@ public struct RealtimeExecutor {
         stop.raise()
         for capture in captures { capture.thread.join() }
         for supplier in suppliers { supplier.stop() }
-        for worker in workers { worker.thread.join() }
+        for worker in workers { worker.runner.join() }
+        for timers in components.timers { timers.finish() }
 
         let final = Boundary.take(components, threads: [], harnessCPU: 0)
         let measured = Double(measuredEnd > instances.windowStart ? measuredEnd - instances.windowStart : 0) / 1e9
@@ -190,6 +199,15 @@ private struct Components {
     private var filters: [RowKey: StateFilter] = [:]
     /// One gate per declared device: offload jobs placed on it share its capacity.
     let gates: [DeviceGate]
+    /// The threads that end the services of the workers that run without threads, the
+    /// workers dealt to them in turn.
+    let timers: [ServiceTimers]
+    /// Workers a timer thread serves at most (but at least one thread per CPU): a thread
+    /// that ends the services of hundreds of workers needs a large share of a CPU, and
+    /// the scheduler makes it wait its turn behind the run's thousand other threads. At
+    /// 512 pipelines, 2 timer threads let services overrun by 35–140 ms at the p99 in 3 of
+    /// 9 runs (served fps 27–29); 16 did not in any.
+    static let workersPerTimerThread = 32
 
     init(instances: RunInstances, sources: [any FrameProducer], options: RealtimeExecutor.Options, runStart: UInt64,
          stop: StopSignal) {
@@ -206,13 +224,25 @@ private struct Components {
                                         faultWindows: windows, states: instances.loadStates))
             })
         }
+        // Workers that only sleep, on their own slots, run without threads: timer threads
+        // end their services, the workers dealt to them in turn.
+        let gates = gates
+        let sleeping = instances.suppliers.flatMap(\.ownWorkers).filter { index in
+            let worker = instances.workers[index]
+            return WorkerRunner.sleepsWithoutThread(worker.spec, device: worker.device.map { gates[$0] }, faults: worker.faults)
+        }
+        let timerThreads = min(sleeping.count, max(CPUAffinity.available().count,
+                                                   (sleeping.count + Self.workersPerTimerThread - 1) / Self.workersPerTimerThread))
+        timers = (0..<timerThreads).map { ServiceTimers(name: "service-timers-\($0)", expected: sleeping.count / timerThreads + 1) }
+        let timersByWorker = Dictionary(uniqueKeysWithValues: sleeping.enumerated().map { [timers] in ($1, timers[$0 % timers.count]) })
         func runner(_ worker: RunInstances.Worker, batches: (@Sendable (UInt64) -> Taken<FrameBatch>)? = nil,
+                    sleepingOn: (slot: Mailbox<Frame>, timers: ServiceTimers)? = nil,
                     next: @escaping @Sendable (UInt64) -> Taken<Frame>) -> WorkerRunner {
             WorkerRunner(name: worker.name, spec: worker.spec, seed: worker.seed, recorders: recorders(worker),
                          emitter: EventEmitter(worker: worker.spec.name, keepEvents: options.keepEvents, expected: expectedFrames),
                          device: worker.device.map { gates[$0] }, faults: worker.faults, stop: stop, next: next,
                          batches: batches.map { ($0, (instances.windowStart, instances.windowEnd)) }, log: options.workerLog,
-                         sequence: worker.sequence)
+                         sequence: worker.sequence, sleepingOn: sleepingOn)
         }
         // A kind that some stream's load state does not run gets its frames through a filter.
         let served = instances.servedStates, kinds = instances.kinds.count
@@ -235,10 +265,10 @@ private struct Components {
                     let slot = Mailbox<Frame>(policy: .overwrite, clock: SystemClock())
                     try! component.attach(worker.spec.name, sink: filter(slot, kind: worker.kind, streams: supplier.plan.streams))
                     let reader = FrameReader(id: worker.spec.name, slot: slot)
-                    workers.append(runner(worker) { reader.read(until: $0) })
+                    workers.append(runner(worker, sleepingOn: timersByWorker[index].map { (slot, $0) }) { reader.read(until: $0) })
                 } else {
                     let reader = try! component.subscribe(worker.spec.name)
-                    workers.append(runner(worker) { reader.read(until: $0) })
+                    workers.append(runner(worker, sleepingOn: timersByWorker[index].map { (reader.slot, $0) }) { reader.read(until: $0) })
                 }
             }
         }
@@ -282,7 +312,7 @@ private struct Components {
     /// arrival is not waited for any longer (the order is then the scheduler's).
     func startWorkers(firstArrival: UInt64) {
         for (index, worker) in workers.enumerated() {
-            worker.thread.start()
+            worker.runner.start()
             if let (buffer, rank) = pooled[index] { buffer.waitForTakes(rank + 1, until: firstArrival) }
         }
     }
@@ -370,7 +400,7 @@ private struct Boundary {
         var byKind: [String: UInt64] = [:], childByKind: [String: UInt64] = [:]
         if !threads.isEmpty {
             for worker in components.workers {
-                byKind[worker.spec.name, default: 0] += worker.thread.cpuNanos()
+                byKind[worker.spec.name, default: 0] += worker.runner.cpuNanos()
                 if let client = worker.client { childByKind[worker.spec.name, default: 0] += client.published.nanos() }
             }
         }

@@ -5,9 +5,9 @@ import ScaleBenchCore
 
 /// A joinable OS thread whose CPU time can be read from any other thread.
 ///
-/// The realtime executor runs every capture, distribution loop and worker on one of
-/// these (not on a task pool), because OS threads blocking on mutexes and condition
-/// variables are what the original does and what is being measured.
+/// The realtime executor runs every capture, distribution loop and CPU worker on one of
+/// these (not on a task pool): the operating system decides their contention for the
+/// box's cores, which is what the host model is checked against.
 public final class OSThread: @unchecked Sendable {
     /// What the thread's CPU time is attributed to in run reports.
     public enum Role: String, Sendable, Codable, CaseIterable {

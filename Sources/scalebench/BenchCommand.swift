@@ -23,7 +23,9 @@ struct MailboxBench: ParsableCommand {
         discussion: """
         For each W: W workers subscribe to one supplier; frames are published at a fixed
         interval, each stamped at publish; every worker records receive − stamp. Prints
-        p50, p99 and max in µs and the supplier's inboxDrops. Then times `publish` with one
+        p50, p99 and max in µs and the supplier's inboxDrops, for workers on threads of
+        their own (as the executor runs CPU workers) and for workers that only sleep and
+        hold no thread (as it runs offload workers). Then times `publish` with one
         subscribed worker that never reads (ns/op, median of the repetitions).
         """)
 

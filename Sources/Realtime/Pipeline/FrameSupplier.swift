@@ -364,6 +364,13 @@ public struct FrameReader: Sendable {
     /// Blocks until a frame is waiting, the slot closes or the monotonic `deadline` passes.
     public func read(until deadline: UInt64) -> Taken<Frame> { slot.take(until: deadline) }
 
+    /// Takes the waiting frame, or leaves `listener` to be called with the next (on the
+    /// offering thread) or nil at close: a reader that holds no thread (``SleepingWorker``;
+    /// see ``Mailbox/takeOrListen(_:)``).
+    public func takeOrListen(_ listener: @escaping @Sendable (Frame?) -> Void) -> LatestFrameSlot<Frame>.TakeOutcome {
+        slot.takeOrListen(listener)
+    }
+
     /// Takes the waiting frame without blocking: nil when empty or closed.
     public func poll() -> Frame? {
         if case .item(let frame) = slot.poll() { return frame }

@@ -44,6 +44,9 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     @exclusivity(unchecked) private var lastTakenAt: UInt64?
     @exclusivity(unchecked) private var lastTakenSeq: UInt64?
     @exclusivity(unchecked) private var blockedReaders = 0
+    /// A reader that is not a thread, waiting (``takeOrListen(_:)``): the offer that
+    /// brings an item takes it for the reader and calls it.
+    @exclusivity(unchecked) private var listener: (@Sendable (Item?) -> Void)?
     public let createdAt: UInt64
 
     public init(policy: SlotPolicy = .overwrite, clock: any NanoClock) {
@@ -57,6 +60,14 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     @discardableResult
     public func offer(_ item: Item) -> Bool {
         lock.lock()
+        if let reader = listener, let handed = slot.passThrough(item) {
+            listener = nil
+            blockedReaders -= 1
+            recordTake(handed)
+            lock.unlock()
+            reader(handed)
+            return true
+        }
         let outcome = slot.offer(item)
         // Nobody to wake unless the reader is blocked.
         let wakes = outcome != .ignoredClosed && blockedReaders > 0
@@ -98,6 +109,25 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
         }
     }
 
+    /// Takes the waiting item without blocking, or, when the slot is empty and open,
+    /// leaves `listener` to be called once: with the item, on the thread of the offer that
+    /// brings it (which takes it for the reader, counted as a take then), or with nil when
+    /// the mailbox closes. A reader that holds no thread (``SleepingWorker``); one reader
+    /// at a time, as with ``take()``, and counted among `blockedReaders` while it listens.
+    public func takeOrListen(_ reader: @escaping @Sendable (Item?) -> Void) -> LatestFrameSlot<Item>.TakeOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        let outcome = slot.take()
+        switch outcome {
+        case .item(let item): recordTake(item)
+        case .closed: break
+        case .empty:
+            listener = reader
+            blockedReaders += 1
+        }
+        return outcome
+    }
+
     /// Takes the waiting item without blocking.
     public func poll() -> LatestFrameSlot<Item>.TakeOutcome {
         lock.withLock {
@@ -115,12 +145,18 @@ public final class Mailbox<Item: Sequenced>: @unchecked Sendable {
     /// Closes the mailbox: a waiting item is discarded (not a drop), blocked readers
     /// return nil, later offers are ignored.
     public func close() {
-        let discarded: Item? = lock.withLock {
+        let (discarded, reader): (Item?, (@Sendable (Item?) -> Void)?) = lock.withLock {
             let item = slot.close()
             wake.advance()
-            return item
+            let reader = listener
+            if reader != nil {
+                listener = nil
+                blockedReaders -= 1
+            }
+            return (item, reader)
         }
         wake.wakeAll()
+        reader?(nil)
         _ = discarded
     }
 

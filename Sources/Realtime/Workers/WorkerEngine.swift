@@ -70,6 +70,17 @@ public final class WorkerEngine {
         }
     }
 
+    /// The sleep of an `offload` service with no host cost on an accelerator of its own
+    /// (a ``SleepingWorker``'s): drawn as ``process(_:startedAt:slowdown:until:batchSize:)``
+    /// draws it, from the same generator, so that either way of running the worker gives
+    /// the same services.
+    public func sleepDuration(slowdown: Double = 1) -> UInt64 {
+        UInt64(Double(sampler!.sample(random)) * slowdown)
+    }
+
+    /// The result of a sleeping service (see ``process(_:startedAt:slowdown:until:batchSize:)``).
+    public func sleepResult(_ frame: Frame) -> Double { centreSample(frame) }
+
     /// Half the host cost of an offload service, spent before and after the accelerator.
     private var hostHalf: UInt64 { (spec.hostCost?.nanoseconds ?? 0) / 2 }
 

@@ -7,6 +7,13 @@ import Random
 /// a shared frame-buffer), processes each with its cost model, records telemetry and
 /// emits an event, until the source closes.
 ///
+/// A worker whose service only sleeps (an `offload` worker with no host cost on an
+/// accelerator of its own, ``sleepsWithoutThread(_:device:faults:)``), reading its own slot,
+/// with no crashes to wait for, runs without a thread (``SleepingWorker``): its hand-offs
+/// start its services and the run's timer thread ends them. Workers that use CPU keep
+/// threads of their own, whose contention for the box's cores the operating system
+/// decides (what the host model is checked against).
+///
 /// Faults follow ``WorkerFaults``: the wait for a frame and the service both end at the
 /// next crash time; a frame in service then is lost, an idle instance loses nothing; the
 /// instance sleeps until its restart (or ends). A slowdown stretches each service that
@@ -26,7 +33,8 @@ final class WorkerRunner: @unchecked Sendable {
     /// With a trace, each service's CPU time on this thread is recorded (what `calibrate`
     /// fits as a CPU worker's demand); otherwise the clock is not read.
     private let tracing: Bool
-    private(set) var thread: OSThread!
+    /// Its thread, or the ``SleepingWorker`` that runs it without one.
+    private(set) var runner: (any Runner)!
 
     /// A batching instance's take (nil: one frame at a time), and the measured window in
     /// which its batches are counted by size and their frames' waits for them recorded.
@@ -44,7 +52,8 @@ final class WorkerRunner: @unchecked Sendable {
          device: DeviceGate? = nil, faults: WorkerFaults = WorkerFaults(), stop: StopSignal = StopSignal(),
          next: @escaping @Sendable (UInt64) -> Taken<Frame>,
          batches: (take: @Sendable (UInt64) -> Taken<FrameBatch>, window: (start: UInt64, end: UInt64))? = nil,
-         log: WorkerLog = WorkerLog(), sequence: SequencePosition = SequencePosition()) {
+         log: WorkerLog = WorkerLog(), sequence: SequencePosition = SequencePosition(),
+         sleepingOn: (slot: Mailbox<Frame>, timers: ServiceTimers)? = nil) {
         self.spec = spec
         self.recorders = recorders
         self.emitter = emitter
@@ -59,9 +68,34 @@ final class WorkerRunner: @unchecked Sendable {
         // Named kind@instance in the log and in failures: a pipeline's instances share its name.
         client = spec.cost.processSpec.map { ProcessWorkerClient(name: "\(spec.name)@\(name)", spec: $0, log: log) }
         failureLog = log
-        thread = OSThread(name: name, role: .worker) { [unowned self] in
-            if self.client != nil { self.runProcess() } else if self.nextBatch != nil { self.runBatches() } else { self.run() }
+        if let sleepingOn, Self.sleepsWithoutThread(spec, device: device, faults: faults), batches == nil {
+            runner = SleepingWorker(name: name, mailbox: sleepingOn.slot, timers: sleepingOn.timers,
+                                    begin: { [unowned self] frame, start in self.beginSleep(frame, at: start) },
+                                    end: { [unowned self] frame, start, end in self.endSleep(frame, start: start, end: end) })
+        } else {
+            runner = OSThread(name: name, role: .worker) { [unowned self] in
+                if self.client != nil { self.runProcess() } else if self.nextBatch != nil { self.runBatches() } else { self.run() }
+            }
         }
+    }
+
+    /// Whether a worker of this spec, fault plan and device would run without a thread
+    /// when given a slot of its own (``SleepingWorker``).
+    static func sleepsWithoutThread(_ spec: WorkerSpec, device: DeviceGate?, faults: WorkerFaults) -> Bool {
+        guard case .offload = spec.cost else { return false }
+        return (spec.hostCost?.nanoseconds ?? 0) == 0 && device == nil && spec.batch == nil && faults.crashes.isEmpty
+    }
+
+    /// A ``SleepingWorker``'s service start: its draw, as ``run()`` draws it; its deadline.
+    private func beginSleep(_ frame: Frame, at start: UInt64) -> UInt64 {
+        start &+ engine.sleepDuration(slowdown: faults.slowdown(at: start))
+    }
+
+    /// A ``SleepingWorker``'s service end: recorded and emitted as ``run()`` does (a trace
+    /// records no CPU for its services: they have no thread of their own to read it from).
+    private func endSleep(_ frame: Frame, start: UInt64, end: UInt64) {
+        recorders[frame.streamID]?.record(frame, serviceStart: start, serviceEnd: end, cpuNanos: nil)
+        emitter.emit(stream: frame.streamID, seq: frame.seq, result: engine.sleepResult(frame), at: end)
     }
 
     /// As ``run()`` for a batching instance: each take is a batch, served in one call, and
@@ -159,13 +193,13 @@ final class WorkerRunner: @unchecked Sendable {
             } catch {
                 recorders[frame.streamID]?.recordLost(frame)
                 let restart = client.spec.restart && !stop.isRaised
-                failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
+                failures.append(WorkerFailureResult(instance: runner.name, worker: spec.name, kind: error.kind.rawValue,
                                                     detail: error.detail, atNanos: clock.now(), restarted: restart))
                 failureLog.log("\(error.description)\(restart ? "; restarting it" : "; the instance stops")")
                 client.stop()
                 guard restart else { return }
                 do { try client.start() } catch {
-                    failures.append(WorkerFailureResult(instance: thread.name, worker: spec.name, kind: error.kind.rawValue,
+                    failures.append(WorkerFailureResult(instance: runner.name, worker: spec.name, kind: error.kind.rawValue,
                                                         detail: error.detail, atNanos: clock.now(), restarted: false))
                     failureLog.log(error.description)
                     return
