@@ -4,9 +4,9 @@ import RuntimeSupport
 import Video
 import Random
 
-/// Delivers frames to one chunk of worker slots on its own thread, so the distribution
+/// Delivers frames to chunks of worker slots on its own thread, so the distribution
 /// loop can hand over a chunk and move on without waiting (the original spawns a
-/// goroutine per chunk).
+/// goroutine per chunk; a supplier has a deliverer per CPU, the chunks dealt in turn).
 ///
 /// A persistent OS thread rather than a dispatch pool: a pool whose threads are all
 /// blocked in readers' `read()` would never run the delivery they wait for. Jobs queue in

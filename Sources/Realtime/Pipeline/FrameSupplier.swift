@@ -134,6 +134,8 @@ public final class FrameSupplier: @unchecked Sendable {
     /// Grown by the distributing thread (under the registry lock, for `stats`); finished by
     /// `stop` after the loop and any publisher's distribution have ended.
     private var deliverers: [ChunkDeliverer] = []
+    /// Deliverers at most: the CPUs the process may use when the supplier is made.
+    private let chunkThreads = max(1, CPUAffinity.available().count)
 
     // Progress, for stats and for tests that synchronise on the loop.
     private let progress = ConditionLock()
@@ -299,18 +301,23 @@ public final class FrameSupplier: @unchecked Sendable {
         }
     }
 
-    /// Each chunk goes to its own deliverer thread and is not awaited, as the original's
+    /// The chunks go to deliverer threads and are not awaited, as the original's
     /// goroutines; `stop` lets them finish, so no delivery is lost from the accounting.
+    /// As many deliverers as CPUs the process may use (fewer for fewer chunks), the chunks
+    /// dealt to them in turn: a deliverer per chunk cost a kernel wake-up per chunk, where
+    /// the original readies a goroutine, and more deliverers than CPUs cannot run at once.
     private func deliverInChunks(_ frame: Frame, to slots: [any FrameSink], chunks: [Range<Int>]) {
         chunkedFanOuts.add(1, ordering: .relaxed)
-        if deliverers.count < chunks.count {
-            let added = (deliverers.count..<chunks.count).map { ChunkDeliverer(name: "\(configuration.name)-chunk\($0)") }
+        let wanted = min(chunks.count, chunkThreads)
+        if deliverers.count < wanted {
+            let added = (deliverers.count..<wanted).map { ChunkDeliverer(name: "\(configuration.name)-chunk\($0)") }
             registry.withLock { deliverers += added }
         }
         for (index, range) in chunks.enumerated() {
-            deliverers[index].enqueue(.init(frame: frame, slots: slots, range: range))
+            deliverers[index % wanted].enqueue(.init(frame: frame, slots: slots, range: range))
         }
     }
+
 
     /// Blocks until the loop has distributed frame `seq` (to every sequential slot), or
     /// the monotonic `deadline` passes; returns whether it was reached. For tests and
