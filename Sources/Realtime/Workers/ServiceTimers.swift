@@ -2,7 +2,7 @@ import Synchronization
 import RuntimeSupport
 import ScaleBenchCore
 
-/// One thread that ends the services of every ``SleepingWorker`` of a run at their
+/// A thread that ends the services of the ``SleepingWorker``s dealt to it at their
 /// deadlines: a heap of deadlines, the thread parked on a ``WakeWord`` until the earliest
 /// (a futex wait with an absolute CLOCK_MONOTONIC deadline: the kernel's timer slack, as a
 /// worker thread's `clock_nanosleep`). Services that end together are ended in one wake;

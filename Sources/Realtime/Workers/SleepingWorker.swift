@@ -3,9 +3,9 @@ import RuntimeSupport
 import ScaleBenchCore
 import Video
 
-/// A worker instance whose service only sleeps (``WorkerEngine/onlySleeps``), run without
-/// a thread of its own: the offer that hands it a frame starts its service, on the
-/// offering thread, and the run's ``ServiceTimers`` thread ends the service at its
+/// A worker instance whose service only sleeps (``WorkerRunner/sleepsWithoutThread(_:device:faults:)``),
+/// run without a thread of its own: the offer that hands it a frame starts its service, on
+/// the offering thread, and one of the run's ``ServiceTimers`` threads ends the service at its
 /// deadline, records it, and takes the next frame the slot holds, or leaves the worker
 /// listening for the next offer (``Mailbox/takeOrListen(_:)``).
 ///
