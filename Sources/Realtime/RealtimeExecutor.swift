@@ -205,8 +205,8 @@ private struct Components {
     /// Workers a timer thread serves at most (but at least one thread per CPU): a thread
     /// that ends the services of hundreds of workers needs a large share of a CPU, and
     /// the scheduler makes it wait its turn behind the run's thousand other threads. At
-    /// 512 pipelines, 2 timer threads let services overrun by 35–140 ms at the p99 in 3 of
-    /// 9 runs (served fps 27–29); 16 did not in any.
+    /// 512 pipelines, 2 timer threads let services overrun by 35–140 ms at the p99 in 7 of
+    /// 21 runs (served fps 27–29); 16 did not in any of 3 (Reports/benchmarks.md).
     static let workersPerTimerThread = 32
 
     init(instances: RunInstances, sources: [any FrameProducer], options: RealtimeExecutor.Options, runStart: UInt64,
