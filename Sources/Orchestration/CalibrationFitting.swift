@@ -91,8 +91,8 @@ public enum CalibrationFitting {
             record.ordered = spells
             records.append(record)
         }
-        for index in records.indices { records[index].lag1 = lag1 }
         for index in records.indices {
+            records[index].lag1 = lag1
             records[index].quantity = quantity
             records[index].hostCostMs = hostCostMs
         }

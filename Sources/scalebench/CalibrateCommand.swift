@@ -51,8 +51,8 @@ struct CalibrateCommand: ParsableCommand {
                 continue
             }
             let fallback = kind.records.contains { $0.family == "empirical" }
+            let spells = kind.records.contains { $0.ordered }
             for (index, record) in kind.records.enumerated() {
-                let spells = kind.records.contains { $0.ordered }
                 var note = record.family == "empirical"
                     ? (record.ordered ? String(format: "chosen: the measured values, drawn in the order served (lag-1 autocorrelation %.2f: they came in spells)", record.lag1 ?? 0)
                         : "chosen: the measured values, drawn uniformly")

@@ -68,7 +68,8 @@ final class WorkerRunner: @unchecked Sendable {
         // Named kind@instance in the log and in failures: a pipeline's instances share its name.
         client = spec.cost.processSpec.map { ProcessWorkerClient(name: "\(spec.name)@\(name)", spec: $0, log: log) }
         failureLog = log
-        if let sleepingOn, Self.sleepsWithoutThread(spec, device: device, faults: faults), batches == nil {
+        if let sleepingOn {
+            precondition(Self.sleepsWithoutThread(spec, device: device, faults: faults), "\(name): only a worker that only sleeps runs without a thread")
             runner = SleepingWorker(name: name, mailbox: sleepingOn.slot, timers: sleepingOn.timers,
                                     begin: { [unowned self] frame, start in self.beginSleep(frame, at: start) },
                                     end: { [unowned self] frame, start, end in self.endSleep(frame, start: start, end: end) })
